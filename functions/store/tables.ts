@@ -1,0 +1,27 @@
+/**
+ * The DynamoDB tables, defined once: CDK creates them from this, the local runtime creates them in
+ * DynamoDB Local from this, and each store module reads its table's name from the env var named here.
+ * The key design of each table is documented in the store module that owns it.
+ */
+export interface TableDefinition {
+  /** CDK construct id. */
+  readonly id: string;
+  /** The env var that carries the table's name to a function bound to it. */
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export const TABLES = {
+  /** Units, forms and periods (store/catalog-store.ts). */
+  catalog: { id: 'Catalog', envVar: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  /** Ratings, one item each (store/response-store.ts). Contact data never lives here. */
+  responses: { id: 'Responses', envVar: 'RESPONSES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  /** Tallies per period and unit, plus each period's last run (store/tally-store.ts). */
+  tallies: { id: 'Tallies', envVar: 'TALLIES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof TABLES;
+
+/** How a function uses a table; CDK grants exactly this. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
