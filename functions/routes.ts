@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ZId, ZPublishedForm } from './domain/catalog';
+import { ZFormSummary, ZId, ZPublishedForm } from './domain/catalog';
 import { ZReceipt, ZResponseInput } from './domain/response';
 import { ZTallyReport } from './domain/tally-report';
 import type { TableAccess, TableKey } from './store/tables';
@@ -55,10 +55,6 @@ export interface ScheduledJob {
 const supervisors = ['supervisor', 'admin'] as const satisfies readonly Role[];
 
 export const ZHealth = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
-
-export const ZFormSummary = z
-  .object({ formId: ZId, periodId: ZId, title: ZPublishedForm.shape.form.shape.title, state: ZPublishedForm.shape.period.shape.state })
-  .meta({ id: 'FormSummary' });
 
 export const routes = [
   {

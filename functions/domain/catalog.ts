@@ -85,7 +85,8 @@ export const ZPeriod = ZPeriodFields.refine((p) => Date.parse(p.opensAt) < Date.
   .meta({ id: 'Period', description: 'An evaluation period (评议期): when ratings are taken and how they are weighed.' });
 export type Period = z.infer<typeof ZPeriod>;
 
-export type PeriodState = 'notYetOpen' | 'open' | 'ended';
+export const ZPeriodState = z.enum(['notYetOpen', 'open', 'ended']);
+export type PeriodState = z.infer<typeof ZPeriodState>;
 
 /** Where `at` falls relative to the period's open window. */
 export const periodState = (period: Period, at: Date): PeriodState => {
@@ -100,9 +101,20 @@ export const ZPublishedForm = z
   .object({
     form: ZForm,
     period: ZPeriodFields.pick({ periodId: true, name: true, opensAt: true, closesAt: true }).extend({
-      state: z.enum(['notYetOpen', 'open', 'ended']),
+      state: ZPeriodState,
     }),
     units: z.array(ZUnit),
   })
   .meta({ id: 'PublishedForm' });
 export type PublishedForm = z.infer<typeof ZPublishedForm>;
+
+/** A published form in a list: enough to link to it and to say whether it takes ratings now. */
+export const ZFormSummary = z
+  .object({
+    formId: ZId,
+    periodId: ZId,
+    title: ZLocalizedText,
+    state: ZPeriodState,
+  })
+  .meta({ id: 'FormSummary' });
+export type FormSummary = z.infer<typeof ZFormSummary>;

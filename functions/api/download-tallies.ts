@@ -1,0 +1,13 @@
+import { tallyReport, tallyTable } from '../domain/tally-report';
+import { toCsv } from '../platform/csv';
+import { httpHandler } from '../platform/http';
+import { fileResult } from '../platform/results';
+import { tallyReportDeps } from '../store/deps';
+
+const deps = tallyReportDeps();
+
+export const handler = httpHandler('downloadTallies', async ({ params }, { lang }) => {
+  const report = await tallyReport(deps, params.periodId);
+  const filename = `${lang === 'en' ? 'tallies' : '满意度统计'}-${report.period.periodId}.csv`;
+  return fileResult('text/csv; charset=utf-8', filename, toCsv(tallyTable(report, lang)));
+});

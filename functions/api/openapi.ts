@@ -1,0 +1,8 @@
+import { httpHandler } from '../platform/http';
+import { openApiDocument } from '../platform/openapi';
+import { ok } from '../platform/results';
+import { VERSION } from '../platform/version';
+
+const document = openApiDocument(VERSION);
+
+export const handler = httpHandler('openApi', async () => ok(document));

@@ -1,0 +1,116 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Lang } from '../domain/lang';
+import { ConflictError, DomainError, NotFoundError, PeriodClosedError, ValidationError } from '../domain/errors';
+import { HttpError } from './http-errors';
+import { isMessageKey, message } from './i18n';
+import { jsonResult } from './results';
+
+/** Seconds a client should wait before retrying after a dependency fault. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  fields?: { path: string; message: string }[];
+  requestId?: string;
+}
+
+const DEPENDENCY_FAULT_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TransactionConflictException',
+  'LimitExceededException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A fault in a dependency that a retry may cure (throttling, a 5xx from DynamoDB, a network failure):
+ * answered with 503 and Retry-After, never with a false success.
+ */
+export function isDependencyFault(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (e.name && DEPENDENCY_FAULT_NAMES.has(e.name)) return true;
+  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.$retryable) return true;
+  return (e.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+export interface MappedError {
+  result: APIGatewayProxyStructuredResultV2;
+  /** Whether this is the server's fault: logged as an error, its detail never shown. */
+  serverFault: boolean;
+}
+
+/**
+ * The one mapping from errors to HTTP answers. Client errors (< 500) say what to fix, in `lang`;
+ * anything else becomes a generic 500 (or 503 for a dependency fault) whose detail goes only to the log.
+ */
+export function mapError(error: unknown, lang: Lang, requestId: string): MappedError {
+  const answer = (status: number, body: ErrorBody, headers: Record<string, string> = {}) =>
+    jsonResult(status, body, headers);
+
+  if (error instanceof ValidationError) {
+    return {
+      serverFault: false,
+      result: answer(400, {
+        code: error.code,
+        message: message('VALIDATION_FAILED', lang),
+        fields: error.fields.map((f) => ({
+          path: f.path,
+          message:
+            f.message ?? (f.messageKey && isMessageKey(f.messageKey) ? message(f.messageKey, lang, f.params) : f.path),
+        })),
+      }),
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return { serverFault: false, result: answer(404, { code: error.code, message: message('NOT_FOUND', lang, error.params) }) };
+  }
+  if (error instanceof PeriodClosedError) {
+    const key = error.state === 'notYetOpen' ? 'PERIOD_CLOSED_notYetOpen' : 'PERIOD_CLOSED_ended';
+    return { serverFault: false, result: answer(409, { code: error.code, message: message(key, lang, error.params) }) };
+  }
+  if (error instanceof ConflictError) {
+    return {
+      serverFault: false,
+      result: answer(409, { code: error.code, message: message(`CONFLICT_${error.reason}`, lang, error.params) }),
+    };
+  }
+  if (error instanceof HttpError) {
+    return {
+      serverFault: false,
+      result: answer(error.statusCode, { code: error.code, message: message(error.code, lang) }, error.headers),
+    };
+  }
+  if (error instanceof DomainError) {
+    // A domain error without a mapping is a programming fault: treat it as one.
+    return internal();
+  }
+  if (isDependencyFault(error)) {
+    return {
+      serverFault: true,
+      result: answer(
+        503,
+        { code: 'SERVICE_UNAVAILABLE', message: message('SERVICE_UNAVAILABLE', lang), requestId },
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      ),
+    };
+  }
+  return internal();
+
+  function internal(): MappedError {
+    return {
+      serverFault: true,
+      result: answer(500, { code: 'INTERNAL', message: message('INTERNAL', lang, { requestId }), requestId }),
+    };
+  }
+}

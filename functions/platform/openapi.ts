@@ -1,0 +1,118 @@
+import * as z from 'zod';
+import { routes, type Route } from '../routes';
+
+/** The JSON shape of every error answer (see platform/errors.ts). */
+export const ZErrorBody = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Error' });
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * The OpenAPI 3.1 document of the route table, its schemas generated from the zod schemas (zod's own
+ * JSON Schema output is draft 2020-12, the dialect OpenAPI 3.1 uses). Schemas with a `meta({ id })`
+ * become shared components.
+ */
+export function openApiDocument(version: string): JsonSchema {
+  const components: Record<string, JsonSchema> = {};
+  const schema = (s: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+    const generated = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+    // zod names shared schemas in $defs; OpenAPI keeps them in components.
+    const { $schema: _dialect, $defs, ...rest } = JSON.parse(
+      JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/'),
+    ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    Object.assign(components, $defs ?? {});
+    const id = z.globalRegistry.get(s)?.id;
+    if (!id) return rest;
+    components[id] = rest;
+    return { $ref: `#/components/schemas/${id}` };
+  };
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes as readonly Route[]) {
+    const parameters = [
+      ...objectParameters(route.params, 'path', schema),
+      ...objectParameters(route.query, 'query', schema),
+      {
+        name: 'Accept-Language',
+        in: 'header',
+        required: false,
+        description: 'zh-CN (default) or en: the language of error messages and downloads.',
+        schema: { type: 'string' },
+      },
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const r of route.responses) {
+      const type = r.contentType ?? 'application/json';
+      const body = r.schema ? schema(r.schema, 'output') : r.status >= 400 ? { $ref: '#/components/schemas/Error' } : {};
+      responses[String(r.status)] = { description: r.description, content: { [type]: { schema: body } } };
+    }
+    if (route.access !== 'public') {
+      responses['401'] = errorResponse('No valid staff token.');
+      responses['403'] = errorResponse(`The caller is not in a group that may call this (${route.access.join(', ')}).`);
+    }
+    responses['503'] = {
+      ...errorResponse('A dependency is unavailable; nothing was done. Retry after the Retry-After seconds.'),
+      headers: { 'Retry-After': { schema: { type: 'integer' } } },
+    };
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: {
+        operationId: route.operationId,
+        summary: route.summary,
+        ...(route.access === 'public' ? { security: [] } : { security: [{ staffJwt: [...route.access] }] }),
+        parameters,
+        ...(route.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } }
+          : {}),
+        responses,
+      },
+    };
+  }
+  components.Error = schema(ZErrorBody, 'output');
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pingyi (评议) API',
+      version,
+      description: 'Public appraisal of public-service units: ratings, tallies and (later) complaints.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        staffJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Cognito access token (locally: `npm run token -- supervisor`); its cognito:groups decide access.',
+        },
+      },
+    },
+  };
+}
+
+function errorResponse(description: string) {
+  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+}
+
+function objectParameters(
+  object: z.ZodObject | undefined,
+  where: 'path' | 'query',
+  schema: (s: z.ZodType, io: 'input' | 'output') => JsonSchema,
+) {
+  if (!object) return [];
+  return Object.entries(object.shape).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || !(s as z.ZodType).safeParse(undefined).success,
+    schema: schema(s as z.ZodType, 'input'),
+  }));
+}

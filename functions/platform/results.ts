@@ -1,0 +1,36 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** What a route's function returns; httpHandler turns it into the Lambda result. */
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
+
+const API_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+/** A JSON answer with the API's standard headers. */
+export const jsonResult = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...API_HEADERS, ...headers },
+  body: JSON.stringify(body),
+});
+
+export const ok = (body: unknown): HttpResult => jsonResult(200, body);
+export const created = (body: unknown): HttpResult => jsonResult(201, body);
+
+/**
+ * A file download. `filename` may hold any Unicode; it is sent both as an ASCII fallback and as the
+ * RFC 5987 `filename*` that browsers use.
+ */
+export function fileResult(contentType: string, filename: string, body: string): HttpResult {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      ...API_HEADERS,
+    },
+    body,
+  };
+}
