@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { TABLES } from './functions/store/tables.ts';
+
+// Handler unit tests import handlers, which read their table bindings at import time.
+const unitTableEnv = Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, `unit-${t.id}`]));
 
 /**
  * `npm test` runs every project. integration and e2e share one DynamoDB Local started by
@@ -7,7 +11,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          env: { ...unitTableEnv, AWS_REGION: 'cn-north-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        },
+      },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       {
         test: {

@@ -27,10 +27,10 @@ export function openApiDocument(version: string): JsonSchema {
       JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/'),
     ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
     Object.assign(components, $defs ?? {});
+    // A schema with an id comes back as a $ref to its own $defs entry, already moved to components.
     const id = z.globalRegistry.get(s)?.id;
-    if (!id) return rest;
-    components[id] = rest;
-    return { $ref: `#/components/schemas/${id}` };
+    if (id && !components[id]) components[id] = rest;
+    return id ? { $ref: `#/components/schemas/${id}` } : rest;
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
