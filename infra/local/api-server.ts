@@ -1,0 +1,388 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { JWTPayload } from 'jose';
+import { routes as allRoutes, type Route } from '../../functions/routes';
+import type { WebConfig } from '../../web/src/config';
+import { InvocationTimeoutError, invoke, loadHandler, type LambdaHandler } from './lambda';
+
+/**
+ * The local API Gateway: an HTTP API (payload format 2.0) in front of the functions of functions/routes.ts,
+ * with its JWT authorizer on every non-public route, plus the web pages and their /config.json on the same
+ * origin. Requests are matched, authorized and turned into events the way API Gateway does it, so the
+ * handlers run exactly the code they run on AWS.
+ */
+
+/** A route of the route table with its loaded handler. */
+export interface ApiRoute {
+  route: Route;
+  handler: LambdaHandler;
+}
+
+export interface ApiServerOptions {
+  routes: readonly ApiRoute[];
+  /** Verifies a bearer token; throws when it is not acceptable (see jwt.ts). */
+  verifyToken(token: string): Promise<JWTPayload>;
+  /** Built web pages served for GET/HEAD paths that are not API routes; none when absent. */
+  webDir?: string;
+  /** Served as /config.json; defaults to the local one. */
+  webConfig?: WebConfig;
+  /** Larger request bodies get 413. */
+  maxBodyBytes?: number;
+  /** API Gateway's integration timeout: a slower handler gets 503. */
+  timeoutMs?: number;
+  /** Receives one access-log line per request (method, route, status, ms); silent when absent. */
+  log?: (line: string) => void;
+}
+
+/** What the pages learn at run time under `npm start`: the API is on their own origin, sign-in is local. */
+export const LOCAL_WEB_CONFIG: WebConfig = { apiBase: '', auth: { kind: 'local' } };
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+
+/** Imports the handler of every route (process.env must already hold the functions' configuration). */
+export async function loadRouteHandlers(routes: readonly Route[] = allRoutes): Promise<ApiRoute[]> {
+  return Promise.all(routes.map(async (route) => ({ route, handler: await loadHandler(route.entry) })));
+}
+
+interface CompiledRoute extends ApiRoute {
+  pattern: RegExp;
+  paramNames: string[];
+  /** API Gateway prefers the route with more literal segments, and a greedy `{proxy+}` last. */
+  rank: number;
+}
+
+function compile(api: ApiRoute): CompiledRoute {
+  const paramNames: string[] = [];
+  let literals = 0;
+  let greedy = false;
+  const source = api.route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{([A-Za-z0-9_.-]+)(\+)?\}$/.exec(segment);
+      if (!param) {
+        if (segment) literals += 1;
+        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      }
+      paramNames.push(param[1]!);
+      greedy ||= param[2] === '+';
+      return param[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { ...api, pattern: new RegExp(`^${source}$`), paramNames, rank: (greedy ? 0 : 1000) + literals };
+}
+
+/** The `[a b]` form API Gateway's JWT authorizer gives an array claim (and text for every other value). */
+export function stringifyClaim(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stringifyClaim).join(' ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `map[${entries.map(([k, v]) => `${k}:${stringifyClaim(v)}`).join(' ')}]`;
+  }
+  return String(value);
+}
+
+const TEXT_BODY = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
+
+/** API Gateway's `time` format: `12/Mar/2020:19:03:58 +0000`. */
+function gatewayTime(date: Date): string {
+  const [, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/.exec(date.toUTCString()) ?? [];
+  return `${day}/${month}/${year}:${time} +0000`;
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An HTTP server for the local stack. Per request it does what API Gateway and CloudFront do in front of
+ * Pingyi on AWS: route matching (404 for an unknown path, 405 for a known path with another method), the
+ * JWT authorizer on non-public routes (401 `{"message":"Unauthorized"}` without calling the function),
+ * the 2.0 event, the handler's result back to HTTP, and static pages for every other GET. It never logs
+ * bodies or client addresses.
+ */
+export function createApiServer(options: ApiServerOptions): Server {
+  const compiled = options.routes.map(compile).sort((a, b) => b.rank - a.rank);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const webConfig = options.webConfig ?? LOCAL_WEB_CONFIG;
+  const webRoot = options.webDir ? resolve(options.webDir) : undefined;
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    let label = '(no route)';
+    handle(req, res, (l) => (label = l))
+      .catch((error: unknown) => {
+        req.resume();
+        if (error instanceof HttpFailure) return sendJson(res, error.status, { message: error.message }, error.headers);
+        console.error(`local api: ${req.method} ${label} failed: ${(error as Error).stack ?? String(error)}`);
+        return sendJson(res, 500, { message: 'Internal Server Error' });
+      })
+      .finally(() => {
+        options.log?.(`${req.method} ${label} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+      });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, setLabel: (label: string) => void): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    if (!url.startsWith('/')) throw new HttpFailure(400, 'Bad Request');
+    const queryAt = url.indexOf('?');
+    const encodedPath = queryAt < 0 ? url : url.slice(0, queryAt);
+    const rawQueryString = queryAt < 0 ? '' : url.slice(queryAt + 1);
+    const path = decodePath(encodedPath);
+
+    const matches = compiled
+      .map((route) => ({ route, match: route.pattern.exec(encodedPath) }))
+      .filter((m): m is { route: CompiledRoute; match: RegExpExecArray } => m.match !== null);
+    const hit = matches.find((m) => m.route.route.method === method);
+    if (hit) {
+      const { route } = hit.route;
+      setLabel(route.path);
+      const pathParameters = Object.fromEntries(hit.route.paramNames.map((name, i) => [name, decodePath(hit.match[i + 1]!)]));
+      return invokeRoute(req, res, hit.route, { method, path, rawQueryString, pathParameters });
+    }
+    if (matches.length > 0) {
+      setLabel(matches[0]!.route.route.path);
+      const allow = [...new Set(matches.map((m) => m.route.route.method))].join(', ');
+      throw new HttpFailure(405, 'Method Not Allowed', { allow });
+    }
+
+    req.resume();
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpFailure(404, 'Not Found');
+    if (path === '/config.json') {
+      setLabel('/config.json');
+      return sendJson(res, 200, webConfig, { 'cache-control': 'no-store' });
+    }
+    setLabel('(page)');
+    return serveStatic(res, path, method === 'HEAD');
+  }
+
+  async function invokeRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    compiledRoute: CompiledRoute,
+    target: { method: string; path: string; rawQueryString: string; pathParameters: Record<string, string> },
+  ): Promise<void> {
+    const { route, handler } = compiledRoute;
+    const headers: Record<string, string> = {};
+    for (const [name, values] of Object.entries(req.headersDistinct)) {
+      if (values && name !== 'cookie') headers[name] = values.join(',');
+    }
+
+    // The authorizer runs before the body is read and before the function is called.
+    let authorizer: APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'] | undefined;
+    if (route.access !== 'public') {
+      const token = (headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
+      if (!token) throw new HttpFailure(401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+      let payload: JWTPayload;
+      try {
+        payload = await options.verifyToken(token);
+      } catch (error) {
+        const why = (error as Error).message.replace(/"/g, "'");
+        throw new HttpFailure(401, 'Unauthorized', {
+          'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${why}"`,
+        });
+      }
+      const claims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, stringifyClaim(v)]));
+      // Routes declare no authorization scopes, so API Gateway passes `scopes: null`.
+      authorizer = { jwt: { claims, scopes: null } };
+    }
+
+    const body = await readBody(req, maxBodyBytes);
+    const now = new Date();
+    const requestId = randomBytes(11).toString('base64');
+    const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+    const host = headers.host ?? 'localhost';
+    const routeKey = `${route.method} ${route.path}`;
+    const query = new URLSearchParams(target.rawQueryString);
+    const queryStringParameters: Record<string, string> = {};
+    for (const key of new Set(query.keys())) queryStringParameters[key] = query.getAll(key).join(',');
+    const cookies = req.headersDistinct.cookie?.flatMap((c) => c.split(';')).map((c) => c.trim()).filter(Boolean);
+    const isText = TEXT_BODY.test(headers['content-type'] ?? '');
+
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey,
+      rawPath: target.path,
+      rawQueryString: target.rawQueryString,
+      ...(cookies && cookies.length > 0 ? { cookies } : {}),
+      headers: {
+        ...headers,
+        'x-forwarded-for': sourceIp,
+        'x-forwarded-port': String(req.socket.localPort ?? ''),
+        'x-forwarded-proto': 'http',
+        'x-amzn-trace-id': `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
+      },
+      ...(target.rawQueryString ? { queryStringParameters } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: host.replace(/:\d+$/, ''),
+        domainPrefix: host.split('.')[0]!.replace(/:\d+$/, ''),
+        http: {
+          method: target.method,
+          path: target.path,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp,
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey,
+        stage: '$default',
+        time: gatewayTime(now),
+        timeEpoch: now.getTime(),
+        ...(authorizer ? { authorizer } : {}),
+        // The type makes `authorizer` required; API Gateway leaves it out on routes without an authorizer.
+      } as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'],
+      ...(Object.keys(target.pathParameters).length > 0 ? { pathParameters: target.pathParameters } : {}),
+      ...(body.length > 0
+        ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText }
+        : { isBase64Encoded: false }),
+    };
+
+    let result: unknown;
+    try {
+      result = await invoke(handler, event, `pingyi-local-${route.operationId}`, timeoutMs);
+    } catch (error) {
+      if (error instanceof InvocationTimeoutError) {
+        console.error(`local api: ${routeKey}: ${error.message}`);
+        throw new HttpFailure(503, 'Service Unavailable');
+      }
+      // An unhandled error of the function: API Gateway answers 500 and the detail stays in the log.
+      console.error(`local api: ${routeKey} threw: ${(error as Error).stack ?? String(error)}`);
+      throw new HttpFailure(500, 'Internal Server Error');
+    }
+    sendResult(res, result, requestId);
+  }
+
+  async function serveStatic(res: ServerResponse, path: string, headOnly: boolean): Promise<void> {
+    if (!webRoot) throw new HttpFailure(404, 'Not Found');
+    // Dot files, NUL bytes and anything resolving outside the web root are not served.
+    if (path.includes('\0') || path.split('/').some((segment) => segment.startsWith('.'))) {
+      throw new HttpFailure(404, 'Not Found');
+    }
+    let file = resolve(webRoot, `.${path}`);
+    if (file !== webRoot && !file.startsWith(webRoot + sep)) throw new HttpFailure(404, 'Not Found');
+    let info = await stat(file).catch(() => undefined);
+    if (info?.isDirectory()) {
+      file = join(file, 'index.html');
+      info = await stat(file).catch(() => undefined);
+    }
+    if (!info?.isFile()) throw new HttpFailure(404, 'Not Found');
+    const real = await realpath(file);
+    const realRoot = await realpath(webRoot);
+    if (!real.startsWith(realRoot + sep)) throw new HttpFailure(404, 'Not Found');
+
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-length': info.size,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    if (headOnly) {
+      res.end();
+      return;
+    }
+    await new Promise<void>((done, fail) => {
+      createReadStream(file).on('error', fail).pipe(res).on('finish', done).on('error', fail);
+    });
+  }
+}
+
+function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new HttpFailure(400, 'Bad Request');
+  }
+}
+
+/** Reads the request body, refusing with 413 once it passes the limit (without keeping the rest). */
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) {
+    req.resume();
+    throw new HttpFailure(413, 'Request Entity Too Large', { connection: 'close' });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      req.resume();
+      throw new HttpFailure(413, 'Request Entity Too Large', { connection: 'close' });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A JSON answer (Node leaves the body out by itself when the request was HEAD). */
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = Buffer.from(JSON.stringify(body), 'utf8');
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': text.length, ...headers });
+  res.end(text);
+}
+
+/**
+ * Turns a function's result into the HTTP answer as API Gateway does for payload 2.0: a result with a
+ * statusCode is used as is (headers, cookies, body, base64); anything else is sent as a 200 JSON body.
+ */
+function sendResult(res: ServerResponse, result: unknown, requestId: string): void {
+  const structured =
+    typeof result === 'object' && result !== null && typeof (result as { statusCode?: unknown }).statusCode === 'number';
+  if (!structured) {
+    sendJson(res, 200, result ?? null, { 'apigw-requestid': requestId });
+    return;
+  }
+  const r = result as {
+    statusCode: number;
+    headers?: Record<string, string | number | boolean>;
+    cookies?: string[];
+    body?: string;
+    isBase64Encoded?: boolean;
+  };
+  const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8');
+  const headers: Record<string, string | string[] | number> = { 'apigw-requestid': requestId };
+  for (const [name, value] of Object.entries(r.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (r.cookies && r.cookies.length > 0) headers['set-cookie'] = r.cookies;
+  headers['content-length'] = body.length;
+  res.writeHead(r.statusCode, headers);
+  res.end(body);
+}
+

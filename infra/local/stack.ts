@@ -1,0 +1,225 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDocumentClient } from '../../functions/store/client';
+import type { TableKey } from '../../functions/store/tables';
+import { jobs, type Role } from '../../functions/routes';
+import { buildWeb } from '../../web/build';
+import { createApiServer, loadRouteHandlers } from './api-server';
+import {
+  createTables,
+  localDynamoClient,
+  localFunctionEnv,
+  startDynamoDbLocal,
+  tableNames,
+  type DynamoDbLocal,
+} from './dynamodb';
+import { loadLocalIssuer } from './jwt';
+import { DEFAULT_DATA_DIR, jwtKeyFile } from './paths';
+import { invoke, loadHandler } from './lambda';
+import { startScheduler, type Scheduler } from './scheduler';
+import { seedDemo, type DemoSeed } from './seed';
+
+/**
+ * The whole of Pingyi on one machine, behind `npm start` and the browser tests: DynamoDB Local with the
+ * tables of functions/store/tables.ts, the demo seed, the functions of functions/routes.ts behind a local
+ * API Gateway (with its JWT authorizer) on one port together with the built web pages, and the scheduled
+ * jobs. Nothing calls AWS.
+ */
+
+export type JobId = (typeof jobs)[number]['id'];
+
+export interface LocalStackOptions {
+  /** Port of the API and pages; 0 (the default) picks a free one. */
+  port?: number;
+  /** Keep DynamoDB data in memory only; otherwise it persists in `<dataDir>/dynamodb/`. */
+  inMemory?: boolean;
+  /** Write the demo district and its ratings (idempotent); default true. */
+  seed?: boolean;
+  /** How often the tally job runs; default its `everyMinutes.local` from functions/routes.ts. */
+  tallyEveryMs?: number;
+  /** No access log, no job log, only errors from the functions' logger. */
+  quiet?: boolean;
+  /** Where persistent data, the token signing key and the built pages live; default `.local/` in the repo. */
+  dataDir?: string;
+  /** Use this running DynamoDB (e.g. the integration tests' one) instead of starting DynamoDB Local. */
+  dynamoEndpoint?: string;
+  /** Table names are `<tablePrefix>-Catalog` etc.; default `pingyi-local`. */
+  tablePrefix?: string;
+  /** Build and serve the web pages; default true. */
+  web?: boolean;
+}
+
+export interface LocalStack {
+  /** `http://127.0.0.1:<port>`: the API and the pages. */
+  url: string;
+  /** A token for a demo staff member with this role, accepted by this stack (and by `npm run token`'s). */
+  token(role: Role): Promise<string>;
+  /** Runs a scheduled job now (after a run of it in progress) and resolves when it is done. */
+  runJob(id: JobId): Promise<void>;
+  /** Stops the scheduler, the server and DynamoDB Local (no java process is left). Safe to call twice. */
+  stop(): Promise<void>;
+  /** The DynamoDB endpoint the functions use. */
+  dynamoEndpoint: string;
+  tables: Record<TableKey, string>;
+  /** What the demo seed wrote; undefined with `seed: false`. */
+  seed: DemoSeed | undefined;
+  /** Milliseconds DynamoDB Local took to answer its first request; undefined when an endpoint was given. */
+  dynamoStartupMs: number | undefined;
+}
+
+const JOB_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** The configuration the functions were loaded with in this process (modules are imported once). */
+let functionsLoadedWith: string | undefined;
+
+/**
+ * Starts the local stack and resolves when it serves requests. On failure, whatever was already started is
+ * stopped again. The functions are imported once per process, bound to the tables and endpoint of the
+ * first stack, as a Lambda container is; a second stack in one process must use the same ones.
+ */
+export async function startLocal(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const inMemory = options.inMemory ?? false;
+  const quiet = options.quiet ?? false;
+  const tables = tableNames(options.tablePrefix ?? 'pingyi-local');
+  mkdirSync(dataDir, { recursive: true });
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanUp = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  };
+
+  try {
+    const webDir = options.web === false ? undefined : inMemory ? mkdtempSync(join(tmpdir(), 'pingyi-web-')) : join(dataDir, 'web');
+    if (webDir && inMemory) cleanups.push(() => rmSync(webDir, { recursive: true, force: true }));
+
+    const [dynamo, issuer] = await settleAll(
+      [
+        options.dynamoEndpoint ? Promise.resolve(undefined) : startDynamoDbLocal({ inMemory, dataDir }),
+        loadLocalIssuer(jwtKeyFile(dataDir)),
+        webDir ? buildWeb(webDir) : Promise.resolve(),
+      ] as const,
+      (started) => {
+        const local = started[0] as DynamoDbLocal | undefined;
+        return local?.stop();
+      },
+    );
+    if (dynamo) cleanups.push(() => dynamo.stop());
+    const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+
+    const admin = localDynamoClient(endpoint);
+    try {
+      await createTables(admin, tables);
+    } finally {
+      admin.destroy();
+    }
+
+    // The functions read this at import, as Lambda hands it to them at a cold start.
+    const env = localFunctionEnv(endpoint, tables);
+    if (functionsLoadedWith !== undefined && functionsLoadedWith !== JSON.stringify(env)) {
+      throw new Error('startLocal: the functions of this process are bound to another stack; start one stack per process');
+    }
+    Object.assign(process.env, env);
+    if (quiet) process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+    let seed: DemoSeed | undefined;
+    if (options.seed ?? true) {
+      const db = createDocumentClient(endpoint);
+      try {
+        seed = await seedDemo(db, tables);
+      } finally {
+        db.destroy();
+      }
+    }
+
+    const apiRoutes = await loadRouteHandlers();
+    const jobHandlers = await Promise.all(jobs.map(async (job) => ({ job, handler: await loadHandler(job.entry) })));
+    functionsLoadedWith = JSON.stringify(env);
+
+    const log = quiet ? undefined : (line: string) => console.log(line);
+    const server = createApiServer({ routes: apiRoutes, verifyToken: issuer.verify, webDir, log });
+    const port = await listen(server, options.port ?? 0);
+    cleanups.push(() => closeServer(server));
+
+    const scheduler: Scheduler = startScheduler(
+      jobHandlers.map(({ job, handler }) => ({
+        id: job.id,
+        everyMs: (job.id === 'tally' ? options.tallyEveryMs : undefined) ?? job.everyMinutes.local * 60_000,
+        run: async () => {
+          await invoke(handler, scheduledEvent(job.id), `pingyi-local-job-${job.id}`, JOB_TIMEOUT_MS);
+        },
+      })),
+      { log },
+    );
+    cleanups.push(() => scheduler.stop());
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      token: (role) => issuer.sign(role),
+      runJob: (id) => scheduler.runJob(id),
+      stop: () => (stopping ??= cleanUp()),
+      dynamoEndpoint: endpoint,
+      tables,
+      seed,
+      dynamoStartupMs: dynamo?.startupMs,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/**
+ * Awaits every start-up step; if one fails, undoes the ones that succeeded (here: stops DynamoDB Local)
+ * before rethrowing, so a failed start leaves no java process behind.
+ */
+async function settleAll<T extends readonly Promise<unknown>[]>(
+  steps: T,
+  undo: (results: unknown[]) => Promise<void> | void,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const values = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+  if (failed) {
+    await undo(values);
+    throw failed.reason;
+  }
+  return values as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.removeListener('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** The event EventBridge Scheduler sends a job: its handlers ignore it, but it is shaped like the real one. */
+function scheduledEvent(jobId: string) {
+  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.scheduler',
+    account: '000000000000',
+    time,
+    region: process.env.AWS_REGION,
+    resources: [`arn:aws:scheduler:local:000000000000:schedule/default/pingyi-local-${jobId}`],
+    detail: {},
+  };
+}

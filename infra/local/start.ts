@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the whole of Pingyi on this machine (see stack.ts), with the demo district seeded.
+ *
+ *   npm start                     data kept in .local/dynamodb between runs, on PORT (default 3000)
+ *   npm start -- --in-memory      data gone when it stops
+ *   npm start -- --no-seed        no demo district
+ *
+ * Prints the pages to open and a supervisor token; Ctrl-C (or SIGTERM) stops every process it started.
+ */
+import { relative } from 'node:path';
+import { DEFAULT_DATA_DIR } from './paths';
+import { startLocal, type LocalStack } from './stack';
+
+// The SDK warns on every start that its 2027 releases will need Node 22; package.json's engines says 20 today.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const USAGE = 'usage: npm start [-- --in-memory] [-- --no-seed]   (port from PORT, default 3000)';
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--in-memory' && a !== '--no-seed');
+if (unknown.length > 0 || args.includes('--help')) {
+  console.error(unknown.length > 0 ? `unknown option ${unknown.join(' ')}\n${USAGE}` : USAGE);
+  process.exit(2);
+}
+const inMemory = args.includes('--in-memory');
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not "${process.env.PORT}"`);
+  process.exit(2);
+}
+
+const started = performance.now();
+let stack: LocalStack;
+try {
+  stack = await startLocal({ port, inMemory, seed: !args.includes('--no-seed') });
+} catch (error) {
+  console.error(`Pingyi could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) {
+    console.error(`${signal} again: exiting now`);
+    process.exit(130);
+  }
+  stopping = true;
+  console.log(`\n${signal}: stopping the scheduler, the server and DynamoDB Local…`);
+  try {
+    const stopStarted = performance.now();
+    await stack.stop();
+    console.log(`stopped in ${Math.round(performance.now() - stopStarted)} ms`);
+    process.exit(0);
+  } catch (error) {
+    console.error(`stop failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+const { url, seed } = stack;
+const token = await stack.token('supervisor');
+const where = inMemory ? 'in memory' : `in ${relative(process.cwd(), DEFAULT_DATA_DIR) || '.local'}/dynamodb`;
+const dynamo = stack.dynamoStartupMs === undefined ? '' : `, DynamoDB Local ready in ${(stack.dynamoStartupMs / 1000).toFixed(1)} s`;
+const lines = [
+  '',
+  `Pingyi is running at ${url}  (data ${where}; started in ${((performance.now() - started) / 1000).toFixed(1)} s${dynamo})`,
+  '',
+  seed
+    ? `  Citizens rate:    ${url}/rate.html?form=${encodeURIComponent(seed.formId)}`
+    : `  Home page:        ${url}/`,
+  `  Supervisors:      ${url}/supervisor.html#token=${token}`,
+  `                    (or ${url}/supervisor.html and paste the token below)`,
+  `  API description:  ${url}/openapi.json`,
+  `  Health:           ${url}/health`,
+  seed ? `  Demo data:        ${seed.units} units, ${seed.ratings} ratings in period ${seed.periodId}; the tally runs every minute` : '',
+  '',
+  'Supervisor token (valid 12 h; `npm run token -- supervisor|admin|unitHandler` prints another):',
+  token,
+  '',
+  'Ctrl-C stops everything.',
+  '',
+];
+console.log(lines.filter((line, i) => line !== '' || lines[i - 1] !== '').join('\n'));
