@@ -1,0 +1,133 @@
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { OperationId, Route } from '../../functions/routes';
+import { ApiFunction } from './api-function';
+import type { StaffIdentity } from './staff-identity';
+import type { Tables } from './tables';
+
+export interface HttpApiProps {
+  readonly routes: readonly Route[];
+  readonly tables: Tables;
+  readonly identity: StaffIdentity;
+  /** The only origin browsers may call the API from: the site, `https://<cloudfront domain>`. */
+  readonly siteUrl: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** Steady requests per second across the API. @default 100 */
+  readonly rateLimit?: number;
+  /** Short bursts. @default 200 */
+  readonly burstLimit?: number;
+}
+
+/**
+ * The public HTTP API: one function and one route per entry of routes.ts. Routes open to the public
+ * (rating, reading forms) have no authorizer; every other route has the JWT authorizer, which accepts
+ * only tokens of this user pool issued to the web client. The JWT authorizer proves who is calling;
+ * which role may call is checked by the handler (functions/platform/auth.ts) from the same route table.
+ */
+export class HttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  readonly authorizer: HttpJwtAuthorizer;
+  /** One function per route, by operationId. */
+  readonly functions: Record<OperationId, ApiFunction>;
+  /** `https://<id>.execute-api.<region>.amazonaws.com`, no trailing slash (the `$default` stage). */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: Stack.of(this).stackName,
+      description: 'Pingyi: ratings of public-service units, tallies and reports.',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [props.siteUrl],
+        allowMethods: [...new Set(props.routes.map((route) => apigw.CorsHttpMethod[route.method]))],
+        allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
+        exposeHeaders: ['Content-Disposition'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit ?? 100, burstLimit: props.burstLimit ?? 200 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        // No source IP: a rating's time plus the caller's IP would tie a citizen to their answers.
+        // Staff calls carry the token's subject, so reads of tallies remain attributable.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            responseLength: '$context.responseLength',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    this.authorizer = new HttpJwtAuthorizer('StaffJwt', props.identity.userPool.userPoolProviderUrl, {
+      jwtAudience: [props.identity.client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const functions: Partial<Record<OperationId, ApiFunction>> = {};
+    for (const route of props.routes) {
+      const id = pascalCase(route.operationId);
+      const fn = new ApiFunction(this, id, {
+        entry: route.entry,
+        description: `${route.operationId} (${route.method} ${route.path}): ${route.summary}`,
+        logRetention: props.logRetention,
+        logRemovalPolicy: props.logRemovalPolicy,
+      });
+      fn.bindTables(props.tables, route.tables);
+      const isPublic = route.access === 'public';
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${id}Integration`, fn.function),
+        authorizer: isPublic ? new apigw.HttpNoneAuthorizer() : this.authorizer,
+      });
+      if (isPublic && httpRoute) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${route.operationId} is public in functions/routes.ts: citizens read forms and rate without an account, ` +
+            'because anonymous rating is the point of the product. Abuse is bounded by stage throttling and the ' +
+            "form's one-rating-per-respondent policy, and the function reaches only the tables the route declares.",
+        });
+      }
+      functions[route.operationId as OperationId] = fn;
+    }
+    this.functions = functions as Record<OperationId, ApiFunction>;
+    this.url = this.api.apiEndpoint;
+  }
+}
+
+/** `listForms` → `ListForms`, for construct ids. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}

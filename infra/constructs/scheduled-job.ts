@@ -1,0 +1,86 @@
+import { Aws, type CfnResource, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ScheduledJob as JobDefinition } from '../../functions/routes';
+import { ApiFunction } from './api-function';
+import type { Tables } from './tables';
+
+export interface ScheduledJobProps {
+  readonly job: JobDefinition;
+  readonly tables: Tables;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/** How often EventBridge Scheduler retries a failed invocation before it goes to the dead-letter queue. */
+export const JOB_RETRY_ATTEMPTS = 2;
+
+/**
+ * One scheduled job of routes.ts: its function (bound to exactly the tables the job declares) and an
+ * EventBridge Scheduler schedule at `rate(everyMinutes.aws minutes)`. A failed run is retried, and one
+ * that still fails lands in an encrypted dead-letter queue, so "tallies stopped updating" is a queue
+ * depth someone can alarm on rather than silence.
+ */
+export class ScheduledJob extends Construct {
+  readonly handler: ApiFunction;
+  readonly schedule: scheduler.Schedule;
+  readonly deadLetterQueue: sqs.Queue;
+  /** The role EventBridge Scheduler assumes to invoke the handler and to dead-letter a failed event. */
+  readonly schedulerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id);
+    const period = Duration.minutes(props.job.everyMinutes.aws);
+
+    this.handler = new ApiFunction(this, 'Handler', {
+      entry: props.job.entry,
+      description: `${props.job.id} job, every ${props.job.everyMinutes.aws} min: ${props.job.summary}`,
+      // Half the period (at least a minute): a stuck run ends well before the next one starts.
+      timeout: Duration.seconds(Math.min(15 * 60, Math.max(60, period.toSeconds() / 2))),
+      // A job reads and aggregates whole periods of ratings; more memory buys the CPU to do it quickly.
+      memorySize: 1024,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+    this.handler.bindTables(props.tables, props.job.tables);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedule; nothing consumes it to fail again.',
+    });
+
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: `EventBridge Scheduler invoking the ${props.job.id} job`,
+    });
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `Runs the ${props.job.id} job every ${props.job.everyMinutes.aws} minutes.`,
+      schedule: scheduler.ScheduleExpression.rate(period),
+      target: new LambdaInvoke(this.handler.function, {
+        role: this.schedulerRole,
+        retryAttempts: JOB_RETRY_ATTEMPTS,
+        // A retry older than one period is pointless: the next scheduled run does the same work.
+        maxEventAge: period,
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+    Validations.of(this.schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.handler.function.node.defaultChild as CfnResource)}.Arn>:*]`,
+      reason:
+        "lambda:InvokeFunction on this job's one function; the `:*` suffix that Function.grantInvoke adds covers " +
+        'its versions and aliases only, not any other function.',
+    });
+  }
+}

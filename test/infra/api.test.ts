@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jobs, routes } from '../../functions/routes';
+import { NODE_RUNTIME } from '../../infra/constructs/api-function';
+import { cleanUp, logicalId, repoRoot, synth } from './synth';
+
+const { stack, template } = synth('dev');
+const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+afterAll(cleanUp);
+
+const resources = () => template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+function routeResource(method: string, path: string) {
+  const found = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+    (route) => route.Properties.RouteKey === `${method} ${path}`,
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!.Properties as { AuthorizationType: string; AuthorizerId?: unknown; Target: unknown };
+}
+
+describe('HTTP API routes', () => {
+  it('has exactly one route per entry of routes.ts', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey as string);
+    expect(keys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('has one function per route and per job, each its own', () => {
+    const ours = Object.values(resources()).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === NODE_RUNTIME.name,
+    );
+    expect(ours).toHaveLength(routes.length + jobs.length);
+    const ids = new Set(routes.map((route) => logicalId(stack.api.functions[route.operationId].function)));
+    expect(ids.size).toBe(routes.length);
+  });
+
+  it.each(routes.map((route) => [route.operationId, route] as const))('wires %s to its own function', (operationId, route) => {
+    const target = routeResource(route.method, route.path).Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+    const integrationId = target['Fn::Join'][1][1].Ref;
+    const integration = resources()[integrationId]!;
+    expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+    expect(integration.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.functions[operationId].function), 'Arn'] });
+    expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+  });
+
+  it.each(routes.filter((route) => route.access !== 'public').map((route) => [route.operationId, route] as const))(
+    'protects %s with the JWT authorizer',
+    (_operationId, route) => {
+      const props = routeResource(route.method, route.path);
+      expect(props.AuthorizationType).toBe('JWT');
+      expect(props.AuthorizerId).toEqual({ Ref: logicalId(stack.api.api.node.findChild('StaffJwt')) });
+    },
+  );
+
+  it.each(routes.filter((route) => route.access === 'public').map((route) => [route.operationId, route] as const))(
+    'leaves public route %s without an authorizer',
+    (_operationId, route) => {
+      const props = routeResource(route.method, route.path);
+      expect(props.AuthorizationType).toBe('NONE');
+      expect(props.AuthorizerId).toBeUndefined();
+    },
+  );
+
+  it('accepts only tokens of the staff user pool issued to the web client', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalId(stack.identity.client) }],
+        Issuer: { 'Fn::GetAtt': [logicalId(stack.identity.userPool), 'ProviderURL'] },
+      },
+    });
+  });
+});
+
+describe('HTTP API stage and CORS', () => {
+  it('allows browsers only from the site, with the headers the pages send', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]] }],
+        AllowHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
+        AllowMethods: [...new Set(routes.map((route) => route.method))],
+      },
+    });
+  });
+
+  it('throttles the default stage and writes access logs without client IPs', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const props = stages[0]!.Properties;
+    expect(props.StageName).toBe('$default');
+    expect(props.AutoDeploy).toBe(true);
+    expect(props.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(props.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.accessLogs), 'Arn'] });
+    const format = JSON.parse(props.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format.requestId).toBe('$context.requestId');
+    expect(Object.values(format).join(' ')).not.toContain('sourceIp');
+  });
+
+  it('keeps API access logs two weeks on dev and a year on prod', () => {
+    const prod = synth('prod');
+    expect(resources()[logicalId(stack.api.accessLogs)]!.Properties.RetentionInDays).toBe(14);
+    expect(prod.template.toJSON().Resources[logicalId(prod.stack.api.accessLogs)].Properties.RetentionInDays).toBe(365);
+  });
+});
+
+describe('function defaults', () => {
+  it('uses the newest Node.js runtime aws-cdk-lib offers', () => {
+    const version = (runtime: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(runtime.name)?.[1] ?? 0);
+    const newest = Math.max(...lambda.Runtime.ALL.filter((runtime) => runtime.family === lambda.RuntimeFamily.NODEJS).map(version));
+    expect(version(NODE_RUNTIME)).toBe(newest);
+  });
+
+  it.each([...routes.map((route) => route.operationId), ...jobs.map((job) => job.id)])(
+    '%s runs on Node.js, arm64, with JSON logs in its own log group, Powertools settings and the release version',
+    (name) => {
+      const fn = name in stack.api.functions ? stack.api.functions[name as keyof typeof stack.api.functions] : stack.jobs[name]!.handler;
+      const props = resources()[logicalId(fn.function)]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: logicalId(fn.logGroup) } },
+        Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'pingyi', PINGYI_VERSION: packageVersion } },
+      });
+      expect(resources()[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBe(14);
+    },
+  );
+
+  it('gives API functions 10 s and the job a timeout shorter than its period', () => {
+    expect(resources()[logicalId(stack.api.functions.submitResponse.function)]!.Properties.Timeout).toBe(10);
+    for (const job of jobs) {
+      const timeout = resources()[logicalId(stack.jobs[job.id]!.handler.function)]!.Properties.Timeout as number;
+      expect(timeout).toBeLessThan(job.everyMinutes.aws * 60);
+    }
+  });
+});

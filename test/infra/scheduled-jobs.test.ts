@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { jobs } from '../../functions/routes';
+import { JOB_RETRY_ATTEMPTS } from '../../infra/constructs/scheduled-job';
+import { cleanUp, type Json, logicalId, synth } from './synth';
+
+const { stack, template } = synth('dev');
+afterAll(cleanUp);
+
+const resource = (id: string) => template.toJSON().Resources[id] as { Type: string; Properties: Json };
+
+describe('scheduled jobs', () => {
+  it('creates one schedule per job of routes.ts', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', jobs.length);
+  });
+
+  it.each(jobs.map((job) => [job.id, job] as const))('runs %s at its rate, on its own function', (id, job) => {
+    const scheduled = stack.jobs[id]!;
+    const { Properties } = resource(logicalId(scheduled.schedule));
+    const minutes: number = job.everyMinutes.aws;
+    expect(Properties.ScheduleExpression).toBe(`rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`);
+    expect(Properties.State).toBe('ENABLED');
+    expect(Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(scheduled.handler.function), 'Arn'] });
+    expect(Properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalId(scheduled.schedulerRole), 'Arn'] });
+  });
+
+  it.each(jobs.map((job) => [job.id, job] as const))('retries %s, then dead-letters it', (id, job) => {
+    const scheduled = stack.jobs[id]!;
+    const { Target } = resource(logicalId(scheduled.schedule)).Properties;
+    expect(Target.RetryPolicy).toEqual({ MaximumRetryAttempts: JOB_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: job.everyMinutes.aws * 60 });
+    expect(JOB_RETRY_ATTEMPTS).toBeGreaterThan(0);
+    expect(Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(scheduled.deadLetterQueue), 'Arn'] } });
+  });
+
+  it.each(jobs.map((job) => job.id))('encrypts the dead-letter queue of %s and refuses non-TLS access', (id) => {
+    const queueId = logicalId(stack.jobs[id]!.deadLetterQueue);
+    expect(resource(queueId).Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Queues).includes(queueId),
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it.each(jobs.map((job) => job.id))('lets the scheduler invoke only the %s function and send only to its queue', (id) => {
+    const scheduled = stack.jobs[id]!;
+    const roleId = logicalId(scheduled.schedulerRole);
+    const functionArn = { 'Fn::GetAtt': [logicalId(scheduled.handler.function), 'Arn'] };
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: [functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }] },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(scheduled.deadLetterQueue), 'Arn'] } },
+    ]);
+    expect(resource(roleId).Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { PingyiStack, type PingyiStackProps } from '../../infra/stacks/pingyi-stack';
+
+/**
+ * Builds Pingyi stacks for assertions the way `cdk synth` would — with cdk.json's feature flags —
+ * except that functions are not bundled (the `aws:cdk:bundling-stacks` context), so the tests neither
+ * need the handlers to exist nor spend seconds in esbuild. Every temporary file goes under the
+ * git-ignored .tmp/ of the repo.
+ */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const scratch = path.join(repoRoot, '.tmp', 'infra-tests');
+mkdirSync(scratch, { recursive: true });
+const workDir = mkdtempSync(path.join(scratch, `${process.pid}-`));
+// os.tmpdir() reads TMPDIR on every call: CDK's temporary asset folders (Source.jsonData) land here too.
+process.env.TMPDIR = workDir;
+
+/** The feature flags and settings of cdk.json, so tests see the template a real synth produces. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  return cdkJson.context;
+}
+
+/** A stand-in for web/build.ts output: a page and a content-hashed script under assets/. */
+function fakePages(): string {
+  const dir = path.join(workDir, 'pages');
+  mkdirSync(path.join(dir, 'assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Pingyi</title><script type="module" src="assets/index-ABC123.js"></script>');
+  writeFileSync(path.join(dir, 'assets', 'index-ABC123.js'), 'export {};');
+  return dir;
+}
+
+/** A parsed piece of a CloudFormation template (CDK's own loose JSON type, so tests can drill in). */
+export type Json = ReturnType<Template['toJSON']>;
+
+export interface Synthesized {
+  app: App;
+  stack: PingyiStack;
+  template: Template;
+  /** The cloud assembly folder of this synth. */
+  outdir: string;
+}
+
+const cache = new Map<string, Synthesized>();
+
+/** A synthesized PingyiStack for a stage; one per stage and props per test file. */
+export function synth(stage = 'dev', props: Partial<PingyiStackProps> = {}, context: Record<string, unknown> = {}): Synthesized {
+  const key = JSON.stringify({ stage, props, context });
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const { app, stack, outdir } = buildStack(stage, props, context);
+  const result = { app, stack, template: Template.fromStack(stack), outdir };
+  cache.set(key, result);
+  return result;
+}
+
+/** A fresh, not yet synthesized app with one PingyiStack, as infra/app.ts makes it (minus bundling). */
+export function buildStack(stage = 'dev', props: Partial<PingyiStackProps> = {}, context: Record<string, unknown> = {}) {
+  const outdir = mkdtempSync(path.join(workDir, 'cdk.out-'));
+  const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new PingyiStack(app, `Pingyi-${stage}`, { stage, pagesDir: fakePages(), ...props });
+  return { app, stack, outdir };
+}
+
+/** The CloudFormation logical id of a construct's resource (its default child, or itself). */
+export function logicalId(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).resolve(element.logicalId) as string;
+}
+
+/** Removes this test process's temporary files; call from afterAll. */
+export function cleanUp(): void {
+  cache.clear();
+  rmSync(workDir, { recursive: true, force: true });
+}

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { TABLES, type TableKey } from '../../functions/store/tables';
+import { cleanUp, logicalId, synth } from './synth';
+
+afterAll(cleanUp);
+
+const tableKeys = Object.keys(TABLES) as TableKey[];
+
+function tableResource(stage: string, key: TableKey) {
+  const { stack, template } = synth(stage);
+  const resource = template.toJSON().Resources[logicalId(stack.tables.get(key).table)];
+  expect(resource.Type).toBe('AWS::DynamoDB::GlobalTable');
+  return resource as {
+    DeletionPolicy: string;
+    UpdateReplacePolicy: string;
+    Properties: { Replicas: Record<string, unknown>[] } & Record<string, unknown>;
+  };
+}
+
+describe('tables', () => {
+  it('creates exactly the tables of store/tables.ts', () => {
+    synth('dev').template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableKeys.length);
+  });
+
+  it.each(tableKeys)('%s has the declared string keys and is billed on demand', (key) => {
+    const { Properties } = tableResource('dev', key);
+    expect(Properties.KeySchema).toEqual([
+      { AttributeName: TABLES[key].partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLES[key].sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(Properties.AttributeDefinitions).toEqual([
+      { AttributeName: TABLES[key].partitionKey, AttributeType: 'S' },
+      { AttributeName: TABLES[key].sortKey, AttributeType: 'S' },
+    ]);
+    expect(Properties.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it.each(tableKeys)('%s has point-in-time recovery and AWS-managed KMS encryption', (key) => {
+    const { Properties } = tableResource('dev', key);
+    expect(Properties.Replicas).toHaveLength(1);
+    expect(Properties.Replicas[0]!.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+  });
+
+  it.each(tableKeys)('%s is retained when the stack or the resource goes away, on every stage', (key) => {
+    for (const stage of ['dev', 'prod']) {
+      const resource = tableResource(stage, key);
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it.each(tableKeys)('%s has deletion protection on prod only', (key) => {
+    expect(tableResource('prod', key).Properties.Replicas[0]!.DeletionProtectionEnabled).toBe(true);
+    expect(tableResource('dev', key).Properties.Replicas[0]!.DeletionProtectionEnabled).toBe(false);
+  });
+});
