@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import type { Form, Period, Unit } from '../../functions/domain/catalog';
 import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
 import { createTables, deleteTables, localDynamoClient, localFunctionEnv, tableNames } from '../../infra/local/dynamodb';
 
 /**
  * What every integration test file shares: fresh tables of its own in the run's DynamoDB Local, the
- * function environment pointing at them (so the real deps factories of functions/store/deps.ts work),
- * and builders for catalog entities.
+ * function environment pointing at them (so the real deps factories of functions/store/deps.ts work).
+ * Builders for catalog entities are in test/fixtures.
  */
 
 export interface TestTables {
@@ -62,46 +61,4 @@ export async function countItems(db: DynamoDBDocumentClient, table: string, pk: 
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-
-export function aUnit(unitId: string, zh = `测试单位${unitId}`, en = `Test unit ${unitId}`): Unit {
-  return { unitId, kind: 'bureau', name: { 'zh-CN': zh, en } };
-}
-
-/** A period open from 30 days ago to 30 days ahead. */
-export function anOpenPeriod(overrides: Partial<Period> = {}): Period {
-  const now = Date.now();
-  return {
-    periodId: 'open-period',
-    name: { 'zh-CN': '测试评议期', en: 'Test period' },
-    opensAt: iso(now - 30 * DAY_MS),
-    closesAt: iso(now + 30 * DAY_MS),
-    groupWeights: { citizen: 0.5, enterprise: 0.3, deputy: 0.1, appointedSupervisor: 0.1 },
-    minSample: 5,
-    ...overrides,
-  };
-}
-
-/** A period that ended yesterday. */
-export function anEndedPeriod(overrides: Partial<Period> = {}): Period {
-  const now = Date.now();
-  return anOpenPeriod({ periodId: 'ended-period', opensAt: iso(now - 60 * DAY_MS), closesAt: iso(now - DAY_MS), ...overrides });
-}
-
-/** A five-level form with 不了解, every respondent group, for `period` and `unitIds`. */
-export function aForm(period: Period, unitIds: string[], overrides: Partial<Form> = {}): Form {
-  return {
-    formId: `${period.periodId}-form`,
-    periodId: period.periodId,
-    title: { 'zh-CN': '测试评议表', en: 'Test form' },
-    scale: 'five',
-    allowDontKnow: true,
-    groups: ['citizen', 'enterprise', 'deputy', 'appointedSupervisor'],
-    unitIds,
-    commentMaxLength: 200,
-    ...overrides,
-  };
 }

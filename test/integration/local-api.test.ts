@@ -8,7 +8,7 @@ import { catalogStore } from '../../functions/store/catalog-store';
 import { createDocumentClient } from '../../functions/store/client';
 import { deleteTables, localDynamoClient } from '../../infra/local/dynamodb';
 import { startLocal, type LocalStack } from '../../infra/local/stack';
-import { aForm, anEndedPeriod } from './helpers';
+import { aFormFor, anEndedPeriod } from '../fixtures/catalog';
 
 /**
  * The local HTTP API end to end, as `npm start` serves it: the real handlers behind the local API Gateway,
@@ -119,7 +119,7 @@ describe('local API (npm start stack)', () => {
       const db = createDocumentClient(stack.dynamoEndpoint);
       const catalog = catalogStore(db, stack.tables.catalog);
       await catalog.putPeriod(ended);
-      await catalog.putForm(aForm(ended, ['tax-bureau'], { formId: 'ended-2025-form' }));
+      await catalog.putForm(aFormFor(ended, ['tax-bureau'], { formId: 'ended-2025-form' }));
       db.destroy();
 
       // act

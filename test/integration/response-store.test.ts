@@ -7,18 +7,19 @@ import type { Ballot } from '../../functions/domain/tally';
 import { catalogStore } from '../../functions/store/catalog-store';
 import { submitDeps } from '../../functions/store/deps';
 import { responseKey, responseStore } from '../../functions/store/response-store';
-import { aForm, aUnit, anOpenPeriod, countItems, freshTables, type TestTables } from './helpers';
+import { aFormFor, aUnitWithId, anOpenPeriod } from '../fixtures/catalog';
+import { countItems, freshTables, type TestTables } from './helpers';
 
 describe('response store on DynamoDB Local', () => {
   let t: TestTables;
   const period = anOpenPeriod();
-  const form = aForm(period, ['tax-bureau', 'busy-unit']);
+  const form = aFormFor(period, ['tax-bureau', 'busy-unit']);
   const partitionOf = (unitId: string) => responseKey(period.periodId, unitId, 'x').pk;
 
   beforeAll(async () => {
     t = await freshTables();
     const catalog = catalogStore(t.db, t.tables.catalog);
-    await Promise.all([catalog.putUnit(aUnit('tax-bureau')), catalog.putUnit(aUnit('busy-unit'))]);
+    await Promise.all([catalog.putUnit(aUnitWithId('tax-bureau')), catalog.putUnit(aUnitWithId('busy-unit'))]);
     await catalog.putPeriod(period);
     await catalog.putForm(form);
   });

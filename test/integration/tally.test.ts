@@ -7,7 +7,8 @@ import { runTally } from '../../functions/domain/tally';
 import { tallyReport } from '../../functions/domain/tally-report';
 import { catalogStore } from '../../functions/store/catalog-store';
 import { runTallyDeps, submitDeps, tallyReportDeps } from '../../functions/store/deps';
-import { aForm, aUnit, anOpenPeriod, freshTables, type TestTables } from './helpers';
+import { aFormFor, aUnitWithId, anOpenPeriod } from '../fixtures/catalog';
+import { freshTables, type TestTables } from './helpers';
 
 describe('the scheduled tally on DynamoDB Local', () => {
   let t: TestTables;
@@ -16,7 +17,7 @@ describe('the scheduled tally on DynamoDB Local', () => {
     groupWeights: { citizen: 0.5, enterprise: 0.3, deputy: 0.1, appointedSupervisor: 0.1 },
     minSample: 5,
   });
-  const form = aForm(period, ['rated-unit', 'sparse-unit', 'silent-unit']);
+  const form = aFormFor(period, ['rated-unit', 'sparse-unit', 'silent-unit']);
 
   /** Ballots per unit: [rating, group, how many]. */
   const BALLOTS: Record<string, [Rating, RespondentGroup, number][]> = {
@@ -35,7 +36,7 @@ describe('the scheduled tally on DynamoDB Local', () => {
   beforeAll(async () => {
     t = await freshTables();
     const catalog = catalogStore(t.db, t.tables.catalog);
-    await Promise.all(form.unitIds.map((id) => catalog.putUnit(aUnit(id))));
+    await Promise.all(form.unitIds.map((id) => catalog.putUnit(aUnitWithId(id))));
     await catalog.putPeriod(period);
     await catalog.putForm(form);
     const deps = submitDeps(t.db);
