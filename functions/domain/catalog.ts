@@ -113,6 +113,7 @@ export const ZFormSummary = z
   .object({
     formId: ZId,
     periodId: ZId,
+    periodName: ZLocalizedText,
     title: ZLocalizedText,
     state: ZPeriodState,
   })

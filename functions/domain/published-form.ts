@@ -43,7 +43,9 @@ export async function listPublishedForms(deps: PublishedFormDeps): Promise<FormS
   return forms
     .flatMap((form) => {
       const period = byId.get(form.periodId);
-      return period ? [{ formId: form.formId, periodId: form.periodId, title: form.title, state: periodState(period, now) }] : [];
+      if (!period) return [];
+      const { formId, periodId, title } = form;
+      return [{ formId, periodId, periodName: period.name, title, state: periodState(period, now) }];
     })
     .sort((a, b) => order[a.state] - order[b.state] || a.formId.localeCompare(b.formId));
 }

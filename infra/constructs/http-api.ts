@@ -51,7 +51,7 @@ export class HttpApi extends Construct {
         allowOrigins: [props.siteUrl],
         allowMethods: [...new Set(props.routes.map((route) => apigw.CorsHttpMethod[route.method]))],
         allowHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
-        exposeHeaders: ['Content-Disposition'],
+        exposeHeaders: ['Content-Disposition', 'Retry-After'],
         maxAge: Duration.hours(1),
       },
     });
@@ -112,8 +112,8 @@ export class HttpApi extends Construct {
           id: 'AwsSolutions-APIG4',
           reason:
             `${route.operationId} is public in functions/routes.ts: citizens read forms and rate without an account, ` +
-            'because anonymous rating is the point of the product. Abuse is bounded by stage throttling and the ' +
-            "form's one-rating-per-respondent policy, and the function reaches only the tables the route declares.",
+            'because anonymous rating is the point of the product. Abuse is bounded by stage throttling, and the ' +
+            'function reaches only the tables the route declares.',
         });
       }
       functions[route.operationId as OperationId] = fn;

@@ -152,8 +152,8 @@ export class Site extends Construct {
       {
         id: 'AwsSolutions-CFR3',
         reason:
-          "Deliberately no CloudFront access logs: they record each viewer's IP next to the query string, and " +
-          'invitation tokens arrive in page URLs, so the logs would tie a citizen to their rating. The API access ' +
+          "Deliberately no CloudFront access logs: they record each viewer's IP next to the page and its query " +
+          'string (the form and unit a citizen is about to rate), and Pingyi never stores a raw IP. The API access ' +
           'log (no IPs) and the bucket access log (every write to the pages) cover operations and tampering.',
       },
       {

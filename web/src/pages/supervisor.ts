@@ -139,9 +139,8 @@ function signOutButton(): HTMLElement {
 }
 
 function periodLabel(p: PeriodChoice): string {
-  const titles = [...new Set(p.forms.map((f) => local(f.title)))].join('、');
-  const state = p.forms[0]?.state;
-  return `${titles} (${p.periodId})${state ? ` · ${stateLabel(state)}` : ''}`;
+  const first = p.forms[0];
+  return first ? `${local(first.periodName)} · ${stateLabel(first.state)}` : p.periodId;
 }
 
 function toolbar(): HTMLElement {
