@@ -5,8 +5,9 @@ import { TABLES } from './functions/store/tables.ts';
 const unitTableEnv = Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, `unit-${t.id}`]));
 
 /**
- * `npm test` runs every project. integration and e2e share one DynamoDB Local started by
- * test/integration/global-setup.ts; each test file makes its own tables.
+ * `npm test` runs every project. The integration project shares one DynamoDB Local started by
+ * test/integration/global-setup.ts (each test file makes its own tables); the e2e test starts the whole
+ * local stack, as `npm start` does, with its data in memory.
  */
 export default defineConfig({
   test: {
