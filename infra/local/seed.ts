@@ -7,6 +7,7 @@ import { catalogStore } from '../../functions/store/catalog-store';
 import { responseStore } from '../../functions/store/response-store';
 import type { TableKey } from '../../functions/store/tables';
 import { uuidV5 } from './ids';
+import { TIME_ZONE, TIME_ZONE_OFFSET } from '../../functions/domain/time-zone';
 
 /**
  * The demo data of `npm start` (and of the tests that want a realistic district): the district 示范区 with
@@ -91,7 +92,7 @@ const DEMO_COMMENTS = [
 
 /** The year it is now in China (the demo period is that calendar year, in +08:00). */
 export function shanghaiYear(now: Date): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+  return Number(new Intl.DateTimeFormat('en', { timeZone: TIME_ZONE, year: 'numeric' }).format(now));
 }
 
 /** The demo evaluation period: the whole calendar year of `now` in Asia/Shanghai. */
@@ -100,8 +101,8 @@ export function demoPeriod(now: Date): Period {
   return {
     periodId: `${year}-annual`,
     name: { 'zh-CN': `${year}年度评议`, en: `${year} annual evaluation` },
-    opensAt: `${year}-01-01T00:00:00+08:00`,
-    closesAt: `${year + 1}-01-01T00:00:00+08:00`,
+    opensAt: `${year}-01-01T00:00:00${TIME_ZONE_OFFSET}`,
+    closesAt: `${year + 1}-01-01T00:00:00${TIME_ZONE_OFFSET}`,
     groupWeights: { ...DEMO_GROUP_WEIGHTS },
     minSample: DEMO_MIN_SAMPLE,
   };

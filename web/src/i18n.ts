@@ -1,5 +1,6 @@
 import { DEFAULT_LANG, LANGS, type Lang } from '../../functions/domain/lang';
 import type { LocalizedText } from '../../functions/domain/catalog';
+import { TIME_ZONE } from '../../functions/domain/time-zone';
 
 /**
  * Every string the pages show, in both languages, in one place. Names that belong to the domain (rating
@@ -217,12 +218,12 @@ export const local = (text: LocalizedText): string => text[currentLang()];
 
 /** A date-time for people: local time, in the current language's conventions. */
 export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(currentLang(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(currentLang(), { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(new Date(iso));
 }
 
 /** A date for people (no time). */
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(currentLang(), { dateStyle: 'medium' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(currentLang(), { dateStyle: 'medium', timeZone: TIME_ZONE }).format(new Date(iso));
 }
 
 /** A fraction in [0, 1] as a percentage with one decimal. */
