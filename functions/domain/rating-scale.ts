@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Lang } from './lang';
 
 /**
  * The rating scales of domain.md. A level is named by a stable key (used in storage, the API and CSV);
@@ -70,3 +71,9 @@ export const scaleLevels = (scale: ScaleId): readonly ScaleLevel[] => SCALES[sca
 /** Whether `rating` is an answer the scale accepts (`dontKnow` only where the form allows it). */
 export const isRatingOnScale = (scale: ScaleId, rating: Rating, allowDontKnow: boolean): boolean =>
   rating === DONT_KNOW ? allowDontKnow : SCALES[scale].some((l) => l.key === rating);
+
+/** The name of a rating (非常满意 … 不了解) in a language; the five-level scale names every level. */
+export function ratingLabel(rating: Rating, lang: Lang): string {
+  if (rating === DONT_KNOW) return DONT_KNOW_LABEL[lang];
+  return SCALES.five.find((l) => l.key === rating)?.label[lang] ?? rating;
+}

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ZId, ZLocalizedText, ZPeriod, ZUnit, type Form, type Period, type Unit } from './catalog';
 import { NotFoundError } from './errors';
-import { DONT_KNOW_LABEL, SCALES, type RatingLevel } from './rating-scale';
+import { DONT_KNOW, ratingLabel } from './rating-scale';
 import { TALLY_LEVEL_COLUMNS, ZTally, ZTallyRun, type Tally, type TallyRun } from './tally';
 import type { Lang } from './lang';
 
@@ -51,7 +51,6 @@ const HEADERS: Record<Lang, Record<string, string>> = {
   'zh-CN': {
     unitId: '单位编号',
     unit: '单位',
-    dontKnow: DONT_KNOW_LABEL['zh-CN'],
     n: '有效样本数(N)',
     satisfactionRate: '满意率(%)',
     low: '满意率95%置信下限(%)',
@@ -66,7 +65,6 @@ const HEADERS: Record<Lang, Record<string, string>> = {
   en: {
     unitId: 'Unit ID',
     unit: 'Unit',
-    dontKnow: DONT_KNOW_LABEL.en,
     n: 'Valid ratings (N)',
     satisfactionRate: 'Satisfaction rate (%)',
     low: '95% interval low (%)',
@@ -80,9 +78,6 @@ const HEADERS: Record<Lang, Record<string, string>> = {
   },
 };
 
-const levelLabel = (key: RatingLevel, lang: Lang): string =>
-  SCALES.five.find((l) => l.key === key)?.label[lang] ?? key;
-
 const percent = (x: number | null | undefined): string => (x == null ? '' : (x * 100).toFixed(2));
 const score = (x: number | null | undefined): string => (x == null ? '' : x.toFixed(2));
 
@@ -95,8 +90,8 @@ export function tallyTable(report: TallyReport, lang: Lang): string[][] {
   const header = [
     h.unitId!,
     h.unit!,
-    ...TALLY_LEVEL_COLUMNS.map((k) => levelLabel(k, lang)),
-    h.dontKnow!,
+    ...TALLY_LEVEL_COLUMNS.map((k) => ratingLabel(k, lang)),
+    ratingLabel(DONT_KNOW, lang),
     h.n!,
     h.satisfactionRate!,
     h.low!,

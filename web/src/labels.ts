@@ -1,13 +1,9 @@
 import { RESPONDENT_GROUP_LABELS, type PeriodState, type RespondentGroup } from '../../functions/domain/catalog';
-import { DONT_KNOW, DONT_KNOW_LABEL, SCALES, type Rating } from '../../functions/domain/rating-scale';
-import { local, t } from './i18n';
+import { ratingLabel as domainRatingLabel, type Rating } from '../../functions/domain/rating-scale';
+import { currentLang, local, t } from './i18n';
 
 /** A rating's name (非常满意 … 不了解) from the domain's scales, in the current language. */
-export function ratingLabel(rating: Rating): string {
-  if (rating === DONT_KNOW) return local(DONT_KNOW_LABEL);
-  const level = SCALES.five.find((l) => l.key === rating);
-  return level ? local(level.label) : rating;
-}
+export const ratingLabel = (rating: Rating): string => domainRatingLabel(rating, currentLang());
 
 /** A respondent group's name (群众, 企业…) in the current language. */
 export const groupLabel = (group: RespondentGroup): string => local(RESPONDENT_GROUP_LABELS[group]);
