@@ -143,24 +143,33 @@ export interface RunTallyDeps {
 
 /**
  * The scheduled tally: recomputes every unit of every published form whose period needs it, from all of
- * its stored ballots, and stores the results. Recomputing from scratch makes a rerun harmless.
+ * its stored ballots, and stores each period's results in one go. Recomputing from scratch makes a rerun
+ * harmless. A unit listed by two forms of one period is tallied once, on the first form's scale.
  */
 export async function runTally(deps: RunTallyDeps): Promise<TallyRun[]> {
   const now = deps.now();
-  const runs: TallyRun[] = [];
+  const formsByPeriod = new Map<string, Form[]>();
   for (const form of await deps.listForms()) {
-    const period = await deps.getPeriod(form.periodId);
-    if (!period || !needsTally(period, await deps.getTallyRun(period.periodId), now)) continue;
-    const tallies: Tally[] = [];
+    formsByPeriod.set(form.periodId, [...(formsByPeriod.get(form.periodId) ?? []), form]);
+  }
+
+  const runs: TallyRun[] = [];
+  for (const [periodId, forms] of formsByPeriod) {
+    const period = await deps.getPeriod(periodId);
+    if (!period || !needsTally(period, await deps.getTallyRun(periodId), now)) continue;
+    const tallies = new Map<string, Tally>();
     let ballots = 0;
-    for (const unitId of form.unitIds) {
-      const unitBallots: Ballot[] = [];
-      for await (const ballot of deps.unitBallots(period.periodId, unitId)) unitBallots.push(ballot);
-      ballots += unitBallots.length;
-      tallies.push(tallyUnit(unitId, unitBallots, form, period, now));
+    for (const form of forms) {
+      for (const unitId of form.unitIds) {
+        if (tallies.has(unitId)) continue;
+        const unitBallots: Ballot[] = [];
+        for await (const ballot of deps.unitBallots(periodId, unitId)) unitBallots.push(ballot);
+        ballots += unitBallots.length;
+        tallies.set(unitId, tallyUnit(unitId, unitBallots, form, period, now));
+      }
     }
-    const run: TallyRun = { periodId: period.periodId, computedAt: now.toISOString(), units: tallies.length, ballots };
-    await deps.saveTallies(run, tallies);
+    const run: TallyRun = { periodId, computedAt: now.toISOString(), units: tallies.size, ballots };
+    await deps.saveTallies(run, [...tallies.values()]);
     runs.push(run);
   }
   return runs;

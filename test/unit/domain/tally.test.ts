@@ -174,3 +174,28 @@ describe('runTally', () => {
     expect(saveCalls).toEqual([]);
   });
 });
+
+describe('runTally with two forms in one period', () => {
+  it('stores one run for the period, tallying a unit both forms list once', async () => {
+    const saved: { run: TallyRun; tallies: Tally[] }[] = [];
+    const deps: RunTallyDeps = {
+      listForms: async () => [
+        aForm({ formId: 'citizens', unitIds: ['tax-bureau', 'service-centre'] }),
+        aForm({ formId: 'enterprises', unitIds: ['tax-bureau', 'market-branch'] }),
+      ],
+      getPeriod: async () => aPeriod(),
+      getTallyRun: async () => undefined,
+      async *unitBallots() {
+        yield { rating: 'satisfied', group: 'citizen' } as Ballot;
+      },
+      saveTallies: async (run, tallies) => void saved.push({ run, tallies }),
+      now: () => DURING_PERIOD,
+    };
+
+    await runTally(deps);
+
+    expect(saved).toHaveLength(1);
+    expect(saved[0]?.run).toMatchObject({ units: 3, ballots: 3 });
+    expect(saved[0]?.tallies.map((t) => t.unitId)).toEqual(['tax-bureau', 'service-centre', 'market-branch']);
+  });
+});
