@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ApiFunction } from '../../infra/constructs/api-function';
 import { PingyiStack } from '../../infra/stacks/pingyi-stack';
+import { buildWeb } from '../../web/build';
 
 export interface Bundle {
   /** The construct path below the stack, e.g. `Api/SubmitResponse`. */
@@ -20,10 +21,10 @@ export interface Bundle {
  * one-function stack holding the floor (only @aws-sdk/client-dynamodb, same ApiFunction defaults),
  * and returns each bundle with its size.
  */
-export function synthBundles(): { functions: Bundle[]; floor: Bundle } {
+export async function synthBundles(): Promise<{ functions: Bundle[]; floor: Bundle }> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'pingyi-bench-cdk-'));
   const pagesDir = mkdtempSync(path.join(tmpdir(), 'pingyi-bench-pages-'));
-  writeFileSync(path.join(pagesDir, 'index.html'), '<!doctype html><title>bench</title>');
+  await buildWeb(pagesDir);
 
   // The CLI hands cdk.json's context (feature flags) and the metadata switches to the app; in-process
   // synth must do it itself.
