@@ -107,7 +107,7 @@ export const routes = [
     path: '/responses',
     entry: 'api/submit-response.ts',
     access: 'public',
-    tables: { catalog: 'read', responses: 'write' },
+    tables: { catalog: 'read', responses: 'append' },
     summary: 'Rate one unit. Retrying with the same submissionId returns the same receipt.',
     body: ZResponseInput,
     responses: [

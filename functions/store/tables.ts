@@ -23,5 +23,8 @@ export const TABLES = {
 
 export type TableKey = keyof typeof TABLES;
 
-/** How a function uses a table; CDK grants exactly this. */
-export type TableAccess = 'read' | 'write' | 'readWrite';
+/**
+ * How a function uses a table; CDK grants exactly this. `append` may only add items (PutItem): a function
+ * that takes ratings from the public can never update or delete one.
+ */
+export type TableAccess = 'read' | 'append' | 'write' | 'readWrite';

@@ -103,12 +103,14 @@ export class ApiFunction extends Construct {
   }
 
   /**
-   * Lets this function use one table exactly as declared — read → grantReadData, write → grantWriteData,
-   * readWrite → grantReadWriteData — and hands it the table's name in the table's env var.
+   * Lets this function use one table exactly as declared — read → grantReadData, append → PutItem only,
+   * write → grantWriteData, readWrite → grantReadWriteData — and hands it the table's name in the table's
+   * env var.
    */
   bindTable(bound: BoundTable, access: TableAccess): void {
     const grant = {
       read: () => bound.table.grantReadData(this.function),
+      append: () => bound.table.grant(this.function, 'dynamodb:PutItem'),
       write: () => bound.table.grantWriteData(this.function),
       readWrite: () => bound.table.grantReadWriteData(this.function),
     } satisfies Record<TableAccess, () => unknown>;

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ScheduledJob as JobDefinition } from '../../functions/routes';
@@ -16,14 +17,19 @@ export interface ScheduledJobProps {
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
-/** How often EventBridge Scheduler retries a failed invocation before it goes to the dead-letter queue. */
+/**
+ * How often a failed run is retried before it goes to the dead-letter queue: by EventBridge Scheduler when
+ * it cannot deliver the invocation, and by Lambda when the function itself fails.
+ */
 export const JOB_RETRY_ATTEMPTS = 2;
 
 /**
  * One scheduled job of routes.ts: its function (bound to exactly the tables the job declares) and an
- * EventBridge Scheduler schedule at `rate(everyMinutes.aws minutes)`. A failed run is retried, and one
- * that still fails lands in an encrypted dead-letter queue, so "tallies stopped updating" is a queue
- * depth someone can alarm on rather than silence.
+ * EventBridge Scheduler schedule at `rate(everyMinutes.aws minutes)`. Scheduler invokes the function
+ * asynchronously, so a failure can happen in two places: delivering the invocation (Scheduler's retries
+ * and dead-letter queue) and running it (Lambda's async retries and on-failure destination). Both end in
+ * the same encrypted queue, so "tallies stopped updating" is a queue depth someone can alarm on rather
+ * than silence.
  */
 export class ScheduledJob extends Construct {
   readonly handler: ApiFunction;
@@ -53,9 +59,15 @@ export class ScheduledJob extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    this.handler.function.configureAsyncInvoke({
+      retryAttempts: JOB_RETRY_ATTEMPTS,
+      // A retry older than one period is pointless: the next scheduled run does the same work.
+      maxEventAge: Duration.seconds(Math.max(60, period.toSeconds())),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedule; nothing consumes it to fail again.',
+      reason: 'This queue is itself the dead-letter queue of the job; nothing consumes it to fail again.',
     });
 
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {

@@ -86,7 +86,8 @@ export class Site extends Construct {
         },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        // Invitation tokens travel in page URLs; no Referer header may carry them anywhere.
+        // Page URLs name the form and unit being rated, and the sign-in return carries `?code=`: no Referer
+        // header may carry either anywhere.
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         contentSecurityPolicy: {
           contentSecurityPolicy: [
@@ -160,7 +161,8 @@ export class Site extends Construct {
         id: 'AwsSolutions-CFR4',
         reason:
           'The site uses the default *.cloudfront.net certificate, for which CloudFront fixes the TLS policy. ' +
-          'A deployment under an agency domain adds an ACM certificate with TLSv1.2_2021.',
+          'Serving it under an agency domain needs an ACM certificate with TLSv1.2_2021, which the Site ' +
+          'construct does not offer yet.',
       },
     );
   }

@@ -81,8 +81,6 @@ export class StaffIdentity extends Construct {
     this.redirectUri = `${props.siteUrl}${props.redirectPath}`;
     this.client = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      // Only the hosted UI signs people in; no password ever reaches the pages or the API.
-      authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
@@ -96,6 +94,10 @@ export class StaffIdentity extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+    // Only the hosted UI signs people in: no password flow (SRP or plain) is open to callers of the
+    // public client id. Set on the L1 because `authFlows: {}` omits the property, which Cognito reads as
+    // "allow SRP and custom auth".
+    (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
 
     this.domain = this.userPool.addDomain('HostedUi', {
       cognitoDomain: { domainPrefix: props.domainPrefix },

@@ -6,7 +6,7 @@ import { ScheduledJob } from '../constructs/scheduled-job';
 import { Site } from '../constructs/site';
 import { StaffIdentity } from '../constructs/staff-identity';
 import { Tables } from '../constructs/tables';
-import { stageSettings } from './stage';
+import { checkAuthDomainPrefix, stageSettings } from './stage';
 
 export interface PingyiStackProps extends StackProps {
   /** `dev`, `prod`, or any short name for a disposable copy. */
@@ -39,6 +39,7 @@ export class PingyiStack extends Stack {
     super(scope, id, props);
     const settings = stageSettings(props.stage);
     const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.removalPolicy };
+    if (props.authDomainPrefix !== undefined) checkAuthDomainPrefix(props.authDomainPrefix, 'authDomainPrefix');
     const authDomainPrefix = props.authDomainPrefix ?? `pingyi-${settings.stage}-${Aws.ACCOUNT_ID}`;
 
     this.tables = new Tables(this, 'Tables', { deletionProtection: settings.deletionProtection });

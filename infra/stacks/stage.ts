@@ -13,11 +13,30 @@ export interface StageSettings {
   readonly accessLogExpiration: Duration;
 }
 
+// Cognito refuses hosted UI domain prefixes containing these words, but only at deploy time.
+const RESERVED_IN_DOMAIN_PREFIX = /aws|amazon|cognito/;
+
+/**
+ * Checks the literal part of a Cognito hosted UI domain prefix at synth time, where Cognito would only
+ * refuse it in the middle of a deploy: lower-case letters, digits and inner hyphens, at most 63
+ * characters, none of the reserved words aws, amazon, cognito.
+ */
+export function checkAuthDomainPrefix(prefix: string, what: string): void {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) {
+    throw new Error(`${what} must be lower-case letters, digits and inner hyphens (at most 63), got "${prefix}"`);
+  }
+  if (RESERVED_IN_DOMAIN_PREFIX.test(prefix)) {
+    throw new Error(`${what} may not contain "aws", "amazon" or "cognito" (Cognito refuses it), got "${prefix}"`);
+  }
+}
+
 /** The settings of a stage: `prod` is protected and keeps a year of logs; any other stage is disposable. */
 export function stageSettings(stage: string): StageSettings {
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
     throw new Error(`stage must be lower-case letters, digits and dashes (at most 20), got "${stage}"`);
   }
+  // The default hosted UI prefix is `pingyi-<stage>-<account id>`.
+  checkAuthDomainPrefix(`pingyi-${stage}-0`, 'stage (part of the sign-in domain prefix)');
   const isProd = stage === 'prod';
   return {
     stage,

@@ -18,6 +18,7 @@ const READ = [
 const WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const EXPECTED: Record<TableAccess, string[]> = {
   read: READ,
+  append: ['dynamodb:PutItem'],
   write: WRITE,
   readWrite: [...new Set([...READ, ...WRITE])].sort(),
 };

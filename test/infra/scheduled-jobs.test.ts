@@ -32,6 +32,22 @@ describe('scheduled jobs', () => {
     expect(Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(scheduled.deadLetterQueue), 'Arn'] } });
   });
 
+  it.each(jobs.map((job) => [job.id, job] as const))('dead-letters a run of %s whose function fails', (id, job) => {
+    // Scheduler invokes asynchronously: a failing function is retried by Lambda, not by the schedule.
+    const scheduled = stack.jobs[id]!;
+    const queueArn = { 'Fn::GetAtt': [logicalId(scheduled.deadLetterQueue), 'Arn'] };
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(scheduled.handler.function) },
+      MaximumRetryAttempts: JOB_RETRY_ATTEMPTS,
+      MaximumEventAgeInSeconds: Math.max(60, job.everyMinutes.aws * 60),
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    const roleStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: logicalId(scheduled.handler.role) }]))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    expect(roleStatements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Resource: queueArn }));
+  });
+
   it.each(jobs.map((job) => job.id))('encrypts the dead-letter queue of %s and refuses non-TLS access', (id) => {
     const queueId = logicalId(stack.jobs[id]!.deadLetterQueue);
     expect(resource(queueId).Properties.SqsManagedSseEnabled).toBe(true);

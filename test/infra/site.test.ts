@@ -176,7 +176,8 @@ describe('staff identity', () => {
     expect(client.GenerateSecret).toBe(false);
     expect(client.AllowedOAuthFlows).toEqual(['code']);
     expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
-    expect(client.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    // Sign-in only through the hosted UI: no SRP, password or custom flow for callers of the public client id.
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
     expect(client.CallbackURLs).toEqual([{ 'Fn::Join': ['', ['https://', distributionDomain(), '/supervisor.html']] }]);
     for (const url of client.LogoutURLs) expect(JSON.stringify(url)).toContain(logicalId(stack.site.distribution));
   });
