@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { WebConfig } from '../../web/src/config';
+import { contentSecurityPolicy } from '../../web/security-headers';
 
 /** The folder of content-hashed scripts and styles in web/build.ts output. */
 const HASHED_ASSETS = 'assets';
@@ -90,18 +91,7 @@ export class Site extends Construct {
         // header may carry either anywhere.
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            `connect-src 'self' ${apiOrigins} ${props.hostedUiUrl}`,
-            `form-action 'self' ${props.hostedUiUrl}`,
-            "frame-ancestors 'none'",
-            "base-uri 'self'",
-            "object-src 'none'",
-          ].join('; '),
+          contentSecurityPolicy: contentSecurityPolicy({ api: apiOrigins, signIn: props.hostedUiUrl }),
           override: true,
         },
       },

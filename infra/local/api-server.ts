@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { routes as allRoutes, type Route } from '../../functions/routes';
 import type { WebConfig } from '../../web/src/config';
+import { contentSecurityPolicy } from '../../web/security-headers';
 import { InvocationTimeoutError, invoke, loadHandler, type LambdaHandler } from './lambda';
 
 /**
@@ -40,6 +41,9 @@ export interface ApiServerOptions {
 
 /** What the pages learn at run time under `npm start`: the API is on their own origin, sign-in is local. */
 export const LOCAL_WEB_CONFIG: WebConfig = { apiBase: '', auth: { kind: 'local' } };
+
+// The pages and the API share this origin locally, and sign-in is local: the pages need no other origin.
+const PAGES_CSP = contentSecurityPolicy({});
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -309,6 +313,9 @@ export function createApiServer(options: ApiServerOptions): Server {
       'content-length': info.size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+      'content-security-policy': PAGES_CSP,
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
     });
     if (headOnly) {
       res.end();

@@ -113,16 +113,21 @@ describe.runIf(hasChromium)('citizen to supervisor', () => {
     }
   }
 
-  /** Uncaught errors in any page: none are expected, whatever the test does. */
+  /** Uncaught errors and Content-Security-Policy violations in any page: none are expected. */
   const pageErrors: Error[] = [];
+  const cspViolations: string[] = [];
   afterEach(() => {
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 
   /** A new tab in the zh-CN default: the profile is shared, so forget a language an earlier test chose. */
   async function newPhonePage(): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err));
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
     await page.goto(stack.url + '/');
     await page.evaluate(() => localStorage.clear());
     return page;

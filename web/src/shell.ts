@@ -1,6 +1,10 @@
+import * as z from 'zod';
 import { LANGS, type Lang } from '../../functions/domain/lang';
 import { byId, h } from './dom';
 import { LANG_NAMES, currentLang, setLang, t } from './i18n';
+
+// The pages' CSP forbids eval, so zod must never try its `new Function` fast path here.
+z.config({ jitless: true });
 
 export interface Page {
   /** The document title in the current language. */

@@ -1,0 +1,25 @@
+/**
+ * The Content-Security-Policy the pages are served with, in one place: CloudFront sends it on AWS
+ * (infra/constructs/site.ts) and the local runtime sends it under `npm start` and the browser tests, so a
+ * page that breaks it (an inline script, a call to an origin it does not name) fails locally first.
+ */
+export function contentSecurityPolicy(origins: {
+  /** Where the pages may call the API, besides their own origin. */
+  api?: string;
+  /** The Cognito hosted UI, for the sign-in redirect and the token exchange. */
+  signIn?: string;
+}): string {
+  const extra = (...values: (string | undefined)[]) => values.filter(Boolean).map((v) => ` ${v}`).join('');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${extra(origins.api, origins.signIn)}`,
+    `form-action 'self'${extra(origins.signIn)}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
