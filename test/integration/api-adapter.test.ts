@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Route } from '../../functions/routes';
 import { createApiServer } from '../../infra/local/api-server';
-import { loadLocalIssuer, type LocalIssuer } from '../../infra/local/jwt';
+import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
+import { LOCAL_CLIENT_ID, LOCAL_ISSUER, loadLocalIssuer, type LocalIssuer } from '../../infra/local/jwt';
 
 /**
  * The local API Gateway on its own, with probe functions that record the events they get: the 2.0
@@ -29,6 +30,31 @@ describe('local API Gateway adapter', () => {
   let dir: string;
   let issuer: LocalIssuer;
   let foreignIssuer: LocalIssuer;
+  let keyFile: string;
+
+  const supervisorClaims = (overrides: Record<string, unknown>) => ({
+    sub: 'someone',
+    'cognito:groups': ['supervisor'],
+    token_use: 'access',
+    client_id: LOCAL_CLIENT_ID,
+    iss: LOCAL_ISSUER,
+    ...overrides,
+  });
+
+  /** A token signed with the local issuer's own key but with other claims. */
+  async function signWithLocalKey(overrides: Record<string, unknown>): Promise<string> {
+    const { privateJwk, kid } = JSON.parse(readFileSync(keyFile, 'utf8')) as { privateJwk: Record<string, string>; kid: string };
+    return new SignJWT(supervisorClaims(overrides))
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(await importJWK(privateJwk, 'ES256'));
+  }
+
+  /** A well-formed token with `alg: none`: claims anyone could write. */
+  function unsignedToken(): string {
+    return new UnsecuredJWT(supervisorClaims({})).setIssuedAt().setExpirationTime('1h').encode();
+  }
   let server: Server;
   let url: string;
   let events: APIGatewayProxyEventV2WithJWTAuthorizer[];
@@ -42,6 +68,7 @@ describe('local API Gateway adapter', () => {
     dir = mkdtempSync(join(tmpdir(), 'pingyi-adapter-'));
     issuer = await loadLocalIssuer(join(dir, 'jwt-key.json'));
     foreignIssuer = await loadLocalIssuer(join(dir, 'other-key.json'));
+    keyFile = join(dir, 'jwt-key.json');
     const webDir = join(dir, 'web');
     mkdirSync(join(webDir, 'assets'), { recursive: true });
     writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>home</title>');
@@ -151,6 +178,9 @@ describe('local API Gateway adapter', () => {
       ['a malformed token', async () => 'not-a-jwt'],
       ['an expired token', async () => issuer.sign('supervisor', { now: new Date(Date.now() - 13 * 60 * 60 * 1000) })],
       ['a token signed by another key', async () => foreignIssuer.sign('supervisor')],
+      ['a token from another issuer', async () => signWithLocalKey({ iss: 'https://elsewhere.example' })],
+      ['a token for another client', async () => signWithLocalKey({ client_id: 'some-other-app' })],
+      ['an unsigned token (alg none)', async () => unsignedToken()],
     ])('answers 401 {"message":"Unauthorized"} to %s without calling the function', async (_, makeToken) => {
       // prepare
       const token = await makeToken();
