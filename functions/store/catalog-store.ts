@@ -76,10 +76,8 @@ export function catalogStore(db: DynamoDBDocumentClient, table: string) {
   }
 
   return {
-    getUnit: (unitId: string): Promise<Unit | undefined> => get('unit', unitId, ZUnit),
     getForm: (formId: string): Promise<Form | undefined> => get('form', formId, ZForm),
     getPeriod: (periodId: string): Promise<Period | undefined> => get('period', periodId, ZPeriod),
-    listUnits: (): Promise<Unit[]> => list('unit', ZUnit),
     listForms: (): Promise<Form[]> => list('form', ZForm),
     listPeriods: (): Promise<Period[]> => list('period', ZPeriod),
 

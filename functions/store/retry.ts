@@ -1,6 +1,10 @@
-/** DynamoDB kept returning unprocessed items after every retry: a dependency fault (503), not a bug. */
+/**
+ * DynamoDB kept returning unprocessed items after every retry: a dependency fault, not a bug. It carries
+ * the SDK's own retryable marker, which platform/errors.ts answers with 503 and Retry-After.
+ */
 export class UnprocessedError extends Error {
-  override readonly name = 'ServiceUnavailable';
+  override readonly name = 'UnprocessedItemsError';
+  readonly $retryable = { throttling: true };
   constructor(operation: string) {
     super(`${operation} left items unprocessed after retries`);
   }

@@ -97,3 +97,11 @@ describe('openApiDocument', () => {
     expect(input.properties.submissionId).toMatchObject({ format: 'uuid' });
   });
 });
+
+describe('UnprocessedError', () => {
+  it('is a dependency fault, answered with 503', async () => {
+    const { UnprocessedError } = await import('../../../functions/store/retry');
+
+    expect(mapError(new UnprocessedError('BatchWriteItem'), 'zh-CN', 'r-2').result.statusCode).toBe(503);
+  });
+});
