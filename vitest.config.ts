@@ -9,6 +9,9 @@ const unitTableEnv = Object.fromEntries(Object.values(TABLES).map((t) => [t.envV
  * test/integration/global-setup.ts (each test file makes its own tables); the e2e test starts the whole
  * local stack, as `npm start` does, with its data in memory.
  */
+// The SDK's notice that its 2027 releases need Node 22 would repeat in every test worker.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
     projects: [

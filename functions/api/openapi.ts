@@ -1,3 +1,4 @@
+import { openApi } from '../routes/platform';
 import { httpHandler } from '../platform/http';
 import { openApiDocument } from '../platform/openapi';
 import { ok } from '../platform/results';
@@ -5,4 +6,4 @@ import { VERSION } from '../platform/version';
 
 const document = openApiDocument(VERSION);
 
-export const handler = httpHandler('openApi', async () => ok(document));
+export const handler = httpHandler(openApi, async () => ok(document));

@@ -1,15 +1,14 @@
+import type { Message } from './messages';
+
 /**
  * Domain errors: what went wrong in the users' terms, knowing nothing about HTTP.
- * platform/errors.ts maps each `code` to a status and a message in the request's language.
+ * platform/errors.ts maps each to a status and a message in the request's language.
  */
 
-/** One failing input field: its path (`rating`, `answers.0.value`) and the message key that explains it. */
+/** One failing input field: its path (`units.tax-bureau.overall`, `rows.3.kind`) and what is wrong, in both languages. */
 export interface FieldIssue {
   path: string;
-  /** A message already in the request's language (from zod), or a key of platform/i18n.ts messages. */
-  message?: string;
-  messageKey?: string;
-  params?: Record<string, string | number>;
+  message: Message;
 }
 
 export abstract class DomainError extends Error {
@@ -31,22 +30,39 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** A thing the request names does not exist (unit, form, period, receipt). */
+export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt';
+
+/** A thing the request names does not exist. */
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
   constructor(
-    readonly entity: 'unit' | 'form' | 'period' | 'receipt',
+    readonly entity: Entity,
     readonly id: string,
   ) {
     super(`${entity} not found: ${id}`, { entity, id });
   }
 }
 
-/** The request clashes with what is already stored (e.g. a reused submission id with other answers). */
+/** Why a request clashes with what is stored; the API names it in the error's `reason`. */
+export const CONFLICT = {
+  /** A submission id was used before with other answers. */
+  submissionIdReused: 'submissionIdReused',
+  /** Creating something whose id is taken. */
+  alreadyExists: 'alreadyExists',
+  /** The caller edited an old revision: someone else saved in between. */
+  staleRevision: 'staleRevision',
+  /** The form takes no more responses or changes. */
+  formClosed: 'formClosed',
+  /** Publishing a draft that is the same as the latest version. */
+  nothingToPublish: 'nothingToPublish',
+} as const;
+export type ConflictReason = (typeof CONFLICT)[keyof typeof CONFLICT];
+
+/** The request clashes with what is already stored. */
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
   constructor(
-    readonly reason: 'submissionIdReused',
+    readonly reason: ConflictReason,
     params: Record<string, string | number> = {},
   ) {
     super(`conflict: ${reason}`, params);

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { runTally } from '../domain/tally';
+import { runTally } from '../domain/evaluation/tally';
 import { logger } from '../platform/logger';
 import { runTallyDeps } from '../store/deps';
 

@@ -1,20 +1,14 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Lang } from '../domain/lang';
 import { ConflictError, DomainError, NotFoundError, PeriodClosedError, ValidationError } from '../domain/errors';
+import { ERROR } from './error-codes';
+import { type ErrorBody } from './error-body';
 import { HttpError } from './http-errors';
-import { isMessageKey, message } from './i18n';
+import { isMessageKey, message } from './messages';
 import { jsonResult } from './results';
 
 /** Seconds a client should wait before retrying after a dependency fault. */
 export const RETRY_AFTER_SECONDS = 5;
-
-/** The JSON body of every error answer. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  fields?: { path: string; message: string }[];
-  requestId?: string;
-}
 
 const DEPENDENCY_FAULT_NAMES = new Set([
   'ProvisionedThroughputExceededException',
@@ -30,6 +24,8 @@ const DEPENDENCY_FAULT_NAMES = new Set([
   'RequestTimeoutException',
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+// Why DynamoDB cancels a transaction when another request or the throughput got in the way, not a condition.
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
 
 /**
  * A fault in a dependency that a retry may cure (throttling, a 5xx from DynamoDB, a network failure):
@@ -37,8 +33,19 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  */
 export function isDependencyFault(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = error as {
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+    CancellationReasons?: { Code?: string }[];
+  };
   if (e.name && DEPENDENCY_FAULT_NAMES.has(e.name)) return true;
+  if (e.name === 'TransactionCanceledException') {
+    // A 400 the SDK does not retry; cancelled only by conflicts or throttling, a retry may well succeed.
+    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((code) => code !== 'None');
+    return codes.length > 0 && codes.every((code) => RETRYABLE_CANCELLATIONS.has(code));
+  }
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   if (e.$retryable) return true;
   return (e.$metadata?.httpStatusCode ?? 0) >= 500;
@@ -62,27 +69,31 @@ export function mapError(error: unknown, lang: Lang, requestId: string): MappedE
     return {
       serverFault: false,
       result: answer(400, {
-        code: error.code,
+        code: ERROR.validationFailed,
         message: message('VALIDATION_FAILED', lang),
-        fields: error.fields.map((f) => ({
-          path: f.path,
-          message:
-            f.message ?? (f.messageKey && isMessageKey(f.messageKey) ? message(f.messageKey, lang, f.params) : f.path),
-        })),
+        fields: error.fields.map((f) => ({ path: f.path, message: f.message[lang] })),
       }),
     };
   }
   if (error instanceof NotFoundError) {
-    return { serverFault: false, result: answer(404, { code: error.code, message: message('NOT_FOUND', lang, error.params) }) };
+    return { serverFault: false, result: answer(404, { code: ERROR.notFound, message: message('NOT_FOUND', lang, error.params) }) };
   }
   if (error instanceof PeriodClosedError) {
     const key = error.state === 'notYetOpen' ? 'PERIOD_CLOSED_notYetOpen' : 'PERIOD_CLOSED_ended';
-    return { serverFault: false, result: answer(409, { code: error.code, message: message(key, lang, error.params) }) };
-  }
-  if (error instanceof ConflictError) {
     return {
       serverFault: false,
-      result: answer(409, { code: error.code, message: message(`CONFLICT_${error.reason}`, lang, error.params) }),
+      result: answer(409, { code: ERROR.periodClosed, reason: error.state, message: message(key, lang, error.params) }),
+    };
+  }
+  if (error instanceof ConflictError) {
+    const key = `CONFLICT_${error.reason}`;
+    return {
+      serverFault: false,
+      result: answer(409, {
+        code: ERROR.conflict,
+        reason: error.reason,
+        message: isMessageKey(key) ? message(key, lang, error.params) : error.reason,
+      }),
     };
   }
   if (error instanceof HttpError) {
@@ -100,7 +111,7 @@ export function mapError(error: unknown, lang: Lang, requestId: string): MappedE
       serverFault: true,
       result: answer(
         503,
-        { code: 'SERVICE_UNAVAILABLE', message: message('SERVICE_UNAVAILABLE', lang), requestId },
+        { code: ERROR.serviceUnavailable, message: message('SERVICE_UNAVAILABLE', lang), requestId },
         { 'retry-after': String(RETRY_AFTER_SECONDS) },
       ),
     };
@@ -110,7 +121,7 @@ export function mapError(error: unknown, lang: Lang, requestId: string): MappedE
   function internal(): MappedError {
     return {
       serverFault: true,
-      result: answer(500, { code: 'INTERNAL', message: message('INTERNAL', lang, { requestId }), requestId }),
+      result: answer(500, { code: ERROR.internal, message: message('INTERNAL', lang, { requestId }), requestId }),
     };
   }
 }

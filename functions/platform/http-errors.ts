@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n';
+import { ERROR } from './error-codes';
 
 /**
  * Errors of the HTTP layer itself (not of the domain): a request the platform refuses before any
@@ -7,7 +7,7 @@ import type { MessageKey } from './i18n';
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: MessageKey,
+    readonly code: (typeof ERROR)['unauthorized' | 'forbidden' | 'invalidJson' | 'unsupportedMediaType'],
     readonly headers: Record<string, string> = {},
   ) {
     super(code);
@@ -15,7 +15,7 @@ export class HttpError extends Error {
   }
 }
 
-export const unauthorized = () => new HttpError(401, 'UNAUTHORIZED', { 'www-authenticate': 'Bearer' });
-export const forbidden = () => new HttpError(403, 'FORBIDDEN');
-export const invalidJson = () => new HttpError(400, 'INVALID_JSON');
-export const unsupportedMediaType = () => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE');
+export const unauthorized = () => new HttpError(401, ERROR.unauthorized, { 'www-authenticate': 'Bearer' });
+export const forbidden = () => new HttpError(403, ERROR.forbidden);
+export const invalidJson = () => new HttpError(400, ERROR.invalidJson);
+export const unsupportedMediaType = () => new HttpError(415, ERROR.unsupportedMediaType);

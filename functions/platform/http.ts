@@ -5,12 +5,13 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { negotiateLang, type Lang } from '../domain/lang';
-import { routes, type OperationId } from '../routes';
+import { messageOfSchemaIssue } from '../domain/messages';
+import type { Route } from '../routes/route';
 import { authorize, type Caller, type JwtClaims } from './auth';
 import { mapError } from './errors';
 import { invalidJson, unsupportedMediaType } from './http-errors';
@@ -19,14 +20,13 @@ import type { HttpResult } from './results';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
-type RouteOf<K extends OperationId> = Extract<(typeof routes)[number], { operationId: K }>;
-type Parsed<R, Key extends string> = R extends { [P in Key]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Parsed<R, Key extends string> = R extends { [P in Key]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 
 /** A route's validated input: its path params, query and body, typed from the route table's schemas. */
-export interface HttpInput<K extends OperationId> {
-  params: Parsed<RouteOf<K>, 'params'>;
-  query: Parsed<RouteOf<K>, 'query'>;
-  body: Parsed<RouteOf<K>, 'body'>;
+export interface HttpInput<R extends Route> {
+  params: Parsed<R, 'params'>;
+  query: Parsed<R, 'query'>;
+  body: Parsed<R, 'body'>;
 }
 
 export interface HttpContext {
@@ -39,12 +39,14 @@ export interface HttpContext {
 const LOCALE_ERRORS = { 'zh-CN': zhCN().localeError, en: en().localeError } as const;
 
 /** Validates one part of the request, collecting its issues as fields named by their paths. */
-function check<S extends z.ZodType>(schema: S | undefined, value: unknown, lang: Lang, issues: FieldIssue[]) {
+function check(schema: z.ZodMiniType | undefined, value: unknown, lang: Lang, issues: FieldIssue[]): unknown {
   if (!schema) return undefined;
   const parsed = schema.safeParse(value, { error: LOCALE_ERRORS[lang] });
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
-    issues.push({ path: issue.path.map(String).join('.') || '(body)', message: issue.message });
+    // A domain rule's message comes in both languages; zod wrote the others in the request's language.
+    const text = messageOfSchemaIssue(issue.message) ?? { 'zh-CN': issue.message, en: issue.message };
+    issues.push({ path: issue.path.map(String).join('.') || '(body)', message: text });
   }
   return undefined;
 }
@@ -68,13 +70,8 @@ const requestLang = (event: HttpEvent): Lang => negotiateLang(event.headers?.['a
  * from the route table, validation of params/query/body with messages in the request's language, and
  * the one error mapper. The route's function gets typed input and only calls the domain and maps the result.
  */
-export function httpHandler<K extends OperationId>(
-  operationId: K,
-  fn: (input: HttpInput<K>, ctx: HttpContext) => Promise<HttpResult>,
-) {
-  const route = routes.find((r) => r.operationId === operationId);
-  if (!route) throw new Error(`no route ${operationId}`);
-  const schemas = route as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+export function httpHandler<const R extends Route>(route: R, fn: (input: HttpInput<R>, ctx: HttpContext) => Promise<HttpResult>) {
+  const { operationId } = route;
 
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -92,10 +89,10 @@ export function httpHandler<K extends OperationId>(
       const lang = requestLang(event);
       const caller = authorize(route.access, event.requestContext?.authorizer?.jwt?.claims as JwtClaims | undefined);
       const issues: FieldIssue[] = [];
-      const params = check(schemas.params, event.pathParameters ?? {}, lang, issues);
-      const query = check(schemas.query, event.queryStringParameters ?? {}, lang, issues);
-      const body = check(schemas.body, schemas.body ? (readBody(event) ?? {}) : undefined, lang, issues);
+      const params = check(route.params, event.pathParameters ?? {}, lang, issues);
+      const query = check(route.query, event.queryStringParameters ?? {}, lang, issues);
+      const body = check(route.body, route.body ? (readBody(event) ?? {}) : undefined, lang, issues);
       if (issues.length > 0) throw new ValidationError(issues);
-      return fn({ params, query, body } as HttpInput<K>, { lang, caller, requestId: context.awsRequestId });
+      return fn({ params, query, body } as HttpInput<R>, { lang, caller, requestId: context.awsRequestId });
     });
 }

@@ -1,15 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routes, type Route } from '../routes';
-
-/** The JSON shape of every error answer (see platform/errors.ts). */
-export const ZErrorBody = z
-  .object({
-    code: z.string(),
-    message: z.string(),
-    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  })
-  .meta({ id: 'Error' });
+import { ZErrorBody, ZGatewayErrorBody } from './error-body';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -20,7 +11,7 @@ type JsonSchema = Record<string, unknown>;
  */
 export function openApiDocument(version: string): JsonSchema {
   const components: Record<string, JsonSchema> = {};
-  const schema = (s: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const schema = (s: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const generated = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
     // zod names shared schemas in $defs; OpenAPI keeps them in components.
     const { $schema: _dialect, $defs, ...rest } = JSON.parse(
@@ -53,11 +44,11 @@ export function openApiDocument(version: string): JsonSchema {
       responses[String(r.status)] = { description: r.description, content: { [type]: { schema: body } } };
     }
     if (route.access !== 'public') {
-      responses['401'] = errorResponse('No valid staff token.');
+      responses['401'] = errorResponse('No valid staff token (refused by the gateway, or by the function).', true);
       responses['403'] = errorResponse(`The caller is not in a group that may call this (${route.access.join(', ')}).`);
     }
     responses['503'] = {
-      ...errorResponse('A dependency is unavailable; nothing was done. Retry after the Retry-After seconds.'),
+      ...errorResponse('A dependency is unavailable or the gateway timed out; nothing was done. Retry after the Retry-After seconds.', true),
       headers: { 'Retry-After': { schema: { type: 'integer' } } },
     };
     paths[route.path] = {
@@ -74,14 +65,16 @@ export function openApiDocument(version: string): JsonSchema {
       },
     };
   }
-  components.Error = schema(ZErrorBody, 'output');
+  // Registers the error components (the answers above only point at them).
+  schema(ZErrorBody, 'output');
+  schema(ZGatewayErrorBody, 'output');
 
   return {
     openapi: '3.1.0',
     info: {
       title: 'Pingyi (评议) API',
       version,
-      description: 'Public appraisal of public-service units: ratings, tallies and (later) complaints.',
+      description: 'Public appraisal of public-service units: forms, ratings and tallies, and their administration.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     paths,
@@ -99,20 +92,23 @@ export function openApiDocument(version: string): JsonSchema {
   };
 }
 
-function errorResponse(description: string) {
-  return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+/** An error answer: the API's Error body, or — where API Gateway may answer before the function — either. */
+function errorResponse(description: string, orGateway = false) {
+  const error = { $ref: '#/components/schemas/Error' };
+  const schema = orGateway ? { anyOf: [error, { $ref: '#/components/schemas/GatewayError' }] } : error;
+  return { description, content: { 'application/json': { schema } } };
 }
 
 function objectParameters(
-  object: z.ZodObject | undefined,
+  object: z.ZodMiniObject | undefined,
   where: 'path' | 'query',
-  schema: (s: z.ZodType, io: 'input' | 'output') => JsonSchema,
+  schema: (s: z.ZodMiniType, io: 'input' | 'output') => JsonSchema,
 ) {
   if (!object) return [];
   return Object.entries(object.shape).map(([name, s]) => ({
     name,
     in: where,
-    required: where === 'path' || !(s as z.ZodType).safeParse(undefined).success,
-    schema: schema(s as z.ZodType, 'input'),
+    required: where === 'path' || !(s as z.ZodMiniType).safeParse(undefined).success,
+    schema: schema(s as z.ZodMiniType, 'input'),
   }));
 }

@@ -13,11 +13,11 @@ export interface TableDefinition {
 }
 
 export const TABLES = {
-  /** Units, forms and periods (store/catalog-store.ts). */
+  /** What admins define: units (store/units/unit-store.ts), groups, periods, forms and form versions (store/evaluation/catalog-store.ts). */
   catalog: { id: 'Catalog', envVar: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
-  /** Ratings, one item each (store/response-store.ts). Contact data never lives here. */
+  /** Responses, one item per submission (store/evaluation/response-store.ts). Contact data never lives here. */
   responses: { id: 'Responses', envVar: 'RESPONSES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
-  /** Tallies per period and unit, plus each period's last run (store/tally-store.ts). */
+  /** Tallies per period and unit, plus each period's last run (store/evaluation/tally-store.ts). */
   tallies: { id: 'Tallies', envVar: 'TALLIES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
 } as const satisfies Record<string, TableDefinition>;
 

@@ -1,8 +1,0 @@
-import { tallyReport } from '../domain/tally-report';
-import { httpHandler } from '../platform/http';
-import { ok } from '../platform/results';
-import { tallyReportDeps } from '../store/deps';
-
-const deps = tallyReportDeps();
-
-export const handler = httpHandler('listTallies', async ({ params }) => ok(await tallyReport(deps, params.periodId)));

@@ -1,8 +1,0 @@
-import { submitResponse } from '../domain/response';
-import { httpHandler } from '../platform/http';
-import { created } from '../platform/results';
-import { submitDeps } from '../store/deps';
-
-const deps = submitDeps();
-
-export const handler = httpHandler('submitResponse', async ({ body }) => created(await submitResponse(deps, body)));

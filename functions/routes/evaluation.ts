@@ -1,0 +1,345 @@
+import { ZFormVersion, ZFormVersionParams } from '../domain/evaluation/form';
+import {
+  ZCreateFormInput,
+  ZFormDetail,
+  ZFormDetailList,
+  ZRevisionInput,
+  ZSaveDraftInput,
+} from '../domain/evaluation/form-admin';
+import { ZPeriod } from '../domain/evaluation/period';
+import {
+  ZCreateGroupInput,
+  ZCreatePeriodInput,
+  ZPeriodList,
+  ZUpdateGroupInput,
+  ZUpdatePeriodInput,
+} from '../domain/evaluation/period-admin';
+import { ZFormSummaryList, ZPublishedForm } from '../domain/evaluation/published-form';
+import { ZRespondentGroup, ZRespondentGroupList } from '../domain/evaluation/respondent-group';
+import { ZReceipt, ZSubmissionInput } from '../domain/evaluation/response';
+import { ZTallyReport } from '../domain/evaluation/tally-report';
+import { idParams } from './params';
+import { ADMINS, SUPERVISORS, type Route, type ScheduledJob } from './route';
+
+/** Routes of the evaluation context: forms for citizens, responses, tallies, and the admin's periods, groups and forms. */
+
+const invalid = { status: 400, description: 'Invalid input; every failing field is named.' } as const;
+// Route objects hold no calls (schemas are named elsewhere), so a bundle drops the routes it does not use.
+const formParams = idParams('formId');
+const periodParams = idParams('periodId');
+const groupParams = idParams('groupId');
+const staleForm = {
+  status: 409,
+  description: 'The form is closed, or someone saved it after the revision given (reload and retry).',
+} as const;
+
+// ---- citizens -------------------------------------------------------------------------------------
+
+export const listForms = {
+  operationId: 'listForms',
+  method: 'GET',
+  path: '/forms',
+  entry: 'api/evaluation/list-forms.ts',
+  access: 'public',
+  tables: { catalog: 'read' },
+  summary: 'The published evaluation forms and whether they take responses now.',
+  responses: [{ status: 200, description: 'Published forms.', schema: ZFormSummaryList }],
+} as const satisfies Route;
+
+export const getForm = {
+  operationId: 'getForm',
+  method: 'GET',
+  path: '/forms/{formId}',
+  entry: 'api/evaluation/get-form.ts',
+  access: 'public',
+  tables: { catalog: 'read' },
+  summary: "A form's latest published version with its period and the names of its units and groups.",
+  params: formParams,
+  responses: [
+    { status: 200, description: 'The form.', schema: ZPublishedForm },
+    { status: 404, description: 'No such published form.' },
+  ],
+} as const satisfies Route;
+
+export const submitResponse = {
+  operationId: 'submitResponse',
+  method: 'POST',
+  path: '/responses',
+  entry: 'api/evaluation/submit-response.ts',
+  access: 'public',
+  tables: { catalog: 'read', responses: 'append' },
+  summary:
+    'One response to a form version, rating one unit or every unit of the form; stored as one item. ' +
+    'Retrying with the same submissionId returns the same receipt.',
+  body: ZSubmissionInput,
+  responses: [
+    { status: 201, description: 'Stored (or already stored by an earlier try).', schema: ZReceipt },
+    invalid,
+    { status: 404, description: 'Unknown form, form version or period.' },
+    { status: 409, description: 'The period is not open, the form is closed, or the submissionId was used with other answers.' },
+  ],
+} as const satisfies Route;
+
+// ---- supervisors ----------------------------------------------------------------------------------
+
+export const listPeriods = {
+  operationId: 'listPeriods',
+  method: 'GET',
+  path: '/periods',
+  entry: 'api/evaluation/list-periods.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read' },
+  summary: 'Every evaluation period, newest first, with the forms made for it.',
+  responses: [{ status: 200, description: 'The periods.', schema: ZPeriodList }],
+} as const satisfies Route;
+
+export const listTallies = {
+  operationId: 'listTallies',
+  method: 'GET',
+  path: '/periods/{periodId}/tallies',
+  entry: 'api/evaluation/list-tallies.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read', tallies: 'read' },
+  summary:
+    "Every unit's tally for a period: counts, N, 满意率 and its interval, scores per group and dimension, " +
+    'the composite score, and what was not counted and why.',
+  params: periodParams,
+  responses: [
+    { status: 200, description: 'The tally report.', schema: ZTallyReport },
+    { status: 404, description: 'No such period.' },
+  ],
+} as const satisfies Route;
+
+export const downloadTallies = {
+  operationId: 'downloadTallies',
+  method: 'GET',
+  path: '/periods/{periodId}/tallies.csv',
+  entry: 'api/evaluation/download-tallies.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read', tallies: 'read' },
+  summary: "The tally report as CSV (UTF-8 with BOM, so Excel shows Chinese), in the request's language, times in CST.",
+  params: periodParams,
+  responses: [
+    { status: 200, description: 'The CSV file.', contentType: 'text/csv; charset=utf-8' },
+    { status: 404, description: 'No such period.' },
+  ],
+} as const satisfies Route;
+
+// ---- admins: respondent groups and periods ----------------------------------------------------------
+
+export const listGroups = {
+  operationId: 'listGroups',
+  method: 'GET',
+  path: '/admin/groups',
+  entry: 'api/evaluation/list-groups.ts',
+  access: ADMINS,
+  tables: { catalog: 'read' },
+  summary: 'The respondent groups (评议主体).',
+  responses: [{ status: 200, description: 'The groups.', schema: ZRespondentGroupList }],
+} as const satisfies Route;
+
+export const createGroup = {
+  operationId: 'createGroup',
+  method: 'POST',
+  path: '/admin/groups',
+  entry: 'api/evaluation/create-group.ts',
+  access: ADMINS,
+  tables: { catalog: 'write' },
+  summary: 'Adds a respondent group.',
+  body: ZCreateGroupInput,
+  responses: [
+    { status: 201, description: 'The new group.', schema: ZRespondentGroup },
+    invalid,
+    { status: 409, description: 'A group with this id exists.' },
+  ],
+} as const satisfies Route;
+
+export const updateGroup = {
+  operationId: 'updateGroup',
+  method: 'PUT',
+  path: '/admin/groups/{groupId}',
+  entry: 'api/evaluation/update-group.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: "Renames a respondent group.",
+  params: groupParams,
+  body: ZUpdateGroupInput,
+  responses: [
+    { status: 200, description: 'The group as saved.', schema: ZRespondentGroup },
+    invalid,
+    { status: 404, description: 'No such group.' },
+    { status: 409, description: 'Someone saved the group after the revision given.' },
+  ],
+} as const satisfies Route;
+
+export const createPeriod = {
+  operationId: 'createPeriod',
+  method: 'POST',
+  path: '/admin/periods',
+  entry: 'api/evaluation/create-period.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: 'Adds an evaluation period: its window (CST), minimum sample and group weights (summing to 1).',
+  body: ZCreatePeriodInput,
+  responses: [
+    { status: 201, description: 'The new period.', schema: ZPeriod },
+    invalid,
+    { status: 409, description: 'A period with this id exists.' },
+  ],
+} as const satisfies Route;
+
+export const updatePeriod = {
+  operationId: 'updatePeriod',
+  method: 'PUT',
+  path: '/admin/periods/{periodId}',
+  entry: 'api/evaluation/update-period.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: "Changes a period's name, window, minimum sample or weights; the next tally recounts with them.",
+  params: periodParams,
+  body: ZUpdatePeriodInput,
+  responses: [
+    { status: 200, description: 'The period as saved.', schema: ZPeriod },
+    invalid,
+    { status: 404, description: 'No such period.' },
+    { status: 409, description: 'Someone saved the period after the revision given.' },
+  ],
+} as const satisfies Route;
+
+// ---- admins: forms ----------------------------------------------------------------------------------
+
+export const listAdminForms = {
+  operationId: 'listAdminForms',
+  method: 'GET',
+  path: '/admin/forms',
+  entry: 'api/evaluation/list-admin-forms.ts',
+  access: ADMINS,
+  tables: { catalog: 'read' },
+  summary: 'Every form, drafts and closed ones included.',
+  responses: [{ status: 200, description: 'The forms.', schema: ZFormDetailList }],
+} as const satisfies Route;
+
+export const getAdminForm = {
+  operationId: 'getAdminForm',
+  method: 'GET',
+  path: '/admin/forms/{formId}',
+  entry: 'api/evaluation/get-admin-form.ts',
+  access: ADMINS,
+  tables: { catalog: 'read' },
+  summary: 'A form with its draft and its published versions.',
+  params: formParams,
+  responses: [
+    { status: 200, description: 'The form.', schema: ZFormDetail },
+    { status: 404, description: 'No such form.' },
+  ],
+} as const satisfies Route;
+
+export const createForm = {
+  operationId: 'createForm',
+  method: 'POST',
+  path: '/admin/forms',
+  entry: 'api/evaluation/create-form.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: 'Creates a form as a draft for a period.',
+  body: ZCreateFormInput,
+  responses: [
+    { status: 201, description: 'The new form.', schema: ZFormDetail },
+    invalid,
+    { status: 409, description: 'A form with this id exists.' },
+  ],
+} as const satisfies Route;
+
+export const saveFormDraft = {
+  operationId: 'saveFormDraft',
+  method: 'PUT',
+  path: '/admin/forms/{formId}/draft',
+  entry: 'api/evaluation/save-form-draft.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: "Saves a form's draft; published versions do not change.",
+  params: formParams,
+  body: ZSaveDraftInput,
+  responses: [
+    { status: 200, description: 'The form as saved.', schema: ZFormDetail },
+    invalid,
+    { status: 404, description: 'No such form.' },
+    staleForm,
+  ],
+} as const satisfies Route;
+
+export const previewForm = {
+  operationId: 'previewForm',
+  method: 'GET',
+  path: '/admin/forms/{formId}/preview',
+  entry: 'api/evaluation/preview-form.ts',
+  access: ADMINS,
+  tables: { catalog: 'read' },
+  summary: "A form's draft exactly as citizens will see it once published (never takes responses).",
+  params: formParams,
+  responses: [
+    { status: 200, description: 'The draft as a published form.', schema: ZPublishedForm },
+    { status: 404, description: 'No such form.' },
+  ],
+} as const satisfies Route;
+
+export const publishForm = {
+  operationId: 'publishForm',
+  method: 'POST',
+  path: '/admin/forms/{formId}/publish',
+  entry: 'api/evaluation/publish-form.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: 'Publishes the draft as the next immutable version; responses already given keep their version.',
+  params: formParams,
+  body: ZRevisionInput,
+  responses: [
+    { status: 200, description: 'The form with its new version.', schema: ZFormDetail },
+    { status: 400, description: 'The draft breaks a form rule (every failing field is named).' },
+    { status: 404, description: 'No such form.' },
+    { status: 409, description: 'The form is closed, was saved after the revision given, or has no change to publish.' },
+  ],
+} as const satisfies Route;
+
+export const closeForm = {
+  operationId: 'closeForm',
+  method: 'POST',
+  path: '/admin/forms/{formId}/close',
+  entry: 'api/evaluation/close-form.ts',
+  access: ADMINS,
+  tables: { catalog: 'readWrite' },
+  summary: 'Closes a form: no more responses or versions; what it received stays counted.',
+  params: formParams,
+  body: ZRevisionInput,
+  responses: [
+    { status: 200, description: 'The closed form.', schema: ZFormDetail },
+    invalid,
+    { status: 404, description: 'No such form.' },
+    staleForm,
+  ],
+} as const satisfies Route;
+
+export const getFormVersion = {
+  operationId: 'getFormVersion',
+  method: 'GET',
+  path: '/admin/forms/{formId}/versions/{version}',
+  entry: 'api/evaluation/get-form-version.ts',
+  access: ADMINS,
+  tables: { catalog: 'read' },
+  summary: 'One published version of a form, as it was published.',
+  params: ZFormVersionParams,
+  responses: [
+    { status: 200, description: 'The version.', schema: ZFormVersion },
+    { status: 404, description: 'No such form version.' },
+  ],
+} as const satisfies Route;
+
+// ---- scheduled ----------------------------------------------------------------------------------------
+
+export const tallyJob = {
+  id: 'tally',
+  entry: 'jobs/tally.ts',
+  summary: 'Recomputes the satisfaction tallies of every period that is open or has just ended.',
+  everyMinutes: { aws: 5, local: 1 },
+  tables: { catalog: 'read', responses: 'read', tallies: 'readWrite' },
+} as const satisfies ScheduledJob;

@@ -1,0 +1,61 @@
+import type * as z from 'zod/mini';
+import type { TableAccess, TableKey } from '../store/tables';
+
+/** The shape of a route-table entry (see functions/routes.ts). */
+
+/** Staff roles: each is a Cognito group (and a `cognito:groups` value in local tokens). */
+export const ROLES = ['supervisor', 'admin', 'unitHandler'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** `public`, or the roles whose members may call the route. */
+export type Access = 'public' | readonly Role[];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteResponse {
+  status: number;
+  description: string;
+  schema?: z.ZodMiniType;
+  /** Defaults to application/json. */
+  contentType?: string;
+}
+
+export interface Route {
+  operationId: string;
+  method: HttpMethod;
+  /** API Gateway syntax: `/forms/{formId}`. */
+  path: string;
+  /** The handler module, relative to functions/; it exports `handler`. */
+  entry: string;
+  access: Access;
+  tables: Partial<Record<TableKey, TableAccess>>;
+  summary: string;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
+  /** The first response is the success answer. */
+  responses: readonly [RouteResponse, ...RouteResponse[]];
+  /** Where the function needs more than the defaults of infra/constructs/api-function.ts (10 s, 512 MB). */
+  runtime?: RouteRuntime;
+}
+
+/** A function's limits. The timeout stays under API Gateway's 30-second integration timeout. */
+export interface RouteRuntime {
+  timeoutSeconds?: number;
+  /** More memory is also more CPU: 1769 MB is one full vCPU. */
+  memoryMb?: number;
+}
+
+export interface ScheduledJob {
+  id: string;
+  entry: string;
+  summary: string;
+  /** How often it runs on AWS (EventBridge Scheduler `rate(...)`) and under `npm start`. */
+  everyMinutes: { aws: number; local: number };
+  tables: Partial<Record<TableKey, TableAccess>>;
+}
+
+/** Supervisors read figures; admins may read whatever supervisors read. */
+export const SUPERVISORS = ['supervisor', 'admin'] as const satisfies readonly Role[];
+/** Admins define units, groups, periods and forms. */
+export const ADMINS = ['admin'] as const satisfies readonly Role[];
