@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import type { WebConfig } from '../../web/src/config';
+import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
 
 /** The folder of content-hashed scripts and styles in web/build.ts output. */
@@ -44,6 +44,8 @@ export class Site extends Construct {
   readonly accessLogsBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** The distribution's host name, `<id>.cloudfront.net`. */
+  readonly domainName: string;
   /** `https://<cloudfront domain>`, no trailing slash. */
   readonly url: string;
   /** The role of the upload function, instead of one with AWSLambdaBasicExecutionRole. */
@@ -117,7 +119,8 @@ export class Site extends Construct {
       // Edges in Asia are in this class; South America and Oceania are not needed by the users.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.domainName = this.distribution.distributionDomainName;
+    this.url = `https://${this.domainName}`;
 
     this.uploadLogs = new logs.LogGroup(this, 'UploadLogs', {
       retention: props.logRetention,

@@ -1,12 +1,16 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES, type Role } from '../../functions/routes';
 
 export interface StaffIdentityProps {
-  /** The site's origin, `https://<cloudfront domain>`; the hosted UI only ever redirects back to it. */
-  readonly siteUrl: string;
-  /** The page the hosted UI returns to with the authorization code. */
+  /**
+   * The site's host name (`<id>.cloudfront.net`); the hosted UI only ever redirects back to `https://<it>`.
+   * A host name, not a URL: it needs no URL encoding, so the sign-out URL can carry it in a query parameter
+   * even while it is a deploy-time value.
+   */
+  readonly siteDomainName: string;
+  /** The page the hosted UI returns to with the authorization code (`/sign-in.html`). */
   readonly redirectPath: string;
   /** Hosted UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); unique per region across AWS. */
   readonly domainPrefix: string;
@@ -14,6 +18,9 @@ export interface StaffIdentityProps {
   readonly deletionProtection: boolean;
   readonly removalPolicy: RemovalPolicy;
 }
+
+/** The OAuth scopes the web client asks for (and may be granted). */
+const SCOPES = [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE];
 
 const DESCRIPTIONS: Record<Role, string> = {
   supervisor: '监督员 / 作风办: reads tallies and rankings, downloads reports, chases overdue cases.',
@@ -25,7 +32,9 @@ const DESCRIPTIONS: Record<Role, string> = {
  * Who the staff are: a Cognito user pool that only administrators add people to (citizens never have
  * accounts — rating is anonymous), one group per role of routes.ts (the `cognito:groups` claim the
  * handlers check), and a public browser client that signs in through the hosted UI with the
- * authorization-code flow and PKCE (a page cannot keep a client secret).
+ * authorization-code flow and PKCE (a page cannot keep a client secret), returning to the site's sign-in
+ * page, and signs out through the hosted UI's `/logout`, returning to the site's home. It also exposes the
+ * OpenID Connect settings the pages' generic OIDC client needs (issuer, endpoints, scope, sign-out URL).
  *
  * MFA is required: staff accounts read every unit's scores and, later, complainants' cases; a leaked
  * password alone must not open them. TOTP only — SMS would need an SNS spending setup and is the weaker
@@ -39,8 +48,24 @@ export class StaffIdentity extends Construct {
   readonly groups: Record<Role, cognito.UserPoolGroup>;
   /** `https://<prefix>.auth.<region>.amazoncognito.com` */
   readonly hostedUiUrl: string;
-  /** Where the hosted UI sends the code; registered as the client's callback URL. */
+  /** The `iss` of the pool's tokens: `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  readonly issuer: string;
+  /** The hosted UI's OAuth 2.0 authorization endpoint. */
+  readonly authorizationEndpoint: string;
+  /** The hosted UI's OAuth 2.0 token endpoint. */
+  readonly tokenEndpoint: string;
+  /** The scopes the web client asks for, space-separated as OAuth sends them. */
+  readonly scope: string;
+  /** Where the hosted UI sends the code (`https://<site><redirectPath>`); the client's only callback URL. */
   readonly redirectUri: string;
+  /** Where the hosted UI returns to after sign-out (`https://<site>/`); the client's only logout URL. */
+  readonly logoutUri: string;
+  /**
+   * The hosted UI's `/logout` for this client, returning to `logoutUri`: where the pages send the browser
+   * after a local sign-out, so that the hosted UI's own session cookie ends too and the next sign-in asks
+   * for the password and TOTP again.
+   */
+  readonly signOutUrl: string;
 
   constructor(scope: Construct, id: string, props: StaffIdentityProps) {
     super(scope, id);
@@ -78,14 +103,21 @@ export class StaffIdentity extends Construct {
       ]),
     ) as Record<Role, cognito.UserPoolGroup>;
 
-    this.redirectUri = `${props.siteUrl}${props.redirectPath}`;
+    if (!Token.isUnresolved(props.siteDomainName) && !/^[A-Za-z0-9.-]+$/.test(props.siteDomainName)) {
+      throw new Error(`siteDomainName must be a host name, got "${props.siteDomainName}"`);
+    }
+    if (!props.redirectPath.startsWith('/')) throw new Error(`redirectPath must start with "/", got "${props.redirectPath}"`);
+    const siteUrl = `https://${props.siteDomainName}`;
+    this.redirectUri = `${siteUrl}${props.redirectPath}`;
+    this.logoutUri = `${siteUrl}/`;
+    this.scope = SCOPES.map((scope) => scope.scopeName).join(' ');
     this.client = this.userPool.addClient('WebClient', {
       generateSecret: false,
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        scopes: SCOPES,
         callbackUrls: [this.redirectUri],
-        logoutUrls: [`${props.siteUrl}/`, this.redirectUri],
+        logoutUrls: [this.logoutUri],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
@@ -103,5 +135,12 @@ export class StaffIdentity extends Construct {
       cognitoDomain: { domainPrefix: props.domainPrefix },
     });
     this.hostedUiUrl = this.domain.baseUrl();
+    this.issuer = this.userPool.userPoolProviderUrl;
+    this.authorizationEndpoint = `${this.hostedUiUrl}/oauth2/authorize`;
+    this.tokenEndpoint = `${this.hostedUiUrl}/oauth2/token`;
+    // logout_uri must be URL-encoded, and a deploy-time value cannot be encoded at synth time: only the
+    // literal parts around the host name need it (a host name has nothing to encode).
+    const encodedLogoutUri = `${encodeURIComponent('https://')}${props.siteDomainName}${encodeURIComponent('/')}`;
+    this.signOutUrl = `${this.hostedUiUrl}/logout?client_id=${this.client.userPoolClientId}&logout_uri=${encodedLogoutUri}`;
   }
 }

@@ -6,7 +6,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { routes as allRoutes, type Route } from '../../functions/routes';
-import type { WebConfig } from '../../web/src/config';
+import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
 import { InvocationTimeoutError, invoke, loadHandler, type LambdaHandler } from './lambda';
 
@@ -45,7 +45,8 @@ export const LOCAL_WEB_CONFIG: WebConfig = { apiBase: '', auth: { kind: 'local' 
 // The pages and the API share this origin locally, and sign-in is local: the pages need no other origin.
 const PAGES_CSP = contentSecurityPolicy({});
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+// Lambda takes at most 6 MB in a synchronous invocation, and HTTP APIs pass bodies on to it.
+const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { unitGroupName } from '../../functions/platform/auth';
 import type { Role } from '../../functions/routes';
 import { uuidV5 } from './ids';
 
@@ -30,7 +31,7 @@ export interface LocalIssuer {
    * A token shaped like a Cognito access token for a demo member of `roles`: `sub`, `username`,
    * `cognito:groups`, `token_use: 'access'`, `client_id`, `scope`, `iss`, `iat`, `exp`, `jti`.
    */
-  sign(roles: Role | readonly Role[], options?: { ttlSeconds?: number; now?: Date }): Promise<string>;
+  sign(roles: Role | readonly Role[], options?: { ttlSeconds?: number; now?: Date; unitIds?: readonly string[] }): Promise<string>;
   /** The verified claims, or a TokenRejectedError saying why the token is not acceptable. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -51,9 +52,10 @@ export async function loadLocalIssuer(keyFile: string): Promise<LocalIssuer> {
   const publicKey = await importJWK(stored.publicJwk, ALG);
 
   return {
-    async sign(roles, { ttlSeconds = LOCAL_TOKEN_TTL_SECONDS, now = new Date() } = {}) {
-      const groups = typeof roles === 'string' ? [roles] : [...roles];
-      const username = `demo-${groups.join('-')}`;
+    async sign(roles, { ttlSeconds = LOCAL_TOKEN_TTL_SECONDS, now = new Date(), unitIds = [] } = {}) {
+      const roleList = typeof roles === 'string' ? [roles] : [...roles];
+      const groups = [...roleList, ...unitIds.map(unitGroupName)];
+      const username = `demo-${[...roleList, ...unitIds].join('-')}`;
       const iat = Math.floor(now.getTime() / 1000);
       return new SignJWT({
         username,

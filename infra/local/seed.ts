@@ -1,85 +1,98 @@
-import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RESPONDENT_GROUPS, type Form, type Period, type RespondentGroup, type Unit } from '../../functions/domain/catalog';
-import { DONT_KNOW, RATING_LEVELS, type Rating } from '../../functions/domain/rating-scale';
-import { submitResponse, type ResponseInput, type SubmitResponseDeps } from '../../functions/domain/response';
-import { catalogStore } from '../../functions/store/catalog-store';
-import { responseStore } from '../../functions/store/response-store';
-import type { TableKey } from '../../functions/store/tables';
-import { uuidV5 } from './ids';
+import type { Answers, UnitAnswers } from '../../functions/domain/evaluation/answers';
+import { type FormContent, type FormVersion } from '../../functions/domain/evaluation/form';
+import { dimensionsOf, scoredQuestion } from '../../functions/domain/evaluation/questions';
+import type { Period } from '../../functions/domain/evaluation/period';
+import { DONT_KNOW, RATING_LEVELS, type Rating } from '../../functions/domain/evaluation/rating-scale';
+import { STANDARD_GROUPS } from '../../functions/domain/evaluation/respondent-group';
+import { dimensionsQuestion, groupQuestion, overallRatingQuestion } from '../../functions/domain/evaluation/starter';
+import { submitResponse, type SubmissionInput, type SubmitResponseDeps } from '../../functions/domain/evaluation/response';
+import { CONFLICT, ConflictError, PeriodClosedError } from '../../functions/domain/errors';
+import { createForm, publishForm, type FormAdminDeps } from '../../functions/domain/evaluation/form-admin';
 import { TIME_ZONE, TIME_ZONE_OFFSET } from '../../functions/domain/time-zone';
+import type { Unit } from '../../functions/domain/units/unit';
+import { catalogStore } from '../../functions/store/evaluation/catalog-store';
+import { responseStore } from '../../functions/store/evaluation/response-store';
+import type { TableKey } from '../../functions/store/tables';
+import { unitStore } from '../../functions/store/units/unit-store';
+import { uuidV5 } from './ids';
 
 /**
- * The demo data of `npm start` (and of the tests that want a realistic district): the district 示范区 with
- * ten units, one published five-level form for an evaluation period covering the current year (Asia/Shanghai),
- * and deterministic demo ratings submitted through the real submitResponse use case. Every id is fixed, so
- * seeding again overwrites the catalog with the same values and meets the same ratings: nothing is counted twice.
+ * The demo data of `npm start` (and of the tests that want a realistic district): 示范区 with ten units
+ * and three service windows, the standard respondent groups, an evaluation period covering the current
+ * year (Asia/Shanghai), and two published forms — the annual all-units 网上社会评议 on four dimensions, and
+ * a one-unit form for the service windows, reached through printable QR links (一次一评) — with
+ * deterministic demo responses submitted through the real submitResponse use case.
+ *
+ * Seeding creates what is missing and never overwrites: an admin's edits to the demo survive a restart,
+ * and the demo responses carry fixed submission ids, so a second seed meets the first one's items instead
+ * of adding ballots.
  */
 
-/** The units of 示范区 (demo district). */
+const DEMO_TIME = '2026-01-01T00:00:00.000Z';
+const demoUnit = (unitId: string, kind: Unit['kind'], zh: string, en: string, parentId: string | null = null): Unit => ({
+  unitId,
+  kind,
+  name: { 'zh-CN': zh, en },
+  parentId,
+  status: 'active',
+  rev: 1,
+  updatedAt: DEMO_TIME,
+});
+
+/** The units of 示范区 (demo district): ten rated on the annual form, three windows of its service centre. */
 export const DEMO_UNITS: readonly Unit[] = [
-  { unitId: 'service-centre', kind: 'serviceCentre', name: { 'zh-CN': '区政务服务中心', en: 'District Administrative Service Centre' } },
-  { unitId: 'tax-bureau', kind: 'bureau', name: { 'zh-CN': '区税务局', en: 'District Tax Bureau' } },
-  {
-    unitId: 'market-supervision',
-    kind: 'bureau',
-    name: { 'zh-CN': '区市场监督管理局', en: 'District Market Supervision Administration' },
-  },
-  {
-    unitId: 'human-resources',
-    kind: 'bureau',
-    name: { 'zh-CN': '区人力资源和社会保障局', en: 'District Human Resources and Social Security Bureau' },
-  },
-  {
-    unitId: 'household-registration',
-    kind: 'branch',
-    name: { 'zh-CN': '区公安分局户政大厅', en: 'District Public Security Sub-bureau, Household Registration Hall' },
-  },
-  {
-    unitId: 'real-estate-registration',
-    kind: 'serviceCentre',
-    name: { 'zh-CN': '区不动产登记中心', en: 'District Real Estate Registration Centre' },
-  },
-  { unitId: 'chengguan-town', kind: 'township', name: { 'zh-CN': '城关镇人民政府', en: 'Chengguan Town Government' } },
-  { unitId: 'qingshui-town', kind: 'township', name: { 'zh-CN': '清水镇人民政府', en: 'Qingshui Town Government' } },
-  { unitId: 'dongguan-subdistrict', kind: 'township', name: { 'zh-CN': '东关街道办事处', en: 'Dongguan Subdistrict Office' } },
-  { unitId: 'xinhe-subdistrict', kind: 'township', name: { 'zh-CN': '新河街道办事处', en: 'Xinhe Subdistrict Office' } },
+  demoUnit('service-centre', 'department', '区政务服务中心', 'District Administrative Service Centre'),
+  demoUnit('tax-bureau', 'bureau', '区税务局', 'District Tax Bureau'),
+  demoUnit('market-supervision', 'bureau', '区市场监督管理局', 'District Market Supervision Administration'),
+  demoUnit('human-resources', 'bureau', '区人力资源和社会保障局', 'District Human Resources and Social Security Bureau'),
+  demoUnit('household-registration', 'department', '区公安分局户政大厅', 'District Public Security Sub-bureau, Household Registration Hall'),
+  demoUnit('real-estate-registration', 'department', '区不动产登记中心', 'District Real Estate Registration Centre'),
+  demoUnit('chengguan-town', 'town', '城关镇人民政府', 'Chengguan Town Government'),
+  demoUnit('qingshui-town', 'town', '清水镇人民政府', 'Qingshui Town Government'),
+  demoUnit('dongguan-subdistrict', 'subdistrict', '东关街道办事处', 'Dongguan Subdistrict Office'),
+  demoUnit('xinhe-subdistrict', 'subdistrict', '新河街道办事处', 'Xinhe Subdistrict Office'),
+  demoUnit('window-general', 'serviceWindow', '政务服务中心综合受理窗口', 'Service Centre general intake window', 'service-centre'),
+  demoUnit('window-business', 'serviceWindow', '政务服务中心企业开办窗口', 'Service Centre business registration window', 'service-centre'),
+  demoUnit('window-social-security', 'serviceWindow', '政务服务中心社保医保窗口', 'Service Centre social and medical insurance window', 'service-centre'),
 ];
 
-/**
- * How many demo ratings each unit gets and how well it is rated (0 = badly, 1 = well). With the period's
- * minimum sample of 30, the first five units are ranked and the others show "insufficient sample".
- */
-export const DEMO_RATINGS_PER_UNIT: Readonly<Record<string, { ratings: number; quality: number }>> = {
-  'service-centre': { ratings: 64, quality: 0.9 },
-  'tax-bureau': { ratings: 48, quality: 0.75 },
-  'market-supervision': { ratings: 41, quality: 0.55 },
-  'human-resources': { ratings: 37, quality: 0.7 },
-  'household-registration': { ratings: 34, quality: 0.85 },
-  'real-estate-registration': { ratings: 22, quality: 0.35 },
-  'chengguan-town': { ratings: 15, quality: 0.65 },
-  'qingshui-town': { ratings: 9, quality: 0.5 },
-  'dongguan-subdistrict': { ratings: 4, quality: 0.8 },
-  'xinhe-subdistrict': { ratings: 0, quality: 0.5 },
+const ANNUAL_UNITS = DEMO_UNITS.filter((u) => u.kind !== 'serviceWindow').map((u) => u.unitId);
+const WINDOW_UNITS = DEMO_UNITS.filter((u) => u.kind === 'serviceWindow').map((u) => u.unitId);
+
+/** How well each unit is rated (0 = badly, 1 = well) and how many respondents know it (share of responses). */
+const DEMO_QUALITY: Readonly<Record<string, { quality: number; known: number }>> = {
+  'service-centre': { quality: 0.9, known: 0.85 },
+  'tax-bureau': { quality: 0.75, known: 0.7 },
+  'market-supervision': { quality: 0.55, known: 0.6 },
+  'human-resources': { quality: 0.7, known: 0.55 },
+  'household-registration': { quality: 0.85, known: 0.5 },
+  'real-estate-registration': { quality: 0.35, known: 0.35 },
+  'chengguan-town': { quality: 0.65, known: 0.25 },
+  'qingshui-town': { quality: 0.5, known: 0.15 },
+  'dongguan-subdistrict': { quality: 0.8, known: 0.08 },
+  'xinhe-subdistrict': { quality: 0.5, known: 0.03 },
+  'window-general': { quality: 0.85, known: 1 },
+  'window-business': { quality: 0.6, known: 1 },
+  'window-social-security': { quality: 0.4, known: 1 },
 };
 
+/** With the period's minimum sample of 30, the better-known units are ranked and the others show "insufficient sample". */
 export const DEMO_MIN_SAMPLE = 30;
+/** Responses to the annual form, and per service window. */
+export const DEMO_ANNUAL_RESPONSES = 120;
+export const DEMO_WINDOW_RESPONSES = 25;
 
 /** W_g of the demo period: 群众 0.5, 企业 0.3, 人大代表、政协委员 0.1, 特邀监督员 0.1. */
-export const DEMO_GROUP_WEIGHTS: Readonly<Record<RespondentGroup, number>> = {
+export const DEMO_GROUP_WEIGHTS: Readonly<Record<string, number>> = {
   citizen: 0.5,
   enterprise: 0.3,
   deputy: 0.1,
-  appointedSupervisor: 0.1,
+  'appointed-supervisor': 0.1,
 };
 
-/** How often each group answers in the demo ratings (citizens most). */
-const GROUP_SHARE: Readonly<Record<RespondentGroup, number>> = {
-  citizen: 0.6,
-  enterprise: 0.25,
-  deputy: 0.08,
-  appointedSupervisor: 0.07,
-};
+/** How often each group answers the annual form (citizens most). */
+const GROUP_SHARE: Readonly<Record<string, number>> = { citizen: 0.6, enterprise: 0.25, deputy: 0.08, 'appointed-supervisor': 0.07 };
 
 const DEMO_COMMENTS = [
   '办事效率高，窗口工作人员态度很好。',
@@ -105,30 +118,91 @@ export function demoPeriod(now: Date): Period {
     closesAt: `${year + 1}-01-01T00:00:00${TIME_ZONE_OFFSET}`,
     groupWeights: { ...DEMO_GROUP_WEIGHTS },
     minSample: DEMO_MIN_SAMPLE,
+    rev: 1,
+    updatedAt: DEMO_TIME,
   };
 }
 
-/** The demo form, published for `period`: five levels plus 不了解, every group, every demo unit. */
-export function demoForm(period: Period): Form {
-  const year = period.periodId.split('-')[0];
+const text = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+
+/** The annual 网上社会评议: every unit on one page, rated on four dimensions, 不了解 for the units one does not know. */
+export function demoAnnualContent(year: number): FormContent {
   return {
-    formId: `${period.periodId}-satisfaction`,
-    periodId: period.periodId,
-    title: { 'zh-CN': `示范区${year}年度政务服务满意度评议`, en: `Demo District ${year} public-service satisfaction survey` },
-    scale: 'five',
-    allowDontKnow: true,
-    groups: [...RESPONDENT_GROUPS],
-    unitIds: DEMO_UNITS.map((u) => u.unitId),
-    commentMaxLength: 500,
+    title: text(`示范区${year}年度机关作风网上社会评议`, `Demo District ${year} annual public appraisal of government units`),
+    intro: text(
+      '请对您了解的单位逐项评价；不了解的单位请选“不了解”。评价匿名，任何评价都会被完整计入。',
+      "Rate each unit you know on every aspect; answer \"Don't know\" for the others. Ratings are anonymous and every one is counted.",
+    ),
+    layout: 'allUnits',
+    unitIds: ANNUAL_UNITS,
+    defaultGroup: 'citizen',
+    questions: [
+      groupQuestion(STANDARD_GROUPS.map((g) => g.groupId)),
+      dimensionsQuestion(),
+      {
+        type: 'longText',
+        id: 'suggestion',
+        about: 'respondent',
+        text: text('对机关作风建设的意见和建议（选填）', 'Suggestions on how government units work (optional)'),
+        required: false,
+        maxLength: 500,
+      },
+    ],
   };
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same demo ratings on every machine. */
+/** The service windows' form: one window per response, fixed by the QR code posted at the window (一次一评). */
+export function demoWindowContent(): FormContent {
+  return {
+    title: text('政务服务“一次一评”', 'Rate this service window'),
+    layout: 'oneUnit',
+    unitIds: WINDOW_UNITS,
+    defaultGroup: 'citizen',
+    questions: [
+      overallRatingQuestion(),
+      {
+        type: 'multipleChoice',
+        id: 'problems',
+        about: 'unit',
+        text: text('主要问题是什么？', 'What went wrong?'),
+        required: true,
+        showIf: { questionId: 'overall', anyOf: ['dissatisfied', 'veryDissatisfied'] },
+        options: [
+          { id: 'waiting', label: text('等候时间长', 'Long wait') },
+          { id: 'attitude', label: text('态度不好', 'Unfriendly staff') },
+          { id: 'unclear', label: text('告知不清楚，来回跑', 'Unclear requirements, several trips') },
+          { id: 'other', label: text('其他', 'Something else') },
+        ],
+      },
+      {
+        type: 'longText',
+        id: 'comment',
+        about: 'unit',
+        text: text('意见或建议（选填）', 'Comment or suggestion (optional)'),
+        required: false,
+        maxLength: 500,
+      },
+    ],
+  };
+}
+
+/** The two demo forms: the annual all-units appraisal and the service windows' form. */
+export function demoForms(period: Period): { formId: string; content: FormContent }[] {
+  const year = shanghaiYear(new Date(period.opensAt));
+  return [
+    { formId: `${period.periodId}-appraisal`, content: demoAnnualContent(year) },
+    { formId: `${period.periodId}-windows`, content: demoWindowContent() },
+  ];
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) from a string seed (mulberry32 over a string hash). */
 function random(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  let h = 1779033703 ^ seed.length;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
+  let a = h >>> 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -156,62 +230,98 @@ function levelWeights(quality: number): Record<(typeof RATING_LEVELS)[number], n
   >;
 }
 
-/** One demo rating with the instant it is submitted at. */
-export interface DemoRating {
-  input: ResponseInput & { submissionId: string };
+/** One demo response with the instant it is submitted at. */
+export interface DemoResponse {
+  input: SubmissionInput & { submissionId: string };
   submittedAt: Date;
 }
 
+/** A demo rating of one unit on a scored question: a level per dimension (or 不了解 for the whole unit). */
+function rateUnit(content: FormContent, unitId: string, next: () => number): Answers {
+  const question = scoredQuestion(content)!;
+  const plan = DEMO_QUALITY[unitId] ?? { quality: 0.5, known: 0.5 };
+  const known = question.allowDontKnow ? next() < plan.known : true;
+  const levels = levelWeights(plan.quality);
+  const rating = (): Rating => (known ? pick(levels, next()) : DONT_KNOW);
+  if (question.type === 'rating') return { [question.id]: rating() };
+  return { [question.id]: Object.fromEntries(dimensionsOf(question).map((d) => [d.id, rating()])) };
+}
+
 /**
- * The demo ratings of a form: per unit the number in DEMO_RATINGS_PER_UNIT, with levels, groups, a few
- * comments and 不了解 answers drawn from a PRNG seeded by period and unit, submitted at instants spread
- * between the period's opening and `now`. Submission ids are name-based UUIDs, fixed for ever.
+ * The demo responses of both forms, drawn from a PRNG seeded by form and number, submitted at instants
+ * spread between the period's opening and `now`. Submission ids are name-based UUIDs, fixed for ever.
  */
-export function demoRatings(form: Form, period: Period, now: Date): DemoRating[] {
+export function demoResponses(forms: FormVersion[], period: Period, now: Date): DemoResponse[] {
   const opensAt = Date.parse(period.opensAt);
   const span = Math.max(0, Math.min(now.getTime(), Date.parse(period.closesAt) - 1) - opensAt);
-  const ratings: DemoRating[] = [];
-  for (const unitId of form.unitIds) {
-    const plan = DEMO_RATINGS_PER_UNIT[unitId] ?? { ratings: 0, quality: 0.5 };
-    const next = random(`pingyi-demo:${period.periodId}:${unitId}`);
-    const levels = levelWeights(plan.quality);
-    for (let i = 0; i < plan.ratings; i++) {
-      const rating: Rating = next() < 0.05 ? DONT_KNOW : pick(levels, next());
-      const group = pick(GROUP_SHARE, next());
-      const comment = next() < 0.12 ? DEMO_COMMENTS[Math.floor(next() * DEMO_COMMENTS.length)] : undefined;
-      const at = opensAt + Math.floor(next() * span);
-      ratings.push({
-        input: {
-          formId: form.formId,
-          periodId: period.periodId,
-          unitId,
-          rating,
-          group,
-          ...(comment ? { comment } : {}),
-          submissionId: uuidV5(`pingyi-demo-rating:${period.periodId}:${unitId}:${i}`),
-        },
-        submittedAt: new Date(at),
+  const out: DemoResponse[] = [];
+  for (const version of forms) {
+    const { content, formId } = version;
+    const count = content.layout === 'allUnits' ? DEMO_ANNUAL_RESPONSES : DEMO_WINDOW_RESPONSES * content.unitIds.length;
+    for (let i = 0; i < count; i++) {
+      const next = random(`pingyi-demo:${formId}:${i}`);
+      let units: UnitAnswers;
+      let answers: Answers = {};
+      if (content.layout === 'allUnits') {
+        units = Object.fromEntries(content.unitIds.map((u) => [u, rateUnit(content, u, next)]));
+        answers = { group: pick(GROUP_SHARE, next()) };
+        if (next() < 0.15) answers.suggestion = DEMO_COMMENTS[Math.floor(next() * DEMO_COMMENTS.length)]!;
+      } else {
+        const unitId = content.unitIds[i % content.unitIds.length]!;
+        const unit = rateUnit(content, unitId, next);
+        const level = unit.overall as string;
+        if (level === 'dissatisfied' || level === 'veryDissatisfied') unit.problems = [next() < 0.5 ? 'waiting' : 'unclear'];
+        if (next() < 0.2) unit.comment = DEMO_COMMENTS[Math.floor(next() * DEMO_COMMENTS.length)]!;
+        units = { [unitId]: unit };
+      }
+      out.push({
+        input: { formId, version: version.version, answers, units, submissionId: uuidV5(`pingyi-demo-response:${formId}:${i}`) },
+        submittedAt: new Date(opensAt + Math.floor(next() * span)),
       });
     }
   }
-  return ratings;
+  return out;
 }
 
 /** What seedDemo wrote. */
 export interface DemoSeed {
-  formId: string;
   periodId: string;
+  /** The annual all-units form and the service windows' form. */
+  forms: { annual: string; windows: string };
   units: number;
-  /** Demo ratings submitted (a re-seed submits the same ones and stores none of them again). */
-  ratings: number;
+  /** Demo responses submitted (a re-seed submits the same ones and stores none of them again). */
+  responses: number;
 }
 
 const SEED_CONCURRENCY = 16;
 
+/** Creates an item unless it exists: seeding never overwrites what an admin changed. */
+async function createIfMissing(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.reason === CONFLICT.alreadyExists)) throw error;
+  }
+}
+
 /**
- * Writes the demo district into the catalog and submits its demo ratings through submitResponse, wired to
- * the real stores as on AWS (see functions/store/deps.ts), except that each rating is stamped with its
- * demo instant. Idempotent: run it on every start.
+ * Submits a demo response unless the catalog now refuses it: an admin closed the demo form or moved the
+ * period's window since the first seed, and a re-seed must keep that edit, not fail the start.
+ */
+async function submitIfTaken(deps: SubmitResponseDeps, input: SubmissionInput): Promise<void> {
+  try {
+    await submitResponse(deps, input);
+  } catch (error) {
+    const refused = error instanceof PeriodClosedError || (error instanceof ConflictError && error.reason === CONFLICT.formClosed);
+    if (!refused) throw error;
+  }
+}
+
+/**
+ * Writes whatever of the demo district is missing — units, groups and period as stored items, the forms
+ * through the admin use cases (so the demo obeys every form rule) — then submits the demo responses
+ * through submitResponse, wired to the real stores as on AWS (see functions/store/deps.ts), each stamped
+ * with its demo instant. Idempotent: run it on every start.
  */
 export async function seedDemo(
   db: DynamoDBDocumentClient,
@@ -219,29 +329,53 @@ export async function seedDemo(
   now: Date = new Date(),
 ): Promise<DemoSeed> {
   const catalog = catalogStore(db, tables.catalog);
+  const units = unitStore(db, tables.catalog);
   const responses = responseStore(db, tables.responses);
   const period = demoPeriod(now);
-  const form = demoForm(period);
 
-  await Promise.all(DEMO_UNITS.map((unit) => catalog.putUnit(unit)));
-  await catalog.putPeriod(period);
-  await catalog.putForm(form);
+  await Promise.all([
+    ...DEMO_UNITS.map((u) => createIfMissing(() => units.createUnit(u))),
+    ...STANDARD_GROUPS.map((g) => createIfMissing(() => catalog.createGroup({ ...g, rev: 1 }))),
+    createIfMissing(() => catalog.createPeriod(period)),
+  ]);
+  const adminDeps: FormAdminDeps = { ...catalog, ...units, now: () => new Date(period.opensAt) };
+  const forms = demoForms(period);
+  for (const { formId, content } of forms) {
+    const existing = await catalog.getForm(formId);
+    // A demo form that an earlier start created but did not get to publish is published now.
+    if (existing && existing.latestVersion > 0) continue;
+    await createIfMissing(async () => {
+      const form = existing ?? (await createForm(adminDeps, { formId, periodId: period.periodId, content })).form;
+      await publishForm(adminDeps, formId, { rev: form.rev });
+    });
+  }
 
-  const ratings = demoRatings(form, period, now);
-  // Every demo rating is on the same form: read it back once rather than once per rating.
-  const formAndPeriod = catalog.loadFormAndPeriod(form.formId, period.periodId);
+  const versions = (await Promise.all(forms.map(({ formId }) => catalog.getFormVersion(formId, 1)))).filter(
+    (v): v is FormVersion => v !== undefined,
+  );
+  const demo = demoResponses(versions, period, now);
+  const contexts = new Map(
+    await Promise.all(
+      versions.map(async (v) => [v.formId, { form: await catalog.getForm(v.formId), version: v, period: await catalog.getPeriod(period.periodId) }] as const),
+    ),
+  );
   const depsAt = (submittedAt: Date): SubmitResponseDeps => ({
-    loadFormAndPeriod: () => formAndPeriod,
+    loadSubmissionContext: async (formId) => contexts.get(formId) ?? {},
     putResponseOnce: responses.putResponseOnce,
     newId: () => {
-      throw new Error('demo ratings carry their own submission ids');
+      throw new Error('demo responses carry their own submission ids');
     },
     now: () => submittedAt,
   });
-  for (let start = 0; start < ratings.length; start += SEED_CONCURRENCY) {
+  for (let start = 0; start < demo.length; start += SEED_CONCURRENCY) {
     await Promise.all(
-      ratings.slice(start, start + SEED_CONCURRENCY).map(({ input, submittedAt }) => submitResponse(depsAt(submittedAt), input)),
+      demo.slice(start, start + SEED_CONCURRENCY).map(({ input, submittedAt }) => submitIfTaken(depsAt(submittedAt), input)),
     );
   }
-  return { formId: form.formId, periodId: period.periodId, units: DEMO_UNITS.length, ratings: ratings.length };
+  return {
+    periodId: period.periodId,
+    forms: { annual: forms[0]!.formId, windows: forms[1]!.formId },
+    units: DEMO_UNITS.length,
+    responses: demo.length,
+  };
 }

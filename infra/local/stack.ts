@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,7 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
   };
 
   try {
+    if (!inMemory && !options.dynamoEndpoint) checkDataVersion(dataDir);
     const webDir = options.web === false ? undefined : inMemory ? mkdtempSync(join(tmpdir(), 'pingyi-web-')) : join(dataDir, 'web');
     if (webDir && inMemory) cleanups.push(() => rmSync(webDir, { recursive: true, force: true }));
 
@@ -170,6 +171,28 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     await cleanUp();
     throw error;
   }
+}
+
+/**
+ * The shape of the data `npm start` keeps in `.local/`: raised whenever stored items change shape in a way
+ * the code cannot read (version 2: forms with questions and versions, one item per response).
+ */
+export const LOCAL_DATA_VERSION = 2;
+
+/**
+ * Refuses to start on data kept by an older version of Pingyi, saying what to do, rather than failing
+ * later on items that no longer read; marks a new data dir with the current version.
+ */
+function checkDataVersion(dataDir: string): void {
+  const marker = join(dataDir, 'data-version');
+  const stored = existsSync(marker) ? Number(readFileSync(marker, 'utf8').trim()) : existsSync(join(dataDir, 'dynamodb')) ? 1 : undefined;
+  if (stored !== undefined && stored !== LOCAL_DATA_VERSION) {
+    throw new Error(
+      `the local data in ${dataDir} was written by an older Pingyi (data version ${stored}, now ${LOCAL_DATA_VERSION}); ` +
+        'remove it (rm -rf .local) or start with --in-memory',
+    );
+  }
+  writeFileSync(marker, `${LOCAL_DATA_VERSION}\n`);
 }
 
 /**

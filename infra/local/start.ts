@@ -60,24 +60,24 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 const { url, seed } = stack;
-const token = await stack.token('supervisor');
+const [supervisorToken, adminToken] = await Promise.all([stack.token('supervisor'), stack.token('admin')]);
 const where = inMemory ? 'in memory' : `in ${relative(process.cwd(), DEFAULT_DATA_DIR) || '.local'}/dynamodb`;
 const dynamo = stack.dynamoStartupMs === undefined ? '' : `, DynamoDB Local ready in ${(stack.dynamoStartupMs / 1000).toFixed(1)} s`;
 const lines = [
   '',
   `Pingyi is running at ${url}  (data ${where}; started in ${((performance.now() - started) / 1000).toFixed(1)} s${dynamo})`,
   '',
-  seed
-    ? `  Citizens rate:    ${url}/rate.html?form=${encodeURIComponent(seed.formId)}`
-    : `  Home page:        ${url}/`,
-  `  Supervisors:      ${url}/supervisor.html#token=${token}`,
-  `                    (or ${url}/supervisor.html and paste the token below)`,
+  seed ? `  Citizens rate:    ${url}/rate.html?form=${encodeURIComponent(seed.forms.annual)}` : `  Home page:        ${url}/`,
+  seed ? `  A service window: ${url}/rate.html?form=${encodeURIComponent(seed.forms.windows)}&unit=window-general` : '',
+  `  Supervisors:      ${url}/supervisor.html#token=${supervisorToken}`,
+  `  Admins:           ${url}/admin-forms.html#token=${adminToken}`,
   `  API description:  ${url}/openapi.json`,
   `  Health:           ${url}/health`,
-  seed ? `  Demo data:        ${seed.units} units, ${seed.ratings} ratings in period ${seed.periodId}; the tally runs every minute` : '',
+  seed
+    ? `  Demo data:        ${seed.units} units, ${seed.responses} responses in period ${seed.periodId}; the tally runs every minute`
+    : '',
   '',
-  'Supervisor token (valid 12 h; `npm run token -- supervisor|admin|unitHandler` prints another):',
-  token,
+  'Staff tokens are valid 12 h; `npm run token -- supervisor|admin|unitHandler` prints another.',
   '',
   'Ctrl-C stops everything.',
   '',

@@ -8,14 +8,18 @@ import { ROLES, type Role } from '../../functions/routes';
 import { loadLocalIssuer } from './jwt';
 import { DEFAULT_DATA_DIR, jwtKeyFile } from './paths';
 
-const USAGE = `usage: npm run token -- <role>   where <role> is one of: ${ROLES.join(', ')}`;
-const args = process.argv.slice(2);
-const role = args[0];
-
-if (args.length !== 1 || !role || !(ROLES as readonly string[]).includes(role)) {
-  console.error(args.length === 0 ? USAGE : `"${args.join(' ')}" is not a role.\n${USAGE}`);
+const USAGE = `usage: npm run token -- <role> [--unit <unitId>]...   where <role> is one of: ${ROLES.join(', ')}`;
+const [role, ...rest] = process.argv.slice(2);
+const unitIds: string[] = [];
+let bad = !role || !(ROLES as readonly string[]).includes(role);
+for (let i = 0; i < rest.length; i += 2) {
+  if (rest[i] !== '--unit' || !rest[i + 1]) bad = true;
+  else unitIds.push(rest[i + 1]!);
+}
+if (bad) {
+  console.error(role ? `"${process.argv.slice(2).join(' ')}" is not a role with units.\n${USAGE}` : USAGE);
   process.exit(2);
 }
 
 const issuer = await loadLocalIssuer(jwtKeyFile(DEFAULT_DATA_DIR));
-process.stdout.write(`${await issuer.sign(role as Role)}\n`);
+process.stdout.write(`${await issuer.sign(role as Role, { unitIds })}\n`);

@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { jobs, routes } from '../../functions/routes';
+import { SIGN_IN_PAGE } from '../../web/src/app/config';
 import { HttpApi, pascalCase } from '../constructs/http-api';
 import { ScheduledJob } from '../constructs/scheduled-job';
 import { Site } from '../constructs/site';
@@ -19,9 +20,6 @@ export interface PingyiStackProps extends StackProps {
    */
   readonly authDomainPrefix?: string;
 }
-
-/** The page the hosted UI returns staff to after sign-in (web/ serves it). */
-const SIGN_IN_PAGE = '/supervisor.html';
 
 /**
  * Pingyi in one stack: tables, staff sign-in, the HTTP API (a function per route), the scheduled jobs
@@ -51,7 +49,8 @@ export class PingyiStack extends Stack {
     });
 
     this.identity = new StaffIdentity(this, 'StaffIdentity', {
-      siteUrl: this.site.url,
+      siteDomainName: this.site.domainName,
+      // The page the hosted UI returns staff to with the code; web/ serves it and owns its name.
       redirectPath: SIGN_IN_PAGE,
       domainPrefix: authDomainPrefix,
       deletionProtection: settings.deletionProtection,
@@ -75,10 +74,14 @@ export class PingyiStack extends Stack {
       config: {
         apiBase: this.api.url,
         auth: {
-          kind: 'cognito',
-          domain: this.identity.hostedUiUrl,
+          kind: 'oidc',
+          issuer: this.identity.issuer,
+          authorizationEndpoint: this.identity.authorizationEndpoint,
+          tokenEndpoint: this.identity.tokenEndpoint,
           clientId: this.identity.client.userPoolClientId,
           redirectUri: this.identity.redirectUri,
+          scope: this.identity.scope,
+          signOutUrl: this.identity.signOutUrl,
         },
       },
     });
