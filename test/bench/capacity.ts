@@ -1,27 +1,25 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { submitResponse, type ResponseInput } from '../../functions/domain/response';
-import { catalogStore } from '../../functions/store/catalog-store';
+import type { SubmissionInput } from '../../functions/domain/evaluation/response';
+import { submitResponse } from '../../functions/domain/evaluation/response';
 import { createDocumentClient } from '../../functions/store/client';
 import { submitDeps } from '../../functions/store/deps';
-import {
-  createTables,
-  localDynamoClient,
-  localFunctionEnv,
-  startDynamoDbLocal,
-  tableNames,
-} from '../../infra/local/dynamodb';
-import { aForm, aPeriod, aUnit } from '../fixtures/catalog';
+import type { LocalStack } from '../../infra/local/stack';
 
 export interface CapacityFigures {
-  /** Write units of one submission without a comment. */
-  writePlain: number;
-  /** Write units of one submission with the longest comment the form allows. */
+  /** Write units of one response rating one unit, without a comment. */
+  writeOneUnit: number;
+  /** Write units of one response rating one unit with a 500-character Chinese comment. */
   writeLongComment: number;
-  /** Read units of one submission (the form and its period). */
-  readPerSubmission: number;
-  dynamoStartupMs: number;
+  /** Write units of one all-units response: ten units on four dimensions each. */
+  writeAllUnits: number;
+  /** Its item size in bytes (as DynamoDB counts it, roughly: the JSON of names and values). */
+  allUnitsItemBytes: number;
+  /** Read units of the first submission of a cold function (form, version and period). */
+  readCold: number;
+  /** Read units of each later submission (the catalog is cached; published versions never change). */
+  readWarm: number;
 }
 
 /**
@@ -36,14 +34,12 @@ function meter(db: DynamoDBDocumentClient) {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
       // TOTAL reports one CapacityUnits figure per table; the command says whether it was read or written.
       const isRead = /^(Get|BatchGet|Query|Scan)/.test(context.commandName ?? '');
-      const add = (list: ConsumedCapacity[] | ConsumedCapacity | undefined) => {
-        for (const c of Array.isArray(list) ? list : list ? [list] : []) {
-          if (isRead) reads += c.CapacityUnits ?? 0;
-          else writes += c.CapacityUnits ?? 0;
-        }
-      };
       const result = await next(args);
-      add((result.output as { ConsumedCapacity?: ConsumedCapacity[] | ConsumedCapacity }).ConsumedCapacity);
+      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity[] | ConsumedCapacity }).ConsumedCapacity;
+      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+        if (isRead) reads += c.CapacityUnits ?? 0;
+        else writes += c.CapacityUnits ?? 0;
+      }
       return result;
     },
     { step: 'initialize', name: 'benchCapacityMeter' },
@@ -58,50 +54,59 @@ function meter(db: DynamoDBDocumentClient) {
   };
 }
 
-/** Submits ratings through the real submit path against DynamoDB Local and reads what each one cost. */
-export async function measureCapacity(): Promise<CapacityFigures> {
-  const ddbLocal = await startDynamoDbLocal({ inMemory: true });
+/**
+ * Submits responses to the demo forms through the real submit path (submitDeps, as the function wires
+ * it) against the stack's DynamoDB Local, and reads what each one cost.
+ */
+export async function measureCapacity(stack: LocalStack): Promise<CapacityFigures> {
+  const seed = stack.seed;
+  if (!seed) throw new Error('the capacity benchmark needs the demo seed');
+  const db = createDocumentClient(stack.dynamoEndpoint);
+  const readings = meter(db);
+  const deps = submitDeps(db);
   try {
-    const names = tableNames('bench');
-    await createTables(localDynamoClient(ddbLocal.endpoint), names);
-    Object.assign(process.env, localFunctionEnv(ddbLocal.endpoint, names));
-
-    const now = Date.now();
-    const period = aPeriod({
-      opensAt: new Date(now - 86_400_000).toISOString(),
-      closesAt: new Date(now + 86_400_000).toISOString(),
-    });
-    const form = aForm({ commentMaxLength: 500 });
-    const db = createDocumentClient(ddbLocal.endpoint);
-    const catalog = catalogStore(db, names.catalog);
-    await Promise.all([catalog.putPeriod(period), catalog.putForm(form), catalog.putUnit(aUnit())]);
-
-    const meterDb = createDocumentClient(ddbLocal.endpoint);
-    const meterReadings = meter(meterDb);
-    const deps = submitDeps(meterDb);
-    const input = (comment?: string): ResponseInput => ({
-      formId: form.formId,
-      periodId: period.periodId,
-      unitId: 'tax-bureau',
-      rating: 'dissatisfied',
-      group: 'citizen',
+    const windows = (comment?: string): SubmissionInput => ({
+      formId: seed.forms.windows,
+      version: 1,
+      answers: {},
+      units: { 'window-general': { overall: 'satisfied', ...(comment ? { comment } : {}) } },
       submissionId: randomUUID(),
-      ...(comment ? { comment } : {}),
     });
+    await submitResponse(deps, windows());
+    const cold = readings.take();
+    await submitResponse(deps, windows());
+    const warm = readings.take();
+    await submitResponse(deps, windows('窗口排队时间长，'.repeat(63).slice(0, 500)));
+    const long = readings.take();
 
-    await submitResponse(deps, input());
-    const first = meterReadings.take();
-
-    await submitResponse(deps, input('窗口排队时间长，'.repeat(63).slice(0, form.commentMaxLength)));
-    const long = meterReadings.take();
-
+    const annualUnits = [
+      'service-centre', 'tax-bureau', 'market-supervision', 'human-resources', 'household-registration',
+      'real-estate-registration', 'chengguan-town', 'qingshui-town', 'dongguan-subdistrict', 'xinhe-subdistrict',
+    ];
+    const levels = ['verySatisfied', 'satisfied', 'basicallySatisfied', 'dissatisfied', 'veryDissatisfied'];
+    const annual: SubmissionInput = {
+      formId: seed.forms.annual,
+      version: 1,
+      answers: { group: 'enterprise' },
+      units: Object.fromEntries(
+        annualUnits.map((u, i) => [
+          u,
+          { evaluation: { attitude: levels[i % 5]!, efficiency: levels[(i + 1) % 5]!, integrity: 'basicallySatisfied', policy: 'dissatisfied' } },
+        ]),
+      ),
+      submissionId: randomUUID(),
+    };
+    await submitResponse(deps, annual);
+    const all = readings.take();
     return {
-      writePlain: first.writes,
+      writeOneUnit: warm.writes,
       writeLongComment: long.writes,
-      readPerSubmission: first.reads,
-      dynamoStartupMs: ddbLocal.startupMs,
+      writeAllUnits: all.writes,
+      allUnitsItemBytes: Buffer.byteLength(JSON.stringify(annual)),
+      readCold: cold.reads,
+      readWarm: warm.reads,
     };
   } finally {
-    await ddbLocal.stop();
+    db.destroy();
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jobs, routes } from '../../functions/routes';
+import { jobs, routes, type OperationId, type Route } from '../../functions/routes';
 import { NODE_RUNTIME } from '../../infra/constructs/api-function';
 import { cleanUp, logicalId, repoRoot, synth } from './synth';
 
@@ -62,6 +62,15 @@ describe('HTTP API routes', () => {
     },
   );
 
+  it('protects every admin route with the JWT authorizer', () => {
+    const admin = routes.filter((route) => route.path.startsWith('/admin/'));
+    expect(admin.length).toBeGreaterThan(0);
+    for (const route of admin) {
+      expect(route.access, route.operationId).not.toBe('public');
+      expect(routeResource(route.method, route.path).AuthorizationType, route.operationId).toBe('JWT');
+    }
+  });
+
   it('accepts only tokens of the staff user pool issued to the web client', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
@@ -85,6 +94,11 @@ describe('HTTP API stage and CORS', () => {
         AllowMethods: [...new Set(routes.map((route) => route.method))],
       },
     });
+  });
+
+  it('lets browsers send the methods the admin pages use to write (POST, PUT)', () => {
+    const [api] = Object.values(template.findResources('AWS::ApiGatewayV2::Api'));
+    expect(api!.Properties.CorsConfiguration.AllowMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT']));
   });
 
   it('throttles the default stage and writes access logs without client IPs', () => {
@@ -130,8 +144,18 @@ describe('function defaults', () => {
     },
   );
 
-  it('gives API functions 10 s and the job a timeout shorter than its period', () => {
-    expect(resources()[logicalId(stack.api.functions.submitResponse.function)]!.Properties.Timeout).toBe(10);
+  it('gives API functions 10 s and 512 MB unless their route asks for more, and the job a timeout shorter than its period', () => {
+    for (const route of routes as readonly Route[]) {
+      const props = resources()[logicalId(stack.api.functions[route.operationId as OperationId].function)]!.Properties;
+      expect([route.operationId, props.Timeout, props.MemorySize]).toEqual([
+        route.operationId,
+        route.runtime?.timeoutSeconds ?? 10,
+        route.runtime?.memoryMb ?? 512,
+      ]);
+      // API Gateway gives up after 30 s: a function allowed longer would answer nobody.
+      expect(props.Timeout as number).toBeLessThan(30);
+    }
+    expect(resources()[logicalId(stack.api.functions.importUnits.function)]!.Properties.Timeout).toBeGreaterThan(10);
     for (const job of jobs) {
       const timeout = resources()[logicalId(stack.jobs[job.id]!.handler.function)]!.Properties.Timeout as number;
       expect(timeout).toBeLessThan(job.everyMinutes.aws * 60);

@@ -1,9 +1,11 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildStack, cleanUp, synth } from './synth';
+import { routes } from '../../functions/routes';
+import { buildStack, cleanUp, logicalId, scratchDir, synth } from './synth';
 
 afterAll(cleanUp);
 
@@ -46,10 +48,25 @@ describe('cdk-nag AWS Solutions checks', () => {
   });
 
   it('fails such a synth when an error is left unacknowledged', () => {
-    const app = new App({ outdir: buildStack().outdir });
+    const app = new App({ outdir: scratchDir('cdk.out') });
     new sqs.Queue(new Stack(app, 'Probe'), 'ProbeQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+
+  it('waives the authorizer finding (APIG4) on exactly the public routes of routes.ts', () => {
+    const { app, stack, template } = synth('dev');
+    const routeKeyAt = new Map(
+      stack.api.api.node
+        .findAll()
+        .filter((construct) => construct instanceof apigw.HttpRoute)
+        .map((route) => [route.node.path, template.toJSON().Resources[logicalId(route)].Properties.RouteKey as string]),
+    );
+    const waived = acknowledgements(app)
+      .filter((ack) => /(^|:)AwsSolutions-APIG4$/.test(ack.id))
+      .map((ack) => routeKeyAt.get(ack.path));
+    const publicKeys = routes.filter((route) => route.access === 'public').map((route) => `${route.method} ${route.path}`);
+    expect(waived.sort()).toEqual(publicKeys.sort());
   });
 
   it('gives every acknowledgement a specific reason', () => {

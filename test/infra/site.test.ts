@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../functions/routes';
-import { ZWebConfig } from '../../web/src/config';
+import { SIGN_IN_PAGE, ZWebConfig } from '../../web/src/app/config';
 import { cleanUp, type Json, logicalId, synth } from './synth';
 
 const { stack, template, outdir } = synth('dev');
@@ -28,6 +28,60 @@ function deployments() {
   expect(assets).toHaveLength(1);
   expect(pages).toHaveLength(1);
   return { assets: assets[0]!, pages: pages[0]! as [string, CfnResource & { DependsOn?: string[] }] };
+}
+
+/** Plausible deploy-time values for the references that config.json and the web client carry. */
+const SAMPLE = {
+  region: 'ap-east-1',
+  siteDomain: 'd111111abcdef8.cloudfront.net',
+  domainPrefix: 'pingyi-dev-123456789012',
+  clientId: '4exampleclientid5678',
+  providerUrl: 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_Example1',
+  apiEndpoint: 'https://a1b2c3d4e5.execute-api.ap-east-1.amazonaws.com',
+};
+/** The hosted UI those values make. */
+const SAMPLE_HOSTED_UI = `https://${SAMPLE.domainPrefix}.auth.${SAMPLE.region}.amazoncognito.com`;
+
+/** The sample value CloudFormation would put in for a reference (as JSON), or undefined for one SAMPLE does not know. */
+function sampleFor(reference: string): string | undefined {
+  const byReference: Record<string, string> = {
+    [JSON.stringify({ Ref: 'AWS::Region' })]: SAMPLE.region,
+    [JSON.stringify(distributionDomain())]: SAMPLE.siteDomain,
+    [JSON.stringify({ Ref: logicalId(stack.identity.domain) })]: SAMPLE.domainPrefix,
+    [JSON.stringify({ Ref: logicalId(stack.identity.client) })]: SAMPLE.clientId,
+    [JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.identity.userPool), 'ProviderURL'] })]: SAMPLE.providerUrl,
+    [JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] })]: SAMPLE.apiEndpoint,
+  };
+  return byReference[reference];
+}
+
+/** A template value (a string, a reference or an Fn::Join of them) with SAMPLE values put in. */
+function resolve(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(resolve).join(join[0]);
+  const sample = sampleFor(JSON.stringify(value));
+  if (sample === undefined) throw new Error(`no sample value for ${JSON.stringify(value)}`);
+  return sample;
+}
+
+/** config.json as synthesized (deploy-time values as markers), and the reference each marker stands for. */
+function configJson(): { raw: string; byMarker: Map<string, string> } {
+  const [, deployment] = deployments().pages;
+  const markers = (deployment.Properties.SourceMarkers as Record<string, unknown>[]).find((m) => Object.keys(m).length > 0)!;
+  const raw = readFileSync(findFile(outdir, 'config.json'), 'utf8');
+  const byMarker = new Map<string, string>();
+  for (const marker of raw.match(/<<marker:0xbaba:\d+>>/g) ?? []) byMarker.set(marker, JSON.stringify(markers[marker]));
+  return { raw, byMarker };
+}
+
+/** config.json with each marker replaced by the SAMPLE value of the reference it stands for. */
+function fillIn(raw: string, byMarker: Map<string, string>): string {
+  return raw.replace(/<<marker:0xbaba:\d+>>/g, (marker) => {
+    const sample = sampleFor(byMarker.get(marker) ?? '');
+    if (sample === undefined) throw new Error(`${marker} stands for ${byMarker.get(marker)}, which has no sample value`);
+    return sample;
+  });
 }
 
 describe('site', () => {
@@ -87,32 +141,41 @@ describe('site', () => {
     expect(csp).toContain('amazoncognito.com');
   });
 
-  it('deploys the pages with a config.json the web pages accept, pointing at this API and sign-in', () => {
-    const [, deployment] = deployments().pages;
-    const markers = (deployment.Properties.SourceMarkers as Record<string, unknown>[]).find((m) => Object.keys(m).length > 0)!;
-    const refOf = (marker: string) => JSON.stringify(markers[marker]);
-    const configFile = findFile(outdir, 'config.json');
-    const raw = readFileSync(configFile, 'utf8');
+  it('deploys the pages with a config.json the web pages accept, pointing at this API and the staff sign-in', () => {
+    const { raw, byMarker } = configJson();
+    const config = ZWebConfig.parse(JSON.parse(fillIn(raw, byMarker)));
 
-    // Each deploy-time marker must stand for the right resource attribute.
-    const byMarker = new Map<string, string>();
-    for (const marker of raw.match(/<<marker:0xbaba:\d+>>/g) ?? []) byMarker.set(marker, refOf(marker));
-    const config = JSON.parse(raw) as { apiBase: string; auth: Record<string, string> };
-    expect(byMarker.get(config.apiBase)).toBe(JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] }));
-    expect(config.auth.kind).toBe('cognito');
-    expect(byMarker.get(config.auth.clientId!)).toBe(JSON.stringify({ Ref: logicalId(stack.identity.client) }));
-    const [domainMarker, regionMarker] = /^https:\/\/(<<marker:0xbaba:\d+>>)\.auth\.(<<marker:0xbaba:\d+>>)\.amazoncognito\.com$/
-      .exec(config.auth.domain!)!
-      .slice(1);
-    expect(byMarker.get(domainMarker!)).toBe(JSON.stringify({ Ref: logicalId(stack.identity.domain) }));
-    expect(byMarker.get(regionMarker!)).toBe(JSON.stringify({ Ref: 'AWS::Region' }));
-    const [siteMarker] = /^https:\/\/(<<marker:0xbaba:\d+>>)\/supervisor\.html$/.exec(config.auth.redirectUri!)!.slice(1);
-    expect(byMarker.get(siteMarker!)).toBe(JSON.stringify(distributionDomain()));
+    expect(config.apiBase).toBe(SAMPLE.apiEndpoint);
+    expect(config.auth).toEqual({
+      kind: 'oidc',
+      issuer: SAMPLE.providerUrl,
+      authorizationEndpoint: `${SAMPLE_HOSTED_UI}/oauth2/authorize`,
+      tokenEndpoint: `${SAMPLE_HOSTED_UI}/oauth2/token`,
+      clientId: SAMPLE.clientId,
+      redirectUri: `https://${SAMPLE.siteDomain}${SIGN_IN_PAGE}`,
+      scope: 'openid email profile',
+      signOutUrl: `${SAMPLE_HOSTED_UI}/logout?client_id=${SAMPLE.clientId}&logout_uri=${encodeURIComponent(`https://${SAMPLE.siteDomain}/`)}`,
+    });
+  });
 
-    // With plausible values in place of the markers, it is exactly what web/src/config.ts parses.
-    const filled = raw.replace(/<<marker:0xbaba:(\d+)>>/g, (_m, n: string) => `value${n}`);
-    expect(ZWebConfig.safeParse(JSON.parse(filled)).success).toBe(true);
-    expect(config.apiBase.endsWith('/')).toBe(false);
+  it('writes no value into config.json that CloudFormation would not fill in at deploy time', () => {
+    const { raw, byMarker } = configJson();
+    // Every marker stands for one of the references SAMPLE knows, so the test above saw every value.
+    for (const [marker, reference] of byMarker) expect(sampleFor(reference), `${marker} = ${reference}`).toBeDefined();
+    expect(raw).not.toMatch(/\$\{Token\[/);
+  });
+
+  it('asks for the scopes the client is allowed, and returns to the URLs the client registers', () => {
+    const { raw, byMarker } = configJson();
+    const { auth } = ZWebConfig.parse(JSON.parse(fillIn(raw, byMarker)));
+    if (auth.kind !== 'oidc') throw new Error(`auth.kind is ${auth.kind}`);
+    const client = props<Json>(stack.identity.client);
+
+    expect(auth.scope.split(' ').sort()).toEqual([...(client.AllowedOAuthScopes as string[])].sort());
+    expect((client.CallbackURLs as unknown[]).map(resolve)).toEqual([auth.redirectUri]);
+    const logoutUri = new URL(auth.signOutUrl).searchParams.get('logout_uri');
+    expect((client.LogoutURLs as unknown[]).map(resolve)).toEqual([logoutUri]);
+    expect(new URL(auth.signOutUrl).searchParams.get('client_id')).toBe(auth.clientId);
   });
 
   it('uploads hashed assets first, cached for a year and never pruned', () => {
@@ -178,8 +241,33 @@ describe('staff identity', () => {
     expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
     // Sign-in only through the hosted UI: no SRP, password or custom flow for callers of the public client id.
     expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
-    expect(client.CallbackURLs).toEqual([{ 'Fn::Join': ['', ['https://', distributionDomain(), '/supervisor.html']] }]);
-    for (const url of client.LogoutURLs) expect(JSON.stringify(url)).toContain(logicalId(stack.site.distribution));
+    expect(client.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
+  });
+
+  it('sends the code back only to the sign-in page of the site', () => {
+    const client = props<Json>(stack.identity.client);
+    expect(SIGN_IN_PAGE).toBe('/sign-in.html');
+    expect(client.CallbackURLs).toEqual([{ 'Fn::Join': ['', ['https://', distributionDomain(), SIGN_IN_PAGE]] }]);
+  });
+
+  it("returns to the site's home after sign-out, and nowhere else", () => {
+    const client = props<Json>(stack.identity.client);
+    expect(client.LogoutURLs).toEqual([{ 'Fn::Join': ['', ['https://', distributionDomain(), '/']] }]);
+  });
+
+  it("ends the hosted UI's session at its /logout, with the site's home URL-encoded around the deploy-time domain", () => {
+    const { raw, byMarker } = configJson();
+    const { signOutUrl } = JSON.parse(raw).auth as { signOutUrl: string };
+    const m = '(<<marker:0xbaba:\\d+>>)';
+    const parts = new RegExp(`^https://${m}\\.auth\\.${m}\\.amazoncognito\\.com/logout\\?client_id=${m}&logout_uri=https%3A%2F%2F${m}%2F$`).exec(
+      signOutUrl,
+    );
+    expect(parts, signOutUrl).not.toBeNull();
+    const [domain, region, clientId, site] = parts!.slice(1).map((marker) => byMarker.get(marker));
+    expect(domain).toBe(JSON.stringify({ Ref: logicalId(stack.identity.domain) }));
+    expect(region).toBe(JSON.stringify({ Ref: 'AWS::Region' }));
+    expect(clientId).toBe(JSON.stringify({ Ref: logicalId(stack.identity.client) }));
+    expect(site).toBe(JSON.stringify(distributionDomain()));
   });
 
   it('names the hosted UI after the stage and account, unless a prefix is given', () => {

@@ -20,6 +20,11 @@ const workDir = mkdtempSync(path.join(scratch, `${process.pid}-`));
 // os.tmpdir() reads TMPDIR on every call: CDK's temporary asset folders (Source.jsonData) land here too.
 process.env.TMPDIR = workDir;
 
+/** A fresh folder under this test process's temporary folder (removed by cleanUp). */
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(path.join(workDir, `${prefix}-`));
+}
+
 /** The feature flags and settings of cdk.json, so tests see the template a real synth produces. */
 export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
@@ -61,7 +66,7 @@ export function synth(stage = 'dev', props: Partial<PingyiStackProps> = {}, cont
 
 /** A fresh, not yet synthesized app with one PingyiStack, as infra/app.ts makes it (minus bundling). */
 export function buildStack(stage = 'dev', props: Partial<PingyiStackProps> = {}, context: Record<string, unknown> = {}) {
-  const outdir = mkdtempSync(path.join(workDir, 'cdk.out-'));
+  const outdir = scratchDir('cdk.out');
   const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = new PingyiStack(app, `Pingyi-${stage}`, { stage, pagesDir: fakePages(), ...props });
   return { app, stack, outdir };

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { httpHandler } from '../../functions/platform/http';
+import { ok } from '../../functions/platform/results';
 import type { Route } from '../../functions/routes';
 import { createApiServer } from '../../infra/local/api-server';
+import type { LambdaHandler } from '../../infra/local/lambda';
 import { SignJWT, UnsecuredJWT, importJWK } from 'jose';
 import { LOCAL_CLIENT_ID, LOCAL_ISSUER, loadLocalIssuer, type LocalIssuer } from '../../infra/local/jwt';
 
@@ -22,9 +25,13 @@ const probeRoute = (overrides: Partial<Route>): Route => ({
   access: ['supervisor'],
   tables: {},
   summary: 'probe',
-  responses: [],
+  responses: [{ status: 200, description: 'ok' }],
   ...overrides,
 });
+
+/** A route behind the real platform stack (httpHandler), which checks the groups the authorizer passed on. */
+const staffRoute = probeRoute({ operationId: 'staffOnly', path: '/staff', access: ['admin', 'unitHandler'] });
+const staffHandler = httpHandler(staffRoute, async (_, { caller }) => ok({ caller }));
 
 describe('local API Gateway adapter', () => {
   let dir: string;
@@ -80,6 +87,7 @@ describe('local API Gateway adapter', () => {
       routes: [
         { route: probeRoute({}), handler: record },
         { route: probeRoute({ operationId: 'publicPost', method: 'POST', path: '/uploads', access: 'public' }), handler: record },
+        { route: staffRoute, handler: staffHandler as LambdaHandler },
         {
           route: probeRoute({ operationId: 'broken', path: '/broken', access: 'public' }),
           handler: async () => {
@@ -193,6 +201,34 @@ describe('local API Gateway adapter', () => {
       expect(await res.json()).toEqual({ message: 'Unauthorized' });
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(events).toHaveLength(0);
+    });
+  });
+
+  describe('groups through the authorizer to the function', () => {
+    it('lets the function refuse a verified token whose groups may not call the route with 403', async () => {
+      // prepare
+      const token = await issuer.sign('supervisor');
+
+      // act
+      const res = await fetch(`${url}/staff`, { headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
+
+      // assert
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ code: 'FORBIDDEN', message: 'Your account may not use this function.' });
+    });
+
+    it("hands the function a unit handler's units from its `unit:<id>` groups", async () => {
+      // prepare
+      const token = await issuer.sign('unitHandler', { unitIds: ['tax-bureau', 'window-general'] });
+
+      // act
+      const res = await fetch(`${url}/staff`, { headers: { authorization: `Bearer ${token}` } });
+
+      // assert
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        caller: { sub: expect.any(String), roles: ['unitHandler'], unitIds: ['tax-bureau', 'window-general'] },
+      });
     });
   });
 

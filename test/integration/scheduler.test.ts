@@ -68,6 +68,29 @@ describe('local scheduler', () => {
     expect(calls).toBeGreaterThanOrEqual(2);
   });
 
+  it('stops by waiting for the run in progress and starting no other', async () => {
+    // prepare
+    let runs = 0;
+    let finished = 0;
+    const slow = async () => {
+      runs += 1;
+      await sleep(80);
+      finished += 1;
+    };
+    const own = startScheduler([{ id: 'slow', everyMs: 10, run: slow }], { firstRunAfterMs: 0 });
+    await sleep(20);
+
+    // act
+    await own.stop();
+    const runsAtStop = runs;
+    await sleep(100);
+
+    // assert
+    expect(runsAtStop).toBe(1);
+    expect(finished).toBe(1);
+    expect(runs).toBe(1);
+  });
+
   it('runs a job on demand and rejects with its failure, or for an unknown job', async () => {
     // prepare
     scheduler = startScheduler(

@@ -1,166 +1,271 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../functions/api/submit-response';
-import { aForm, aPeriod, aResponseInput, DURING_PERIOD } from '../../fixtures/catalog';
+import type { handler as SubmitHandler } from '../../../functions/api/evaluation/submit-response';
+import { ERROR } from '../../../functions/platform/error-codes';
+import { ZErrorBody, type ErrorBody } from '../../../functions/platform/error-body';
+import { responseKey } from '../../../functions/store/evaluation/response-store';
+import { DURING_PERIOD, aForm, aFormVersion, aPeriod, aResponse, aSubmission, anAllUnitsContent } from '../../fixtures/catalog';
 import { httpEvent, lambdaContext } from '../../fixtures/http';
-import { formItem, periodItem } from '../../fixtures/items';
+import { responseItem } from '../../fixtures/items';
+import { aDistrict, storeDistrict } from './district';
+import { UNIT_TABLE, commandNames, fakeTables, type FakeTables } from './fake-tables';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const TABLE = { catalog: 'unit-Catalog', responses: 'unit-Responses' };
+let tables: FakeTables;
+let handler: typeof SubmitHandler;
 
-const submit = async (body: unknown, headers: Record<string, string> = {}) => {
-  const result = await handler(httpEvent('submitResponse', { body, headers }), lambdaContext());
-  return { ...result, json: JSON.parse(String(result.body)) as Record<string, unknown> };
-};
-
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(DURING_PERIOD);
-});
+beforeAll(() => vi.useFakeTimers({ toFake: ['Date'] }));
 afterAll(() => vi.useRealTimers());
 
-beforeEach(() => {
+beforeEach(async () => {
+  vi.setSystemTime(DURING_PERIOD);
   ddb.reset();
-  ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE.catalog]: [formItem(aForm()), periodItem(aPeriod())] } });
-  ddb.on(PutCommand).resolves({});
+  tables = fakeTables(ddb);
+  // A cold start for every test: a warm function keeps the catalog it has read.
+  vi.resetModules();
+  ({ handler } = await import('../../../functions/api/evaluation/submit-response'));
 });
 
-describe('submitResponse handler', () => {
-  it('stores a rating with one conditional write and answers 201 with the receipt', async () => {
-    const res = await submit(aResponseInput());
+async function submit(body: unknown, headers: Record<string, string> = {}) {
+  const result = await handler(httpEvent('submitResponse', { body, headers }), lambdaContext());
+  return { ...result, json: JSON.parse(String(result.body)) as Record<string, unknown> };
+}
+const errorOf = (res: { json: unknown }): ErrorBody => ZErrorBody.parse(res.json);
+const storedResponses = () => tables.items(UNIT_TABLE.responses);
 
+describe('submitResponse handler', () => {
+  it('stores the response with one conditional write and answers 201 with its receipt', async () => {
+    // prepare
+    storeDistrict(tables);
+
+    // act
+    const res = await submit(aSubmission());
+
+    // assert
     expect(res.statusCode).toBe(201);
-    expect(res.json).toEqual({ receiptId: aResponseInput().submissionId, submittedAt: DURING_PERIOD.toISOString() });
+    expect(res.json).toEqual({
+      receiptId: aSubmission().submissionId,
+      formId: 'district-2026',
+      version: 1,
+      submittedAt: DURING_PERIOD.toISOString(),
+    });
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      TableName: TABLE.responses,
+      TableName: UNIT_TABLE.responses,
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+    expect(storedResponses()).toEqual([responseItem(aResponse())]);
   });
 
-  it('stores no IP address or client detail with the rating', async () => {
-    await submit(aResponseInput(), { 'user-agent': 'Mozilla/5.0 (iPhone)', 'x-forwarded-for': '198.51.100.7' });
+  it('stores no IP address, user agent or other client detail with the response', async () => {
+    // prepare
+    storeDistrict(tables);
 
-    const stored = JSON.stringify(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item);
-    expect(stored).not.toMatch(/192\.0\.2\.1|198\.51\.100\.7|iPhone/);
-    expect(Object.keys(JSON.parse(stored) as object).sort()).toEqual(
-      ['formId', 'group', 'periodId', 'pk', 'rating', 'receiptId', 'sk', 'submittedAt', 'unitId'].sort(),
+    // act
+    await submit(aSubmission(), { 'user-agent': 'Mozilla/5.0 (iPhone)', 'x-forwarded-for': '198.51.100.7' });
+
+    // assert
+    const [item] = storedResponses();
+    expect(JSON.stringify(item)).not.toMatch(/192\.0\.2\.1|198\.51\.100\.7|iPhone/);
+    expect(Object.keys(item!).sort()).toEqual(
+      ['answers', 'formId', 'group', 'periodId', 'pk', 'sk', 'submissionId', 'submittedAt', 'units', 'version'].sort(),
     );
   });
 
-  it('names every failing field in Chinese by default', async () => {
-    const res = await submit({ formId: 'district-2026', rating: 'great' });
+  it('stores a response that rates every unit of an all-units form as one item', async () => {
+    // prepare
+    const content = anAllUnitsContent();
+    storeDistrict(tables, aDistrict({ form: aForm({ draft: content }), versions: [aFormVersion({ content })] }));
+    const units = {
+      'tax-bureau': { evaluation: { attitude: 'verySatisfied', efficiency: 'satisfied', integrity: 'dontKnow', policy: 'dissatisfied' } },
+      'service-centre': { evaluation: { attitude: 'dontKnow', efficiency: 'dontKnow', integrity: 'dontKnow', policy: 'dontKnow' } },
+    };
 
-    expect(res.statusCode).toBe(400);
-    expect(res.json.code).toBe('VALIDATION_FAILED');
-    expect(res.json.message).toBe('提交内容有误，请检查以下字段。');
-    const fields = res.json.fields as { path: string; message: string }[];
-    expect(fields.map((f) => f.path).sort()).toEqual(['group', 'periodId', 'rating', 'unitId']);
-    expect(fields.every((f) => /[\u4e00-\u9fff]/.test(f.message))).toBe(true);
-    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
-  });
+    // act
+    const res = await submit(aSubmission({ answers: { group: 'enterprise' }, units }));
 
-  it('answers in English when Accept-Language asks for it', async () => {
-    const res = await submit({ ...aResponseInput(), rating: 'great' }, { 'accept-language': 'en-US,en;q=0.9' });
-
-    expect(res.statusCode).toBe(400);
-    expect(res.json.message).toBe('Some fields are invalid; please check them.');
-    expect((res.json.fields as { message: string }[])[0]?.message).toMatch(/^Invalid option/);
-  });
-
-  it('names the form-rule fields too (rating not on a three-level form)', async () => {
-    ddb.on(BatchGetCommand).resolves({
-      Responses: { [TABLE.catalog]: [formItem(aForm({ scale: 'three' })), periodItem(aPeriod())] },
-    });
-
-    const res = await submit(aResponseInput({ rating: 'verySatisfied' }), { 'accept-language': 'en' });
-
-    expect(res.statusCode).toBe(400);
-    expect(res.json.fields).toEqual([{ path: 'rating', message: 'This rating is not an option on this form.' }]);
-  });
-
-  it('answers 400 for a body that is not JSON and 415 for one that is not declared as JSON', async () => {
-    const bad = await handler(httpEvent('submitResponse', { rawBody: '{"formId":' }), lambdaContext());
-    const form = await handler(
-      httpEvent('submitResponse', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
-      lambdaContext(),
-    );
-
-    expect(bad.statusCode).toBe(400);
-    expect(JSON.parse(String(bad.body)).code).toBe('INVALID_JSON');
-    expect(form.statusCode).toBe(415);
-  });
-
-  it('answers 404 for a unit the form does not list', async () => {
-    const res = await submit(aResponseInput({ unitId: 'no-such-unit' }));
-
-    expect(res.statusCode).toBe(404);
-    expect(res.json).toMatchObject({ code: 'NOT_FOUND', message: '未找到单位：no-such-unit。' });
-  });
-
-  it('answers 409 when the period has ended', async () => {
-    ddb.on(BatchGetCommand).resolves({
-      Responses: {
-        [TABLE.catalog]: [formItem(aForm()), periodItem(aPeriod({ closesAt: '2026-06-01T00:00:00+08:00' }))],
-      },
-    });
-
-    const res = await submit(aResponseInput(), { 'accept-language': 'en' });
-
-    expect(res.statusCode).toBe(409);
-    expect(res.json).toMatchObject({ code: 'PERIOD_CLOSED', message: 'Evaluation period 2026-annual has ended.' });
-  });
-
-  it('gives a retried submission its first receipt without a second ballot', async () => {
-    const first = { ...aResponseInput(), receiptId: aResponseInput().submissionId, submittedAt: '2026-06-15T01:59:00.000Z' };
-    delete (first as { submissionId?: string }).submissionId;
-    ddb.on(PutCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: marshall(first) }),
-    );
-
-    const res = await submit(aResponseInput());
-
+    // assert
     expect(res.statusCode).toBe(201);
-    expect(res.json).toEqual({ receiptId: first.receiptId, submittedAt: '2026-06-15T01:59:00.000Z' });
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(storedResponses()).toEqual([responseItem(aResponse({ group: 'enterprise', answers: { group: 'enterprise' }, units }))]);
   });
 
-  it('answers 409 when a submission id comes back with other answers', async () => {
-    const first = { ...aResponseInput({ rating: 'verySatisfied' }), receiptId: aResponseInput().submissionId, submittedAt: '2026-06-15T01:59:00.000Z' };
-    delete (first as { submissionId?: string }).submissionId;
-    ddb.on(PutCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: marshall(first) }),
-    );
+  it('reads the catalog once: the next submission to a warm function sends only its PutItem', async () => {
+    // prepare
+    storeDistrict(tables);
+    await submit(aSubmission());
+    ddb.resetHistory();
 
-    const res = await submit(aResponseInput({ rating: 'veryDissatisfied' }));
+    // act
+    const res = await submit(aSubmission({ submissionId: '0b7d1c1e-2f3a-4b5c-8d6e-7f8091a2b3c4' }));
 
-    expect(res.statusCode).toBe(409);
-    expect(res.json.code).toBe('CONFLICT');
+    // assert
+    expect(res.statusCode).toBe(201);
+    expect(commandNames(ddb)).toEqual(['PutCommand']);
+    expect(storedResponses()).toHaveLength(2);
   });
 
-  it('answers 503 with Retry-After, not a false success, when DynamoDB throttles', async () => {
-    ddb.on(PutCommand).rejects(
-      new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds', $metadata: { httpStatusCode: 400 } }),
-    );
+  describe('a retried submission', () => {
+    it('gets the receipt of its first try, and nothing new is stored', async () => {
+      // prepare
+      storeDistrict(tables);
+      const first = await submit(aSubmission());
+      vi.setSystemTime(DURING_PERIOD.getTime() + 60_000);
 
-    const res = await submit(aResponseInput());
+      // act
+      const retry = await submit(aSubmission());
 
-    expect(res.statusCode).toBe(503);
-    expect(res.headers?.['retry-after']).toBe('5');
-    expect(res.json.code).toBe('SERVICE_UNAVAILABLE');
-    expect(res.json).not.toHaveProperty('receiptId');
+      // assert
+      expect(retry.statusCode).toBe(201);
+      expect(retry.json).toEqual(first.json);
+      expect(storedResponses()).toHaveLength(1);
+    });
+
+    it('answers 409 submissionIdReused when it comes back with another unit, and keeps the first answers', async () => {
+      // prepare
+      storeDistrict(tables);
+      await submit(aSubmission());
+
+      // act
+      const res = await submit(aSubmission({ units: { 'service-centre': { overall: 'veryDissatisfied' } } }), { 'accept-language': 'en' });
+
+      // assert
+      expect(res.statusCode).toBe(409);
+      expect(errorOf(res)).toMatchObject({ code: ERROR.conflict, reason: 'submissionIdReused' });
+      expect(errorOf(res).message).toMatch(/already recorded with other answers/);
+      expect(storedResponses()).toEqual([responseItem(aResponse())]);
+    });
   });
 
-  it('answers a generic 500 that leaks nothing of the fault', async () => {
-    ddb.on(BatchGetCommand).rejects(new Error('AccessDeniedException: arn:aws:iam::123456789012:role/secret-role'));
+  describe('refusals', () => {
+    it('names every failing answer in Chinese by default and stores nothing', async () => {
+      // prepare
+      storeDistrict(tables);
+      const body = aSubmission({ answers: { group: 'alien' }, units: { 'tax-bureau': { overall: 'great', mood: 'x' } } });
 
-    const res = await submit(aResponseInput());
+      // act
+      const res = await submit(body);
 
-    expect(res.statusCode).toBe(500);
-    expect(res.body).not.toMatch(/arn:|AccessDenied|secret-role|Error/);
-    expect(res.json).toMatchObject({ code: 'INTERNAL', requestId: 'test-request-id' });
+      // assert
+      expect(res.statusCode).toBe(400);
+      const error = errorOf(res);
+      expect(error.message).toBe('提交内容有误，请检查以下字段。');
+      expect(error.fields).toEqual(
+        expect.arrayContaining([
+          { path: 'answers.group', message: '该选项不在本题的选项中。' },
+          { path: 'units.tax-bureau.overall', message: '该评价等级不在本题的选项中。' },
+          { path: 'units.tax-bureau.mood', message: '本评议表没有这道题。' },
+        ]),
+      );
+      expect(error.fields).toHaveLength(3);
+      expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    });
+
+    it('names the same fields in English when the request asks for it', async () => {
+      // prepare
+      storeDistrict(tables);
+      const body = aSubmission({ answers: { group: 'alien' }, units: { 'tax-bureau': { overall: 'great' } } });
+
+      // act
+      const res = await submit(body, { 'accept-language': 'en-US,en;q=0.9' });
+
+      // assert
+      expect(errorOf(res).fields).toEqual([
+        { path: 'answers.group', message: 'This is not one of the options.' },
+        { path: 'units.tax-bureau.overall', message: 'This rating is not an option of this question.' },
+      ]);
+    });
+
+    it('names malformed fields before reading anything', async () => {
+      // act
+      const res = await submit({ formId: 'District 2026', version: 0, units: {}, submissionId: 'not-a-uuid' }, { 'accept-language': 'en' });
+
+      // assert
+      expect(res.statusCode).toBe(400);
+      expect(errorOf(res).fields?.map((f) => f.path).sort()).toEqual(['formId', 'submissionId', 'version']);
+      expect(errorOf(res).fields?.find((f) => f.path === 'formId')?.message).toMatch(/^Use lowercase letters/);
+      expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it('answers 404 for an unknown form or form version', async () => {
+      // prepare
+      storeDistrict(tables);
+
+      // act
+      const noForm = await submit(aSubmission({ formId: 'no-such-form' }), { 'accept-language': 'en' });
+      const noVersion = await submit(aSubmission({ version: 7 }), { 'accept-language': 'en' });
+
+      // assert
+      expect(noForm.statusCode).toBe(404);
+      expect(errorOf(noForm)).toEqual({ code: ERROR.notFound, message: 'No form with id no-such-form.' });
+      expect(noVersion.statusCode).toBe(404);
+      expect(errorOf(noVersion)).toEqual({ code: ERROR.notFound, message: 'No form version with id district-2026@7.' });
+      expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    });
+
+    it.each([
+      ['ended', aPeriod({ closesAt: '2026-06-01T00:00:00+08:00' }), 'Evaluation period 2026-annual has ended.'],
+      ['notYetOpen', aPeriod({ opensAt: '2026-07-01T00:00:00+08:00' }), 'Evaluation period 2026-annual has not opened yet.'],
+    ])('answers 409 PERIOD_CLOSED (%s) outside the period', async (reason, period, message) => {
+      // prepare
+      storeDistrict(tables, aDistrict({ period }));
+
+      // act
+      const res = await submit(aSubmission(), { 'accept-language': 'en' });
+
+      // assert
+      expect(res.statusCode).toBe(409);
+      expect(errorOf(res)).toEqual({ code: ERROR.periodClosed, reason, message });
+      expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    });
+
+    it('answers 409 formClosed to a closed form', async () => {
+      // prepare
+      storeDistrict(tables, aDistrict({ form: aForm({ status: 'closed' }) }));
+
+      // act
+      const res = await submit(aSubmission());
+
+      // assert
+      expect(res.statusCode).toBe(409);
+      expect(errorOf(res)).toMatchObject({ code: ERROR.conflict, reason: 'formClosed' });
+      expect(storedResponses()).toEqual([]);
+    });
+  });
+
+  describe('faults', () => {
+    it('answers 503 with Retry-After when DynamoDB throttles the write, and claims nothing was stored', async () => {
+      // prepare
+      storeDistrict(tables);
+      ddb.on(PutCommand).rejects(
+        new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds', $metadata: { httpStatusCode: 400 } }),
+      );
+
+      // act
+      const res = await submit(aSubmission());
+
+      // assert
+      expect(res.statusCode).toBe(503);
+      expect(res.headers?.['retry-after']).toBe('5');
+      expect(errorOf(res)).toMatchObject({ code: ERROR.serviceUnavailable, requestId: 'test-request-id' });
+      expect(res.json).not.toHaveProperty('receiptId');
+      expect(tables.get(UNIT_TABLE.responses, responseKey('2026-annual', aSubmission().submissionId!))).toBeUndefined();
+    });
+
+    it('answers a generic 500 that leaks nothing of an unexpected fault', async () => {
+      // prepare
+      ddb.on(BatchGetCommand).rejects(new Error('AccessDeniedException: arn:aws:iam::123456789012:role/secret-role'));
+
+      // act
+      const res = await submit(aSubmission());
+
+      // assert
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toMatch(/arn:|AccessDenied|secret-role/);
+      expect(errorOf(res)).toMatchObject({ code: ERROR.internal, requestId: 'test-request-id' });
+    });
   });
 });

@@ -1,115 +1,160 @@
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as download } from '../../../functions/api/download-tallies';
-import { handler as list } from '../../../functions/api/list-tallies';
-import { tallyUnit } from '../../../functions/domain/tally';
-import { aForm, aPeriod, aUnit, DURING_PERIOD } from '../../fixtures/catalog';
+import { handler as download } from '../../../functions/api/evaluation/download-tallies';
+import { handler as list } from '../../../functions/api/evaluation/list-tallies';
+import { PeriodTally } from '../../../functions/domain/evaluation/tally';
+import { ZTallyReport } from '../../../functions/domain/evaluation/tally-report';
+import { DURING_PERIOD, aForm, aFormVersion, aPeriod, aResponse, aUnit, aUnitWithId, anAllUnitsContent } from '../../fixtures/catalog';
 import { httpEvent, lambdaContext, staffClaims } from '../../fixtures/http';
-import { formItem, periodItem, unitItem } from '../../fixtures/items';
+import { tallyItem, tallyRunItem } from '../../fixtures/items';
+import { aDistrict, storeDistrict } from './district';
+import { UNIT_TABLE, fakeTables, type FakeTables } from './fake-tables';
 
+/**
+ * The tally report of an all-units form rated on four dimensions (服务态度 0.3, 办事效率 0.3, 廉洁自律 0.2,
+ * 政策落实 0.2), from two responses:
+ * - a citizen: tax-bureau 非常满意 / 满意 / 不了解 / 不满意, service-centre 不了解 throughout;
+ * - an enterprise: tax-bureau 满意 on every dimension, service-centre 基本满意 on every dimension.
+ * quiet-unit is on the form but was never rated. The period's minimum sample is 2.
+ */
 const ddb = mockClient(DynamoDBDocumentClient);
-const CATALOG = 'unit-Catalog';
-const TALLIES = 'unit-Tallies';
+let tables: FakeTables;
 
-const form = aForm({ unitIds: ['tax-bureau', 'service-centre'] });
-const taxTally = tallyUnit(
-  'tax-bureau',
-  [
-    { rating: 'verySatisfied', group: 'citizen' },
-    { rating: 'veryDissatisfied', group: 'citizen' },
-  ],
-  form,
-  aPeriod(),
-  DURING_PERIOD,
-);
-const run = { periodId: '2026-annual', computedAt: DURING_PERIOD.toISOString(), units: 2, ballots: 2 };
+const content = anAllUnitsContent({ unitIds: ['tax-bureau', 'service-centre', 'quiet-unit'] });
+const version = aFormVersion({ content });
+const period = aPeriod({ minSample: 2 });
+const dims = (attitude: string, efficiency: string, integrity: string, policy: string) => ({
+  evaluation: { attitude, efficiency, integrity, policy },
+});
+const RESPONSES = [
+  aResponse({
+    submissionId: '00000000-0000-4000-8000-000000000001',
+    group: 'citizen',
+    answers: { group: 'citizen' },
+    units: {
+      'tax-bureau': dims('verySatisfied', 'satisfied', 'dontKnow', 'dissatisfied'),
+      'service-centre': dims('dontKnow', 'dontKnow', 'dontKnow', 'dontKnow'),
+      'quiet-unit': dims('dontKnow', 'dontKnow', 'dontKnow', 'dontKnow'),
+    },
+  }),
+  aResponse({
+    submissionId: '00000000-0000-4000-8000-000000000002',
+    group: 'enterprise',
+    answers: { group: 'enterprise' },
+    units: {
+      'tax-bureau': dims('satisfied', 'satisfied', 'satisfied', 'satisfied'),
+      'service-centre': dims('basicallySatisfied', 'basicallySatisfied', 'basicallySatisfied', 'basicallySatisfied'),
+      'quiet-unit': dims('dontKnow', 'dontKnow', 'dontKnow', 'dontKnow'),
+    },
+  }),
+];
 
 beforeEach(() => {
   ddb.reset();
-  ddb.on(GetCommand, { TableName: CATALOG }).resolves({ Item: periodItem(aPeriod()) });
-  ddb.on(GetCommand, { TableName: TALLIES }).resolves({ Item: { pk: 'P#2026-annual', sk: 'RUN', ...run } });
-  ddb.on(QueryCommand, { TableName: CATALOG }).resolves({ Items: [formItem(form)] });
-  ddb.on(QueryCommand, { TableName: TALLIES }).resolves({
-    Items: [{ pk: 'P#2026-annual', sk: 'U#tax-bureau', ...taxTally }],
-  });
-  ddb.on(BatchGetCommand).resolves({
-    Responses: {
-      [CATALOG]: [
-        unitItem(aUnit()),
-        unitItem(aUnit({ unitId: 'service-centre', name: { 'zh-CN': '区政务服务中心, "一站式"', en: 'Service Centre' } })),
-      ],
-    },
-  });
+  tables = fakeTables(ddb);
+  storeDistrict(
+    tables,
+    aDistrict({
+      units: [aUnit(), aUnitWithId('service-centre', { name: { 'zh-CN': '区政务服务中心, "一站式"', en: 'Service Centre' } }), aUnitWithId('quiet-unit')],
+      period,
+      form: aForm({ draft: content }),
+      versions: [version],
+    }),
+  );
+  const tally = new PeriodTally(period);
+  for (const response of RESPONSES) tally.add({ ok: true, response }, version);
+  const { run, tallies } = tally.result(DURING_PERIOD);
+  // quiet-unit's tally is left out, as if the tally had not reached it yet.
+  tables.put(UNIT_TABLE.tallies, tallyRunItem(run), ...tallies.filter((t) => t.unitId !== 'quiet-unit').map(tallyItem));
 });
 
 const params = { periodId: '2026-annual' };
 
 describe('listTallies handler', () => {
-  it('answers 401 without a verified token', async () => {
-    const res = await list(httpEvent('listTallies', { params }), lambdaContext());
-
-    expect(res.statusCode).toBe(401);
-    expect(res.headers?.['www-authenticate']).toBe('Bearer');
-    expect(ddb.calls()).toHaveLength(0);
-  });
-
-  it('answers 403 to a staff member outside the supervisor and admin groups', async () => {
-    const res = await list(httpEvent('listTallies', { params, claims: staffClaims('unitHandler') }), lambdaContext());
-
-    expect(res.statusCode).toBe(403);
-    expect(ddb.calls()).toHaveLength(0);
-  });
-
-  it("gives a supervisor every unit of the period's forms, with its tally or null", async () => {
+  it("gives a supervisor every unit of the period's forms with its figures, per group and per dimension", async () => {
+    // act
     const res = await list(httpEvent('listTallies', { params, claims: staffClaims('supervisor') }), lambdaContext());
 
+    // assert
     expect(res.statusCode).toBe(200);
-    const report = JSON.parse(String(res.body));
-    expect(report.run).toEqual(run);
-    expect(report.rows.map((r: { unit: { unitId: string }; tally: unknown }) => [r.unit.unitId, r.tally !== null])).toEqual([
-      ['tax-bureau', true],
-      ['service-centre', false],
+    const report = ZTallyReport.parse(JSON.parse(String(res.body)));
+    expect(report.run).toMatchObject({ periodId: '2026-annual', ballots: 2 });
+    expect(report.rows.map((r) => [r.unit.unitId, r.tally?.n ?? null])).toEqual([
+      ['tax-bureau', 2],
+      ['service-centre', 1],
+      ['quiet-unit', null],
     ]);
-    expect(report.rows[0].tally).toMatchObject({ n: 2, satisfactionRate: 0.5, compositeScore: 50 });
+    expect(report.dimensions.map((d) => d.label['zh-CN'])).toEqual(['服务态度', '办事效率', '廉洁自律', '政策落实']);
+    const tax = report.rows[0]!.tally!;
+    expect(tax).toMatchObject({ ratings: 7, badReviews: 1, counts: { verySatisfied: 1, satisfied: 5, dissatisfied: 1 } });
+    expect(tax.satisfactionRate).toBeCloseTo(6 / 7, 12);
+    // citizen: (0.3 × 100 + 0.3 × 80 + 0.2 × 0) / 0.8 (integrity 不了解 leaves it out); enterprise: 80
+    expect(tax.groupScores).toEqual({ citizen: { n: 1, score: 67.5 }, enterprise: { n: 1, score: 80 } });
+    expect(tax.compositeScore).toBeCloseTo((0.5 * 67.5 + 0.3 * 80) / 0.8, 12);
   });
 
   it('answers 404 for an unknown period', async () => {
-    ddb.on(GetCommand, { TableName: CATALOG }).resolves({});
-
+    // act
     const res = await list(httpEvent('listTallies', { params: { periodId: 'nope' }, claims: staffClaims('admin') }), lambdaContext());
 
+    // assert
     expect(res.statusCode).toBe(404);
   });
 });
 
 describe('downloadTallies handler', () => {
-  it('sends CSV with a UTF-8 BOM, CRLF lines and Chinese headers that Excel opens correctly', async () => {
+  const csvOf = (body: string) => {
+    const [header, ...rows] = parse(body, { bom: true }) as string[][];
+    return { header: header!, row: (unitId: string) => Object.fromEntries(header!.map((h, i) => [h, rows.find((r) => r[0] === unitId)![i]])) };
+  };
+
+  it('sends CSV with a UTF-8 BOM and CRLF lines, with a column per dimension and the time in China Standard Time', async () => {
+    // act
     const res = await download(httpEvent('downloadTallies', { params, claims: staffClaims('supervisor') }), lambdaContext());
 
+    // assert
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers?.['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('满意度统计-2026-annual.csv')}`);
     const body = String(res.body);
-    expect(body.startsWith('\uFEFF单位编号,单位,非常满意,满意,基本满意,不满意,非常不满意,不了解,有效样本数(N),满意率(%)')).toBe(true);
-    const lines = body.slice(1).split('\r\n');
-    expect(lines[1]).toBe('tax-bureau,区税务局,1,0,0,0,1,0,2,50.00,9.45,90.55,1,50.00,是,2026-06-15T02:00:00.000Z');
-    expect(lines[2]).toBe('service-centre,"区政务服务中心, ""一站式""",,,,,,,,,,,,,,');
+    expect(body.startsWith('\uFEFF单位编号,单位,有效样本数(N)')).toBe(true);
+    expect(body.split('\r\n')).toHaveLength(5);
+    const { header, row } = csvOf(body);
+    for (const label of ['服务态度', '办事效率', '廉洁自律', '政策落实']) {
+      expect(header).toEqual(expect.arrayContaining([`${label} N`, `${label} 满意率(%)`, `${label} 得分`]));
+    }
+    expect(row('tax-bureau')).toMatchObject({
+      单位: '区税务局',
+      '有效样本数(N)': '2',
+      '服务态度 N': '2',
+      '服务态度 得分': '90.00',
+      '廉洁自律 N': '1',
+      '政策落实 满意率(%)': '50.00',
+      '满意率(%)': '85.71',
+      差评数: '1',
+      '类别citizen 得分': '67.50',
+      综合得分: '72.19',
+      样本不足: '否',
+      '计算时间(北京时间)': '2026-06-15 10:00:00',
+    });
+    expect(row('service-centre')).toMatchObject({ 单位: '区政务服务中心, "一站式"', '全部不了解的答卷数': '1', '服务态度 得分': '60.00', 样本不足: '是' });
+    expect(Object.values(row('quiet-unit')).slice(2).every((cell) => cell === '')).toBe(true);
   });
 
   it('speaks English when asked', async () => {
+    // act
     const res = await download(
       httpEvent('downloadTallies', { params, claims: staffClaims('admin'), headers: { 'accept-language': 'en' } }),
       lambdaContext(),
     );
 
-    expect(String(res.body).split('\r\n')[0]).toMatch(/^\uFEFFUnit ID,Unit,Very satisfied,Satisfied/);
+    // assert
     expect(res.headers?.['content-disposition']).toContain('filename="tallies-2026-annual.csv"');
-  });
-
-  it('answers 401 without a token', async () => {
-    const res = await download(httpEvent('downloadTallies', { params }), lambdaContext());
-
-    expect(res.statusCode).toBe(401);
+    const { header, row } = csvOf(String(res.body));
+    expect(header.slice(0, 3)).toEqual(['Unit ID', 'Unit', 'Responses counted (N)']);
+    expect(header).toEqual(expect.arrayContaining(['Attitude N', 'Attitude Satisfaction rate (%)', 'Attitude score']));
+    expect(row('tax-bureau')).toMatchObject({ Unit: 'District Tax Bureau', 'Computed at (China Standard Time)': '2026-06-15 10:00:00' });
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { periodState } from '../../../functions/domain/catalog';
+import { SCALES, isRatingOnScale, ratingLabel } from '../../../functions/domain/evaluation/rating-scale';
 import { negotiateLang } from '../../../functions/domain/lang';
-import { SCALES, isRatingOnScale } from '../../../functions/domain/rating-scale';
+import { fill, messageOfSchemaIssue } from '../../../functions/domain/messages';
 import { wilsonInterval } from '../../../functions/domain/stats';
-import { aPeriod } from '../../fixtures/catalog';
+import { ZId } from '../../../functions/domain/ids';
+import { formatInstantCst } from '../../../functions/domain/time-zone';
 
 describe('negotiateLang', () => {
   it.each([
@@ -48,8 +49,10 @@ describe('rating scales', () => {
     expect(SCALES.three.map((l) => l.points)).toEqual([100, 60, 0]);
   });
 
-  it('count the bottom levels as bad reviews (差评)', () => {
+  it('count the top three levels towards 满意率 and the bottom levels as bad reviews (差评)', () => {
+    expect(SCALES.five.filter((l) => l.satisfied).map((l) => l.label['zh-CN'])).toEqual(['非常满意', '满意', '基本满意']);
     expect(SCALES.five.filter((l) => l.badReview).map((l) => l.label['zh-CN'])).toEqual(['不满意', '非常不满意']);
+    expect(SCALES.three.filter((l) => l.badReview).map((l) => l.label['zh-CN'])).toEqual(['不满意']);
   });
 
   it('accept only their own levels, and 不了解 only where allowed', () => {
@@ -58,14 +61,43 @@ describe('rating scales', () => {
     expect(isRatingOnScale('five', 'dontKnow', false)).toBe(false);
     expect(isRatingOnScale('three', 'dontKnow', true)).toBe(true);
   });
+
+  it('name every rating in both languages', () => {
+    expect([ratingLabel('basicallySatisfied', 'zh-CN'), ratingLabel('dontKnow', 'zh-CN'), ratingLabel('dontKnow', 'en')]).toEqual([
+      '基本满意',
+      '不了解',
+      "Don't know",
+    ]);
+  });
 });
 
-describe('periodState', () => {
-  it('is open from opensAt inclusive to closesAt exclusive', () => {
-    const period = aPeriod();
+describe('formatInstantCst', () => {
+  it('writes an instant in China Standard Time, whatever offset it was given in', () => {
+    const times = ['2026-06-15T02:00:00.000Z', '2026-06-15T10:00:00+08:00', '2026-06-14T21:00:00-05:00'].map(formatInstantCst);
 
-    expect(periodState(period, new Date('2025-12-31T15:59:59.999Z'))).toBe('notYetOpen');
-    expect(periodState(period, new Date('2025-12-31T16:00:00Z'))).toBe('open');
-    expect(periodState(period, new Date('2026-12-31T16:00:00Z'))).toBe('ended');
+    expect(times).toEqual(['2026-06-15 10:00:00', '2026-06-15 10:00:00', '2026-06-15 10:00:00']);
+  });
+
+  it('moves to the next day after 16:00 UTC and writes midnight as 00', () => {
+    const time = formatInstantCst('2026-12-31T16:00:00Z');
+
+    expect(time).toBe('2027-01-01 00:00:00');
+  });
+});
+
+describe('messages', () => {
+  it('fill placeholders in both languages', () => {
+    const message = fill({ 'zh-CN': '最多 {max} 项（{max}）', en: 'At most {max} ({missing})' }, { max: 3 });
+
+    expect(message).toEqual({ 'zh-CN': '最多 3 项（3）', en: 'At most 3 ()' });
+  });
+
+  it('come back in both languages from a schema check that carries them', () => {
+    const result = ZId.safeParse('Tax Bureau');
+
+    const message = messageOfSchemaIssue(result.error?.issues[0]?.message ?? '');
+
+    expect(message?.['zh-CN']).toBe('编号只能用小写字母、数字和“-”，以字母或数字开头，最长 63 个字符。');
+    expect(messageOfSchemaIssue('Invalid input')).toBeUndefined();
   });
 });

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROLES, routes, type Role, type Route } from '../../functions/routes';
+import { deleteTables, localDynamoClient } from '../../infra/local/dynamodb';
+import { startLocal, type LocalStack } from '../../infra/local/stack';
+
+/**
+ * Who may call what, through the local HTTP API, generated from the route table: every staff route
+ * answers 401 without a token, 403 to each role its access leaves out, and lets each role it names through
+ * (a 400 or 404 for a made-up id or an empty body is fine: the request got past the access check). A new
+ * route is covered without a new test.
+ */
+const all = routes as readonly Route[];
+const staffRoutes = all.filter((r): r is Route & { access: readonly Role[] } => r.access !== 'public');
+
+/** The route's path with every parameter filled with a valid id (`1` for a version). */
+const pathOf = (route: Route) => route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'version' ? '1' : `made-up-${name.toLowerCase()}`));
+
+describe('access to every route (local API)', () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  const tokens = new Map<Role, string>();
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pingyi-it-'));
+    stack = await startLocal({
+      dataDir,
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tablePrefix: `it-access-${randomUUID().slice(0, 8)}`,
+      seed: false,
+      tallyEveryMs: 60 * 60 * 1000,
+      quiet: true,
+      web: false,
+    });
+    for (const role of ROLES) tokens.set(role, await stack.token(role));
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    const admin = localDynamoClient(inject('dynamoEndpoint'));
+    if (stack) await deleteTables(admin, stack.tables);
+    admin.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Calls a route, with an empty JSON body where it takes one, as `role` (or without a token). */
+  const call = (route: Route, role?: Role) =>
+    fetch(`${stack.url}${pathOf(route)}`, {
+      method: route.method,
+      headers: {
+        ...(role ? { authorization: `Bearer ${tokens.get(role)}` } : {}),
+        ...(route.body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(route.body ? { body: '{}' } : {}),
+    });
+
+  it('covers routes of every kind of access', () => {
+    // assert
+    expect(all.some((r) => r.access === 'public')).toBe(true);
+    expect(staffRoutes.length).toBeGreaterThanOrEqual(20);
+  });
+
+  describe.each(staffRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_, route) => {
+    it('answers 401 without a token', async () => {
+      // act
+      const res = await call(route);
+
+      // assert
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ message: 'Unauthorized' });
+    });
+
+    it.each(ROLES.filter((role) => !route.access.includes(role)))('answers 403 to a %s', async (role) => {
+      // act
+      const res = await call(route, role);
+
+      // assert
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ code: 'FORBIDDEN' });
+    });
+
+    it.each([...route.access])('lets a %s through', async (role) => {
+      // act
+      const res = await call(route, role);
+
+      // assert
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    });
+  });
+
+  it.each(all.filter((r) => r.path.startsWith('/admin/')).map((r) => [`${r.method} ${r.path}`, r] as const))(
+    'keeps admin operation %s from supervisors and unit handlers',
+    async (_, route) => {
+      // act
+      const anonymous = await call(route);
+      const supervisor = await call(route, 'supervisor');
+      const unitHandler = await call(route, 'unitHandler');
+
+      // assert
+      expect([anonymous.status, supervisor.status, unitHandler.status]).toEqual([401, 403, 403]);
+    },
+  );
+
+  it.each(all.filter((r) => r.access === 'public').map((r) => [`${r.method} ${r.path}`, r] as const))(
+    'answers public route %s without a token',
+    async (_, route) => {
+      // act
+      const res = await call(route);
+
+      // assert
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    },
+  );
+});

@@ -1,0 +1,156 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type BatchGetCommandInput,
+  type BatchWriteCommandInput,
+  type GetCommandInput,
+  type PutCommandInput,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { TABLES, type TableKey } from '../../../functions/store/tables';
+
+/**
+ * DynamoDB tables held in memory behind aws-sdk-client-mock, for handler tests that run a whole use case:
+ * the commands the stores send (GetItem, BatchGetItem, Query on the key, PutItem under the stores' two
+ * conditions, TransactWriteItems and BatchWriteItem of puts) are answered as DynamoDB answers them, and a
+ * test reads back what was written. The mock still records every command, for assertions on what was sent.
+ */
+
+export type Item = Record<string, unknown>;
+export type DocumentClientStub = AwsClientStub<DynamoDBDocumentClient>;
+
+/** The table names the unit project's env gives each binding (vitest.config.ts). */
+export const UNIT_TABLE: Record<TableKey, string> = Object.fromEntries(
+  (Object.keys(TABLES) as TableKey[]).map((key) => [key, `unit-${TABLES[key].id}`]),
+) as Record<TableKey, string>;
+
+export interface FakeTables {
+  /** Stores items as they are (keys included), without conditions. */
+  put(table: string, ...items: Item[]): void;
+  get(table: string, key: { pk: string; sk: string }): Item | undefined;
+  /** Every item of a table, in key order. */
+  items(table: string): Item[];
+}
+
+const keyText = (key: Record<string, unknown>) => `${String(key.pk)}\u0000${String(key.sk)}`;
+const byKey = (a: Item, b: Item) => keyText(a).localeCompare(keyText(b));
+
+/** Answers the stub's DynamoDB commands from tables in memory (replacing earlier behaviours of the stub). */
+export function fakeTables(ddb: DocumentClientStub): FakeTables {
+  const tables = new Map<string, Map<string, Item>>();
+  const table = (name: string) => {
+    let found = tables.get(name);
+    if (!found) tables.set(name, (found = new Map()));
+    return found;
+  };
+  const read = (name: string, key: Record<string, unknown>) => {
+    const item = table(name).get(keyText(key));
+    return item === undefined ? undefined : structuredClone(item);
+  };
+
+  /** The stores' conditions: a new key, or the revision read. Anything else is a test that needs a better fake. */
+  const holds = (put: Pick<PutCommandInput, 'TableName' | 'Item' | 'ConditionExpression' | 'ExpressionAttributeValues'>) => {
+    const existing = read(put.TableName!, put.Item!);
+    switch (put.ConditionExpression) {
+      case undefined:
+        return true;
+      case 'attribute_not_exists(pk)':
+        return existing === undefined;
+      case 'rev = :rev':
+        return existing !== undefined && existing.rev === put.ExpressionAttributeValues?.[':rev'];
+      default:
+        throw new Error(`fake-tables: unsupported condition ${put.ConditionExpression}`);
+    }
+  };
+  const store = (name: string, item: Item) => table(name).set(keyText(item), structuredClone(item));
+
+  ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => ({ Item: read(input.TableName!, input.Key!) }));
+
+  ddb.on(BatchGetCommand).callsFake(async (input: BatchGetCommandInput) => ({
+    Responses: Object.fromEntries(
+      Object.entries(input.RequestItems ?? {}).map(([name, { Keys }]) => [
+        name,
+        (Keys ?? []).map((key) => read(name, key)).filter((item): item is Item => item !== undefined),
+      ]),
+    ),
+    UnprocessedKeys: {},
+  }));
+
+  ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+    const values = input.ExpressionAttributeValues ?? {};
+    const condition = input.KeyConditionExpression;
+    if (condition !== 'pk = :pk' && condition !== 'pk = :pk AND begins_with(sk, :prefix)') {
+      throw new Error(`fake-tables: unsupported key condition ${condition}`);
+    }
+    const prefix = condition.includes('begins_with') ? String(values[':prefix']) : '';
+    const Items = [...table(input.TableName!).values()]
+      .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix))
+      .sort(byKey)
+      .map((item) => structuredClone(item));
+    return { Items, Count: Items.length };
+  });
+
+  ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => {
+    if (!holds(input)) {
+      const existing = read(input.TableName!, input.Item!);
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: { httpStatusCode: 400 },
+        // The document client leaves the item of a failed condition marshalled, as DynamoDB sends it.
+        ...(input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && existing
+          ? { Item: marshall(existing, { removeUndefinedValues: true }) }
+          : {}),
+      });
+    }
+    store(input.TableName!, input.Item!);
+    return {};
+  });
+
+  ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
+    const puts = (input.TransactItems ?? []).map((item) => {
+      if (!item.Put) throw new Error('fake-tables: only Put is supported in a transaction');
+      return item.Put;
+    });
+    const reasons = puts.map((put) => ({ Code: holds(put) ? 'None' : 'ConditionalCheckFailed' }));
+    if (reasons.some((r) => r.Code !== 'None')) {
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons: reasons,
+      });
+    }
+    for (const put of puts) store(put.TableName!, put.Item!);
+    return {};
+  });
+
+  ddb.on(BatchWriteCommand).callsFake(async (input: BatchWriteCommandInput) => {
+    for (const [name, requests] of Object.entries(input.RequestItems ?? {})) {
+      for (const request of requests) {
+        if (request.PutRequest) store(name, request.PutRequest.Item!);
+        else if (request.DeleteRequest) table(name).delete(keyText(request.DeleteRequest.Key!));
+      }
+    }
+    return { UnprocessedItems: {} };
+  });
+
+  return {
+    put: (name, ...items) => items.forEach((item) => store(name, item)),
+    get: (name, key) => read(name, key),
+    items: (name) => [...table(name).values()].sort(byKey).map((item) => structuredClone(item)),
+  };
+}
+
+/** The names of the DynamoDB commands a stub received, in order (`PutCommand`, `QueryCommand` …). */
+export const commandNames = (ddb: DocumentClientStub): string[] => ddb.calls().map((call) => call.args[0].constructor.name);
+
+/** Commands that write, whatever their kind. */
+export const WRITE_COMMANDS = ['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand', 'TransactWriteCommand'];

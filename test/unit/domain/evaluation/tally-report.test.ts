@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../../../functions/domain/errors';
+import type { FormVersion } from '../../../../functions/domain/evaluation/form';
+import { tallyReport, tallyTable, type TallyReportDeps } from '../../../../functions/domain/evaluation/tally-report';
+import {
+  aForm,
+  aFormContent,
+  aFormVersion,
+  aGroup,
+  aPeriod,
+  aTally,
+  aTallyReport,
+  aTallyRun,
+  aUnit,
+  aUnitWithId,
+} from '../../../fixtures/catalog';
+
+describe('tallyReport', () => {
+  const VERSIONS: Record<string, FormVersion> = {
+    'windows@2': aFormVersion({ formId: 'windows', version: 2, content: aFormContent({ unitIds: ['service-centre', 'tax-bureau'] }) }),
+    'annual@1': aFormVersion({ formId: 'annual', content: aFormContent({ unitIds: ['tax-bureau', 'land-office'] }) }),
+    'unpublished@0': aFormVersion({ formId: 'unpublished', content: aFormContent({ unitIds: ['never-shown'] }) }),
+  };
+  const deps = (overrides: Partial<TallyReportDeps> = {}): TallyReportDeps => ({
+    getPeriod: async (id) => (id === '2026-annual' ? aPeriod({ groupWeights: { enterprise: 0.4, citizen: 0.6 } }) : undefined),
+    listFormsOfPeriod: async () => [
+      aForm({ formId: 'windows', latestVersion: 2 }),
+      aForm({ formId: 'annual' }),
+      aForm({ formId: 'unpublished', status: 'draft', latestVersion: 0 }),
+    ],
+    getFormVersion: async (formId, version) => VERSIONS[`${formId}@${version}`],
+    getUnits: async (ids) =>
+      [aUnit(), aUnitWithId('service-centre'), aUnitWithId('land-office', { status: 'retired' })].filter((u) => ids.includes(u.unitId)),
+    listGroups: async () => [aGroup('citizen'), aGroup('enterprise'), aGroup('deputy'), aGroup('tourist')],
+    getTallyRun: async () => aTallyRun(),
+    listTallies: async () => [
+      aTally({ unitId: 'tax-bureau', groupScores: { citizen: { n: 2, score: 50 }, tourist: { n: 1, score: 0 } } }),
+      aTally({ unitId: 'stray-unit', n: 0, groupScores: {} }),
+    ],
+    ...overrides,
+  });
+
+  it("lists the units of the forms' latest versions in form order, then any other unit a ballot named", async () => {
+    const report = await tallyReport(deps(), '2026-annual');
+
+    expect(report.rows.map((r) => [r.unit.unitId, r.unit.status, r.tally?.unitId ?? null])).toEqual([
+      ['service-centre', 'active', null],
+      ['tax-bureau', 'active', 'tax-bureau'],
+      ['land-office', 'retired', null],
+      ['stray-unit', 'retired', 'stray-unit'],
+    ]);
+  });
+
+  it('names a unit the catalog does not know by its id', async () => {
+    const report = await tallyReport(deps(), '2026-annual');
+
+    expect(report.rows.find((r) => r.unit.unitId === 'stray-unit')?.unit.name).toEqual({ 'zh-CN': 'stray-unit', en: 'stray-unit' });
+  });
+
+  it('names the weighted groups heaviest first (stored maps keep no key order), then any other group that answered, and no other', async () => {
+    const report = await tallyReport(deps(), '2026-annual');
+
+    expect(report.groups.map((g) => g.groupId)).toEqual(['citizen', 'enterprise', 'tourist']);
+  });
+
+  it('carries the period, its last run and the dimensions rated', async () => {
+    const report = await tallyReport(deps(), '2026-annual');
+
+    expect(report.period).toMatchObject({ periodId: '2026-annual', minSample: 3, groupWeights: { enterprise: 0.4, citizen: 0.6 } });
+    expect(report.run).toEqual(aTallyRun());
+    expect(report.dimensions).toEqual([{ dimensionId: 'overall', label: { 'zh-CN': '总体评价', en: 'Overall' } }]);
+  });
+
+  it('has no run before the first tally', async () => {
+    const report = await tallyReport(deps({ getTallyRun: async () => undefined, listTallies: async () => [] }), '2026-annual');
+
+    expect(report.run).toBeNull();
+    expect(report.rows.every((r) => r.tally === null)).toBe(true);
+  });
+
+  it('does not know a period that does not exist', async () => {
+    const report = tallyReport(deps(), 'nope');
+
+    await expect(report).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('tallyTable', () => {
+  const ZH_HEADER = [
+    '单位编号',
+    '单位',
+    '有效样本数(N)',
+    '答卷数',
+    '未计入答卷数: 无法读取',
+    '未计入答卷数: 评议表版本不存在',
+    '未计入答卷数: 不在评议期内',
+    '未计入答卷数: 单位不在该版评议表上',
+    '未计入答卷数: 答案不符合评议表规则',
+    '全部不了解的答卷数',
+    '非常满意',
+    '满意',
+    '基本满意',
+    '不满意',
+    '非常不满意',
+    '不了解(评价数)',
+    '有效评价数',
+    '满意率(%)',
+    '满意率95%置信下限(%)',
+    '满意率95%置信上限(%)',
+    '差评数',
+    '群众 N',
+    '群众 得分',
+    '总体评价 N',
+    '总体评价 满意率(%)',
+    '总体评价 得分',
+    '综合得分',
+    '权重覆盖(%)',
+    '样本不足',
+    '计算时间(北京时间)',
+  ];
+
+  it('heads the table in Chinese, with a column pair per group and three columns per dimension', () => {
+    const table = tallyTable(aTallyReport(), 'zh-CN');
+
+    expect(table[0]).toEqual(ZH_HEADER);
+  });
+
+  it('heads the table in English', () => {
+    const table = tallyTable(aTallyReport(), 'en');
+
+    expect(table[0]).toEqual([
+      'Unit ID',
+      'Unit',
+      'Responses counted (N)',
+      'Responses',
+      'Responses not counted: unreadable',
+      'Responses not counted: unknown form version',
+      'Responses not counted: outside the period',
+      'Responses not counted: unit not on its form version',
+      'Responses not counted: answers break the form rules',
+      "Responses answering don't know throughout",
+      'Very satisfied',
+      'Satisfied',
+      'Basically satisfied',
+      'Dissatisfied',
+      'Very dissatisfied',
+      "Don't know (ratings)",
+      'Valid ratings',
+      'Satisfaction rate (%)',
+      '95% interval low (%)',
+      '95% interval high (%)',
+      'Bad reviews',
+      'Citizen N',
+      'Citizen score',
+      'Overall N',
+      'Overall Satisfaction rate (%)',
+      'Overall score',
+      'Composite score',
+      'Weight coverage (%)',
+      'Insufficient sample',
+      'Computed at (China Standard Time)',
+    ]);
+  });
+
+  it('gives a unit its counts, percentages with two decimals, scores, and the time in China Standard Time', () => {
+    const table = tallyTable(aTallyReport(), 'zh-CN');
+
+    expect(table[1]).toEqual([
+      'tax-bureau',
+      '区税务局',
+      '2',
+      '4',
+      '1',
+      '0',
+      '0',
+      '0',
+      '0',
+      '1',
+      '1',
+      '0',
+      '0',
+      '1',
+      '0',
+      '1',
+      '2',
+      '50.00',
+      '9.45',
+      '90.55',
+      '1',
+      '2',
+      '50.00',
+      '2',
+      '50.00',
+      '50.00',
+      '50.00',
+      '50.00',
+      '是',
+      '2026-06-15 10:00:00',
+    ]);
+  });
+
+  it('rounds rates to two decimals and says "no" to a sufficient sample in English', () => {
+    const tally = aTally({ satisfactionRate: 2 / 3, weightCoverage: 1, compositeScore: 200 / 3, insufficientSample: false });
+    const report = aTallyReport({ rows: [{ unit: aTallyReport().rows[0]!.unit, tally }] });
+
+    const [header, row] = tallyTable(report, 'en');
+
+    const cell = (name: string) => row![header!.indexOf(name)];
+    expect([cell('Satisfaction rate (%)'), cell('Composite score'), cell('Weight coverage (%)'), cell('Insufficient sample')]).toEqual([
+      '66.67',
+      '66.67',
+      '100.00',
+      'no',
+    ]);
+  });
+
+  it('leaves every figure empty for a unit without a tally yet', () => {
+    const table = tallyTable(aTallyReport(), 'en');
+
+    expect(table[2]).toEqual(['service-centre', 'Service Centre', ...ZH_HEADER.slice(2).map(() => '')]);
+  });
+
+  it('leaves the cells of a group or dimension a unit was not rated in empty, with a zero count for the group', () => {
+    const report = aTallyReport({
+      groups: [
+        { groupId: 'citizen', name: { 'zh-CN': '群众', en: 'Citizen' } },
+        { groupId: 'enterprise', name: { 'zh-CN': '企业', en: 'Enterprise' } },
+      ],
+      dimensions: [
+        { dimensionId: 'overall', label: { 'zh-CN': '总体评价', en: 'Overall' } },
+        { dimensionId: 'attitude', label: { 'zh-CN': '服务态度', en: 'Attitude' } },
+      ],
+    });
+
+    const [header, row] = tallyTable(report, 'en');
+
+    const cells = (...names: string[]) => names.map((name) => row![header!.indexOf(name)]);
+    expect(cells('Enterprise N', 'Enterprise score')).toEqual(['0', '']);
+    expect(cells('Attitude N', 'Attitude Satisfaction rate (%)', 'Attitude score')).toEqual(['', '', '']);
+    expect(cells('Overall N', 'Overall score')).toEqual(['2', '50.00']);
+  });
+});

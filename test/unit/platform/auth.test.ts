@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, groupsFromClaims, rolesFromClaims, unitGroupName } from '../../../functions/platform/auth';
+import { HttpError } from '../../../functions/platform/http-errors';
+
+const statusOf = (act: () => unknown): number | undefined => {
+  try {
+    act();
+    return undefined;
+  } catch (error) {
+    return error instanceof HttpError ? error.statusCode : -1;
+  }
+};
+
+describe('groupsFromClaims', () => {
+  it("reads API Gateway's `[a b]` string, a decoded token's array, and nothing", () => {
+    // act & assert
+    expect(groupsFromClaims({ 'cognito:groups': '[supervisor admin]' })).toEqual(['supervisor', 'admin']);
+    expect(groupsFromClaims({ 'cognito:groups': '[unitHandler unit:tax-bureau unit:window-general]' })).toEqual([
+      'unitHandler',
+      'unit:tax-bureau',
+      'unit:window-general',
+    ]);
+    expect(groupsFromClaims({ 'cognito:groups': ['admin', 'unit:tax-bureau'] })).toEqual(['admin', 'unit:tax-bureau']);
+    expect(groupsFromClaims({ 'cognito:groups': '[]' })).toEqual([]);
+    expect(groupsFromClaims({})).toEqual([]);
+    expect(groupsFromClaims(undefined)).toEqual([]);
+  });
+});
+
+describe('rolesFromClaims', () => {
+  it('keeps only the known roles among the groups', () => {
+    // act & assert
+    expect(rolesFromClaims({ 'cognito:groups': '[admin strangers unit:tax-bureau]' })).toEqual(['admin']);
+    expect(rolesFromClaims({ 'cognito:groups': ['unitHandler', 'Supervisor'] })).toEqual(['unitHandler']);
+  });
+});
+
+describe('authorize', () => {
+  it('lets anyone call a public route, token or not', () => {
+    // act & assert
+    expect(authorize('public', undefined)).toBeUndefined();
+    expect(authorize('public', { sub: 'u1', 'cognito:groups': '[admin]' })).toBeUndefined();
+  });
+
+  it('answers 401 without a subject and 403 when no role of the caller may call the route', () => {
+    // act & assert
+    expect(statusOf(() => authorize(['supervisor'], undefined))).toBe(401);
+    expect(statusOf(() => authorize(['supervisor'], { 'cognito:groups': '[supervisor]' }))).toBe(401);
+    expect(statusOf(() => authorize(['supervisor'], { sub: '', 'cognito:groups': '[supervisor]' }))).toBe(401);
+    expect(statusOf(() => authorize(['admin'], { sub: 'u1', 'cognito:groups': '[supervisor unitHandler]' }))).toBe(403);
+    expect(statusOf(() => authorize(['admin'], { sub: 'u1', 'cognito:groups': '[unit:tax-bureau]' }))).toBe(403);
+  });
+
+  it('returns the caller with every role it has, when one of them may call the route', () => {
+    // act
+    const caller = authorize(['supervisor', 'admin'], { sub: 'u1', 'cognito:groups': '[admin supervisor]' });
+
+    // assert
+    expect(caller).toEqual({ sub: 'u1', roles: ['supervisor', 'admin'], unitIds: [] });
+  });
+
+  it("gives a unit handler the units of its `unit:<id>` groups, from a claim string or an array", () => {
+    // act
+    const fromString = authorize(['unitHandler'], { sub: 'h1', 'cognito:groups': '[unitHandler unit:tax-bureau unit:window-general]' });
+    const fromArray = authorize(['unitHandler'], {
+      sub: 'h1',
+      'cognito:groups': ['unitHandler', unitGroupName('tax-bureau')],
+    });
+
+    // assert
+    expect(fromString?.unitIds).toEqual(['tax-bureau', 'window-general']);
+    expect(fromArray).toEqual({ sub: 'h1', roles: ['unitHandler'], unitIds: ['tax-bureau'] });
+  });
+
+  it('gives unit ids to unit handlers only', () => {
+    // act
+    const supervisor = authorize(['supervisor'], { sub: 's1', 'cognito:groups': '[supervisor unit:tax-bureau]' });
+
+    // assert
+    expect(supervisor).toEqual({ sub: 's1', roles: ['supervisor'], unitIds: [] });
+  });
+});
+
+describe('unitGroupName', () => {
+  it('names the group of a unit as the claims carry it', () => {
+    // act & assert
+    expect(unitGroupName('tax-bureau')).toBe('unit:tax-bureau');
+  });
+});

@@ -1,0 +1,31 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RATE_PAGE_BUDGET_GZIP_BYTES, measurePages, type PageScripts } from '../../bench/page-size';
+
+/**
+ * The size budget the issue sets for the citizens' rate page: the JavaScript rate.html loads (its entry and
+ * every chunk it imports), gzipped, measured from buildWeb's metafile. A size, not a time: it does not flake.
+ */
+describe('the JavaScript of rate.html', () => {
+  let rate: PageScripts;
+
+  beforeAll(async () => {
+    [rate] = (await measurePages(['rate'])) as [PageScripts];
+  }, 60_000);
+
+  it('carries no staff-only code: no zod classic, no oauth4webapi, no staff shell', () => {
+    const staffOnly = rate.inputs.filter(({ path }) =>
+      /node_modules\/zod\/v4\/classic\/|node_modules\/oauth4webapi\/|src\/app\/(oidc\.ts|components\/staff-shell\.tsx)$|src\/pages\/(admin|tallies)\//.test(path),
+    );
+    expect(staffOnly).toEqual([]);
+  });
+
+  it('stays within its budget of 30 KB gzipped', () => {
+    const largest = rate.inputs
+      .slice(0, 12)
+      .map((i) => `${i.path.replace(/^.*node_modules\//, '')} ${(i.bytes / 1024).toFixed(1)} KB`)
+      .join(', ');
+    expect(rate.gzipBytes, `rate.html loads ${(rate.gzipBytes / 1024).toFixed(1)} KB gzipped; largest inputs (minified): ${largest}`).toBeLessThanOrEqual(
+      RATE_PAGE_BUDGET_GZIP_BYTES,
+    );
+  });
+});
