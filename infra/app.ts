@@ -3,11 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildWeb } from '../web/build';
-import { PingyiStack } from './stacks/pingyi-stack';
+import { addPingyiDeployment } from './stacks/deployment';
 
 /**
- * The CDK app: builds the pages, then defines the stack of one stage (`-c stage=prod`; default `dev`)
- * and checks it with cdk-nag's AWS Solutions rules, whose unacknowledged errors fail the synth.
+ * The CDK app: builds the pages, then defines one stage (`-c stage=prod`; default `dev`) for its deployment
+ * profile (`-c profile=aws|china`, or inferred from the region; README "Deploy to AWS") and checks every
+ * stack with cdk-nag's AWS Solutions rules, whose unacknowledged errors fail the synth.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Not web/dist: buildWeb empties its folder, and `npm start` may be serving web/dist right now.
@@ -17,16 +18,11 @@ await buildWeb(pagesDir);
 const app = new App();
 const stage = stringContext(app, 'stage') ?? 'dev';
 
-new PingyiStack(app, `Pingyi-${stage}`, {
+addPingyiDeployment(app, {
   stage,
   pagesDir,
-  authDomainPrefix: stringContext(app, 'authDomainPrefix'),
-  description: `Pingyi (评议) ${stage}: public appraisal of public-service units.`,
-  // Environment-agnostic unless the CLI found an account and region: synth needs no credentials.
-  env:
-    process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
-      ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
-      : undefined,
+  // What the CLI found (credentials give the account; AWS_REGION or the profile the region): synth needs neither.
+  defaults: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -6,18 +6,19 @@
 export function contentSecurityPolicy(origins: {
   /** Where the pages may call the API, besides their own origin. */
   api?: string;
-  /** The Cognito hosted UI, for the sign-in redirect and the token exchange. */
-  signIn?: string;
+  /** The staff sign-in (Cognito's hosted UI, or an OIDC issuer's endpoints), for the redirect and the token exchange. */
+  signIn?: string | readonly string[];
 }): string {
-  const extra = (...values: (string | undefined)[]) => values.filter(Boolean).map((v) => ` ${v}`).join('');
+  const signIn = typeof origins.signIn === 'string' ? [origins.signIn] : (origins.signIn ?? []);
+  const extra = (...values: (string | undefined)[]) => [...new Set(values.filter(Boolean))].map((v) => ` ${v}`).join('');
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self'${extra(origins.api, origins.signIn)}`,
-    `form-action 'self'${extra(origins.signIn)}`,
+    `connect-src 'self'${extra(origins.api, ...signIn)}`,
+    `form-action 'self'${extra(...signIn)}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "object-src 'none'",

@@ -1,4 +1,4 @@
-import { ROLES, type Access, type Role } from '../routes/route';
+import { ROLES, unitsOfGroups, type Access, type Role } from '../routes/route';
 import { forbidden, unauthorized } from './http-errors';
 
 /** JWT claims as API Gateway's JWT authorizer hands them over (and the local runtime imitates). */
@@ -15,20 +15,25 @@ export interface Caller {
   unitIds: string[];
 }
 
-/**
- * A unit handler's units travel as Cognito groups named `unit:<unitId>` beside the `unitHandler` role
- * group: groups are in every access token without a token-customisation trigger, and `npm run staff`
- * creates them.
- */
-export const UNIT_GROUP_PREFIX = 'unit:';
-export const unitGroupName = (unitId: string) => `${UNIT_GROUP_PREFIX}${unitId}`;
 
 /**
- * The groups in a `cognito:groups` claim. API Gateway passes array claims as a string such as
+ * What makes a verified token a staff access token, and where its groups are: Cognito's (and the local
+ * issuer's) by default. API Gateway's JWT authorizer accepts any token of the issuer whose `aud` or
+ * `client_id` is the web client — an ID token too — so the kind of token is checked here. A deployment with
+ * another OIDC issuer names its own claims through the function's environment (infra sets them).
+ */
+export const STAFF_TOKEN = {
+  groupsClaim: process.env.STAFF_GROUPS_CLAIM || 'cognito:groups',
+  kindClaim: process.env.STAFF_TOKEN_KIND_CLAIM || 'token_use',
+  kindValue: process.env.STAFF_TOKEN_KIND_VALUE || 'access',
+} as const;
+
+/**
+ * The groups in the groups claim. API Gateway passes array claims as a string such as
  * `[supervisor admin]`; a decoded token has a real array.
  */
 export function groupsFromClaims(claims: JwtClaims | undefined): string[] {
-  const raw = claims?.['cognito:groups'];
+  const raw = claims?.[STAFF_TOKEN.groupsClaim];
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw === 'string') return raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
   return [];
@@ -41,19 +46,19 @@ export const rolesFromClaims = (claims: JwtClaims | undefined): Role[] => {
 };
 
 /**
- * Checks a request against a route's access. The JWT authorizer has already verified the token on AWS
- * (and the local adapter does the same); this is where the group is checked: 401 without a verified
- * token, 403 when none of the caller's roles may call the route.
+ * Checks a request against a route's access. The JWT authorizer has already verified the token's
+ * signature, issuer, audience and expiry on AWS (and the local adapter does the same); this is where the
+ * kind of token and the group are checked: 401 without a verified access token (an ID or refresh token is
+ * not one), 403 when none of the caller's roles may call the route.
  */
 export function authorize(access: Access, claims: JwtClaims | undefined): Caller | undefined {
   if (access === 'public') return undefined;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw unauthorized();
+  if (String(claims?.[STAFF_TOKEN.kindClaim]) !== STAFF_TOKEN.kindValue) throw unauthorized();
   const groups = groupsFromClaims(claims);
   const roles = ROLES.filter((role) => groups.includes(role));
   if (!roles.some((role) => access.includes(role))) throw forbidden();
-  const unitIds = roles.includes('unitHandler')
-    ? groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length))
-    : [];
+  const unitIds = roles.includes('unitHandler') ? unitsOfGroups(groups) : [];
   return { sub, roles, unitIds };
 }

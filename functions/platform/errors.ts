@@ -6,9 +6,8 @@ import { type ErrorBody } from './error-body';
 import { HttpError } from './http-errors';
 import { isMessageKey, message } from './messages';
 import { jsonResult } from './results';
+import { TIME_BUDGET } from './time-budget';
 
-/** Seconds a client should wait before retrying after a dependency fault. */
-export const RETRY_AFTER_SECONDS = 5;
 
 const DEPENDENCY_FAULT_NAMES = new Set([
   'ProvisionedThroughputExceededException',
@@ -112,7 +111,7 @@ export function mapError(error: unknown, lang: Lang, requestId: string): MappedE
       result: answer(
         503,
         { code: ERROR.serviceUnavailable, message: message('SERVICE_UNAVAILABLE', lang), requestId },
-        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        { 'retry-after': String(TIME_BUDGET.retryAfterSeconds) },
       ),
     };
   }

@@ -47,8 +47,21 @@ export function openApiDocument(version: string): JsonSchema {
       responses['401'] = errorResponse('No valid staff token (refused by the gateway, or by the function).', true);
       responses['403'] = errorResponse(`The caller is not in a group that may call this (${route.access.join(', ')}).`);
     }
+    // Any route may answer 503 for a dependency fault or a gateway timeout; a route that declares its own
+    // 503 body (the deep health check) answers with that one too.
+    const own503 = route.responses.find((r) => r.status === 503 && r.schema);
+    const fault = errorResponse(
+      'A dependency is unavailable or did not answer in time, or the gateway timed out. Retry after the Retry-After ' +
+        'seconds: a write may or may not have been made, and a retried submission (same submissionId) never counts twice.',
+      true,
+    );
     responses['503'] = {
-      ...errorResponse('A dependency is unavailable or the gateway timed out; nothing was done. Retry after the Retry-After seconds.', true),
+      ...(own503?.schema
+        ? {
+            description: own503.description,
+            content: { 'application/json': { schema: { anyOf: [schema(own503.schema, 'output'), ...ERROR_OR_GATEWAY] } } },
+          }
+        : fault),
       headers: { 'Retry-After': { schema: { type: 'integer' } } },
     };
     paths[route.path] = {
@@ -93,9 +106,10 @@ export function openApiDocument(version: string): JsonSchema {
 }
 
 /** An error answer: the API's Error body, or — where API Gateway may answer before the function — either. */
+const ERROR_OR_GATEWAY = [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }];
+
 function errorResponse(description: string, orGateway = false) {
-  const error = { $ref: '#/components/schemas/Error' };
-  const schema = orGateway ? { anyOf: [error, { $ref: '#/components/schemas/GatewayError' }] } : error;
+  const schema = orGateway ? { anyOf: ERROR_OR_GATEWAY } : ERROR_OR_GATEWAY[0];
   return { description, content: { 'application/json': { schema } } };
 }
 

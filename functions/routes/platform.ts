@@ -4,8 +4,27 @@ import type { Route } from './route';
 /** Routes of the platform itself. */
 
 export const ZHealth = z
-  .object({ status: z.literal('ok'), version: z.string() })
+  .object({
+    status: z.literal('ok'),
+    version: z.string(),
+    /** Only with `?deep=true`: each dependency answered within its short deadline. */
+    dependencies: z.optional(z.object({ dynamodb: z.literal('ok') })),
+  })
   .register(z.globalRegistry, { id: 'Health' });
+
+/** `GET /health?deep=true` when a dependency did not answer in time: which one, never why. */
+export const ZHealthDegraded = z
+  .object({
+    status: z.literal('degraded'),
+    version: z.string(),
+    dependencies: z.object({ dynamodb: z.literal('unavailable') }),
+  })
+  .register(z.globalRegistry, { id: 'HealthDegraded' });
+
+export const ZHealthQuery = z.object({
+  /** `true`: also check that DynamoDB answers (one read with a short deadline); otherwise a cheap liveness check. */
+  deep: z.optional(z.pipe(z.enum(['true', 'false']), z.transform((value) => value === 'true'))),
+});
 
 export const health = {
   operationId: 'health',
@@ -13,9 +32,18 @@ export const health = {
   path: '/health',
   entry: 'api/health.ts',
   access: 'public',
-  tables: {},
-  summary: 'Liveness check.',
-  responses: [{ status: 200, description: 'The API is up.', schema: ZHealth }],
+  // Read-only, for the deep check's one GetItem.
+  tables: { catalog: 'read' },
+  summary: 'Liveness check; with `deep=true`, also whether DynamoDB answers.',
+  query: ZHealthQuery,
+  responses: [
+    { status: 200, description: 'The API is up (and with deep=true, DynamoDB answered).', schema: ZHealth },
+    {
+      status: 503,
+      description: 'With deep=true: DynamoDB did not answer within its short deadline. Retry after the Retry-After seconds.',
+      schema: ZHealthDegraded,
+    },
+  ],
 } as const satisfies Route;
 
 export const openApi = {

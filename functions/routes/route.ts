@@ -7,6 +7,18 @@ import type { TableAccess, TableKey } from '../store/tables';
 export const ROLES = ['supervisor', 'admin', 'unitHandler'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A unit handler's units travel as Cognito groups named `unit:<unitId>` beside the `unitHandler` role
+ * group: groups are in every access token without a token-customisation trigger, and `npm run staff`
+ * creates them.
+ */
+export const UNIT_GROUP_PREFIX = 'unit:';
+export const unitGroupName = (unitId: string) => `${UNIT_GROUP_PREFIX}${unitId}`;
+
+/** The units in a list of staff groups (a unit handler's `unit:<unitId>` groups). */
+export const unitsOfGroups = (groups: readonly string[]): string[] =>
+  groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length));
+
 /** `public`, or the roles whose members may call the route. */
 export type Access = 'public' | readonly Role[];
 

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
+import { TIME_BUDGET } from '../../functions/platform/time-budget';
 import type { TableAccess, TableKey } from '../../functions/store/tables';
 import type { BoundTable, Tables } from './tables';
 
@@ -23,11 +25,24 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
  */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * What Powertools reads on every function (functions/platform/{logger,metrics,tracer}.ts): the service and
+ * the metrics namespace (metrics are written only where it is set), tracing switched on beside X-Ray active
+ * tracing, and traces without answers or error messages, which may repeat what a citizen wrote.
+ */
+export const POWERTOOLS_ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  POWERTOOLS_TRACE_ENABLED: 'true',
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+  POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+} as const;
+
 export interface ApiFunctionProps {
   /** The handler module relative to functions/, as routes.ts names it (it exports `handler`). */
   readonly entry: string;
   readonly description: string;
-  /** @default 10 seconds: an API call that takes longer is broken, and HTTP APIs give up at 30 s anyway */
+  /** @default TIME_BUDGET.apiFunctionSeconds (functions/platform/time-budget.ts) */
   readonly timeout?: Duration;
   /** @default 512 MB: more memory means more CPU, which shortens the cold start of a bundle with the SDK in it */
   readonly memorySize?: number;
@@ -42,7 +57,7 @@ export interface ApiFunctionProps {
  * One Pingyi Lambda function with every default in one place: Node.js 24 on arm64 (Graviton: about a fifth
  * cheaper per GB-second than x86), an ESM bundle made by the local esbuild with the AWS SDK inside it
  * (importing a minified bundled SDK is faster than loading the runtime's copy from node_modules), JSON
- * logs in a log group with a retention, and Powertools settings.
+ * logs in a log group with a retention, X-Ray active tracing, and Powertools settings.
  *
  * Tables are attached only through `bindTable`/`bindTables`, which grant exactly the declared access and
  * set the table's env var together, so a function can never know a table it may not touch, nor touch a
@@ -75,7 +90,7 @@ export class ApiFunction extends Construct {
       runtime: NODE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(TIME_BUDGET.apiFunctionSeconds),
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       role: this.role,
@@ -85,8 +100,9 @@ export class ApiFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       // A scheduled job that somehow re-triggers itself must be stopped, not billed.
       recursiveLoop: lambda.RecursiveLoop.TERMINATE,
+      tracing: lambda.Tracing.ACTIVE,
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'pingyi',
+        ...POWERTOOLS_ENVIRONMENT,
         PINGYI_VERSION: VERSION,
         ...props.environment,
       },
@@ -99,6 +115,12 @@ export class ApiFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         forceDockerBundling: false,
       },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray active tracing: Lambda adds xray:PutTraceSegments and xray:PutTelemetryRecords, which X-Ray offers ' +
+        'on no resource narrower than `*`; the role holds no other wildcard.',
     });
   }
 

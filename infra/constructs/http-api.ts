@@ -6,14 +6,21 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { OperationId, Route } from '../../functions/routes';
+import { functionSeconds, gatewaySeconds } from '../../functions/platform/time-budget';
 import { ApiFunction } from './api-function';
-import type { StaffIdentity } from './staff-identity';
+import { staffTokenEnvironment, type StaffSignIn } from './staff-identity';
 import type { Tables } from './tables';
 
 export interface HttpApiProps {
   readonly routes: readonly Route[];
   readonly tables: Tables;
-  readonly identity: StaffIdentity;
+  /** Whoever signs staff in (Cognito, or an OIDC issuer): the JWT authorizer's issuer and audience, the claims. */
+  readonly identity: StaffSignIn;
+  /**
+   * The authorizer of the routes routes.ts declares public, when they may only be reached through the API's
+   * CloudFront distribution (infra/constructs/edge.ts). @default none: public routes are open to all
+   */
+  readonly publicAuthorizer?: apigw.IHttpRouteAuthorizer;
   /** The only origin browsers may call the API from: the site, `https://<cloudfront domain>`. */
   readonly siteUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -26,8 +33,9 @@ export interface HttpApiProps {
 
 /**
  * The public HTTP API: one function and one route per entry of routes.ts. Routes open to the public
- * (rating, reading forms) have no authorizer; every other route has the JWT authorizer, which accepts
- * only tokens of this user pool issued to the web client. The JWT authorizer proves who is calling;
+ * (rating, reading forms) need no account — behind the API's CloudFront distribution they carry only its
+ * origin check (`publicAuthorizer`); every other route has the JWT authorizer, which accepts only tokens of
+ * the staff issuer (Cognito or OIDC) issued to the web client. The JWT authorizer proves who is calling;
  * which role may call is checked by the handler (functions/platform/auth.ts) from the same route table.
  */
 export class HttpApi extends Construct {
@@ -85,8 +93,8 @@ export class HttpApi extends Construct {
       },
     });
 
-    this.authorizer = new HttpJwtAuthorizer('StaffJwt', props.identity.userPool.userPoolProviderUrl, {
-      jwtAudience: [props.identity.client.userPoolClientId],
+    this.authorizer = new HttpJwtAuthorizer('StaffJwt', props.identity.issuer, {
+      jwtAudience: [...props.identity.audience],
       identitySource: ['$request.header.Authorization'],
     });
 
@@ -96,20 +104,24 @@ export class HttpApi extends Construct {
       const fn = new ApiFunction(this, id, {
         entry: route.entry,
         description: `${route.operationId} (${route.method} ${route.path}): ${route.summary}`,
-        ...(route.runtime?.timeoutSeconds ? { timeout: Duration.seconds(route.runtime.timeoutSeconds) } : {}),
+        timeout: Duration.seconds(functionSeconds(route)),
         ...(route.runtime?.memoryMb ? { memorySize: route.runtime.memoryMb } : {}),
         logRetention: props.logRetention,
         logRemovalPolicy: props.logRemovalPolicy,
+        // Where functions/platform/auth.ts finds the groups and the token kind of this deployment's issuer.
+        environment: staffTokenEnvironment(props.identity),
       });
       fn.bindTables(props.tables, route.tables);
       const isPublic = route.access === 'public';
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${id}Integration`, fn.function),
-        authorizer: isPublic ? new apigw.HttpNoneAuthorizer() : this.authorizer,
+        // A little longer than the function, so that the function's own answer (a 503 with Retry-After when a
+        // dependency stalls) always reaches the caller (functions/platform/time-budget.ts).
+        integration: new HttpLambdaIntegration(`${id}Integration`, fn.function, { timeout: Duration.seconds(gatewaySeconds(route)) }),
+        authorizer: isPublic ? (props.publicAuthorizer ?? new apigw.HttpNoneAuthorizer()) : this.authorizer,
       });
-      if (isPublic && httpRoute) {
+      if (isPublic && !props.publicAuthorizer && httpRoute) {
         const tables = Object.entries(route.tables).map(([table, access]) => `${table} (${access})`);
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

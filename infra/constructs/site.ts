@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { Aws, type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, type CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,14 +11,28 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
+import type { DeploymentProfile, SiteDomain } from '../stacks/stage';
 
 /** The folder of content-hashed scripts and styles in web/build.ts output. */
 const HASHED_ASSETS = 'assets';
 const DEPLOYMENT_MEMORY_MB = 512;
 
 export interface SiteProps {
-  /** The hosted UI origin the sign-in page posts to and fetches tokens from. */
-  readonly hostedUiUrl: string;
+  /** The origins of the staff sign-in: where the sign-in page sends the browser and fetches tokens from. */
+  readonly signInOrigins: readonly string[];
+  /**
+   * Where the pages may call the API (CSP connect-src): a wildcard origin, because naming the exact API
+   * distribution or API here would make the site depend on it while the API's CORS setting depends on the site.
+   */
+  readonly apiOrigin: string;
+  /**
+   * `china`: CloudFront in the aws-cn partition, which takes no cache policies (legacy cache settings instead),
+   * no origin access control (an origin access identity instead) and no ACM certificates (an IAM one).
+   * @default aws
+   */
+  readonly profile?: DeploymentProfile;
+  /** The site's own domain and certificate. @default the distribution's name (`*.cloudfront.net`) */
+  readonly domain?: SiteDomain;
   /** How long the bucket access logs are kept. */
   readonly accessLogExpiration: Duration;
   /** Retention of the upload function's log. */
@@ -44,9 +59,9 @@ export class Site extends Construct {
   readonly accessLogsBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
-  /** The distribution's host name, `<id>.cloudfront.net`. */
+  /** The site's host name: its own domain when given, else the distribution's `<id>.cloudfront.net`. */
   readonly domainName: string;
-  /** `https://<cloudfront domain>`, no trailing slash. */
+  /** `https://<domainName>`, no trailing slash. */
   readonly url: string;
   /** The role of the upload function, instead of one with AWSLambdaBasicExecutionRole. */
   readonly uploadRole: iam.Role;
@@ -75,9 +90,7 @@ export class Site extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // The API origin is a wildcard within the region: naming the exact API here would make the
-    // distribution depend on the API, whose CORS setting already depends on the distribution.
-    const apiOrigins = `https://*.execute-api.${Aws.REGION}.amazonaws.com`;
+    const china = props.profile === 'china';
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Pingyi pages: HSTS, CSP, no framing, no referrer.',
       securityHeadersBehavior: {
@@ -93,7 +106,7 @@ export class Site extends Construct {
         // header may carry either anywhere.
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy({ api: apiOrigins, signIn: props.hostedUiUrl }),
+          contentSecurityPolicy: contentSecurityPolicy({ api: props.apiOrigin, signIn: props.signInOrigins }),
           override: true,
         },
       },
@@ -104,22 +117,35 @@ export class Site extends Construct {
       },
     });
 
+    const certificate = props.domain?.certificate;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Pingyi pages',
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        // Origin access control is not a resource type CloudFormation knows in the China regions.
+        origin: china ? S3BucketOrigin.withOriginAccessIdentity(this.bucket) : S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
       },
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      ...(props.domain ? { domainNames: [props.domain.name] } : {}),
+      ...(certificate?.kind === 'acm'
+        ? {
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', certificate.arn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      // CloudFront China: the settings of AWS's own CloudFront-in-China sample (HTTP/2, all edges, IPv4),
+      // its four edge locations being in mainland China anyway.
+      httpVersion: china ? cloudfront.HttpVersion.HTTP2 : cloudfront.HttpVersion.HTTP2_AND_3,
       // Edges in Asia are in this class; South America and Oceania are not needed by the users.
-      priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
+      priceClass: china ? cloudfront.PriceClass.PRICE_CLASS_ALL : cloudfront.PriceClass.PRICE_CLASS_200,
+      ...(china ? { enableIpv6: false } : {}),
     });
-    this.domainName = this.distribution.distributionDomainName;
+    if (china) this.useChinaCloudFrontSettings(certificate?.kind === 'iam' ? certificate.id : undefined);
+    this.domainName = props.domain?.name ?? this.distribution.distributionDomainName;
     this.url = `https://${this.domainName}`;
 
     this.uploadLogs = new logs.LogGroup(this, 'UploadLogs', {
@@ -140,8 +166,9 @@ export class Site extends Construct {
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'The distribution serves static pages only; the abuse target is the rating API, which is not behind ' +
-          'CloudFront (HTTP APIs cannot take a web ACL) and is throttled per stage. Revisit if the API moves behind CloudFront.',
+          'The distribution serves static, cached pages only; the abuse target is the rating API, which has its own ' +
+          'distribution and web ACL on aws (infra/constructs/edge.ts). A web ACL here would bill and count every page ' +
+          'asset against the per-client limit of a service hall.',
       },
       {
         id: 'AwsSolutions-CFR3',
@@ -150,14 +177,50 @@ export class Site extends Construct {
           'string (the form and unit a citizen is about to rate), and Pingyi never stores a raw IP. The API access ' +
           'log (no IPs) and the bucket access log (every write to the pages) cover operations and tampering.',
       },
-      {
+    );
+    if (!props.domain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'The site uses the default *.cloudfront.net certificate, for which CloudFront fixes the TLS policy. ' +
-          'Serving it under an agency domain needs an ACM certificate with TLSv1.2_2021, which the Site ' +
-          'construct does not offer yet.',
-      },
-    );
+          'The site uses the default CloudFront certificate, for which CloudFront fixes the TLS policy. With ' +
+          '-c domainName (and its certificate) the distribution requires TLSv1.2_2021.',
+      });
+    }
+    if (china) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR7',
+        reason:
+          'CloudFront in the China regions has no origin access control (CloudFormation does not know the resource type ' +
+          'there): an origin access identity is the way to keep the bucket private to this distribution.',
+      });
+      if (!props.domain) {
+        Annotations.of(this).addWarningV2(
+          'pingyi:china-site-needs-domain',
+          'CloudFront in the China regions does not serve content on its *.cloudfront.cn name: give the ICP-recorded ' +
+            'domain with -c domainName=… -c iamCertificateId=… before citizens can open the pages.',
+        );
+      }
+    }
+  }
+
+  /**
+   * What CloudFront in the China regions takes instead of what the global partition uses: legacy cache
+   * settings (it refuses CachePolicyId, "can't be set for this region"), and an IAM server certificate for
+   * the site's own domain (it has no ACM). The legacy settings cache like CachingOptimized for these pages:
+   * no query string, cookie or header in the cache key; the objects' Cache-Control sets the lifetimes.
+   */
+  private useChinaCloudFrontSettings(iamCertificateId: string | undefined): void {
+    // Set on the L1 properties rather than as raw overrides, so that cdk-nag and the tests see what deploys.
+    const cfn = this.distribution.node.defaultChild as cloudfront.CfnDistribution;
+    const config = cfn.distributionConfig as cloudfront.CfnDistribution.DistributionConfigProperty;
+    const { cachePolicyId: _unsupported, ...behavior } = config.defaultCacheBehavior as cloudfront.CfnDistribution.DefaultCacheBehaviorProperty;
+    cfn.distributionConfig = {
+      ...config,
+      defaultCacheBehavior: { ...behavior, forwardedValues: { queryString: false, cookies: { forward: 'none' } } },
+      ...(iamCertificateId !== undefined
+        ? { viewerCertificate: { iamCertificateId, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' } }
+        : {}),
+    };
   }
 
   /**
@@ -208,6 +271,9 @@ export class Site extends Construct {
   private acknowledgeUploadFunction(): void {
     const stack = Stack.of(this);
     const bucketArn = `<${stack.getLogicalId(this.bucket.node.defaultChild as CfnResource)}.Arn>`;
+    // cdk-nag names a value known at synth (the partition and region of a pinned stack) as itself.
+    const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const assetsBucket = `arn:${shown(stack.partition, 'Partition')}:s3:::cdk-hnb659fds-assets-${shown(stack.account, 'AccountId')}-${shown(stack.region, 'Region')}`;
     const reason = (why: string) => `BucketDeployment's upload function (runs only during deploys): ${why}`;
     Validations.of(this.uploadRole).acknowledge(
       ...['s3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => ({
@@ -215,7 +281,7 @@ export class Site extends Construct {
         reason: reason('read the staged assets of this deploy from the CDK bootstrap asset bucket; aws-cdk-lib writes these wildcards.'),
       })),
       {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        id: `AwsSolutions-IAM5[Resource::${assetsBucket}/*]`,
         reason: reason('assets are staged under content-hash keys in the bootstrap asset bucket, so the key is not known in advance.'),
       },
       ...['s3:Abort*', 's3:DeleteObject*'].map((action) => ({

@@ -2,6 +2,50 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES, type Role } from '../../functions/routes';
+import type { OidcSettings } from '../stacks/stage';
+
+/**
+ * What the API and the pages need from whoever signs staff in — Cognito here, or any OpenID Connect issuer
+ * (OidcStaffIdentity): the JWT authorizer's issuer and audience, the pages' code + PKCE settings, and where
+ * the functions find the groups and the kind of token (functions/platform/auth.ts reads them from the
+ * STAFF_* environment that `staffTokenEnvironment` makes).
+ */
+export interface StaffSignIn {
+  /** The `iss` of the access tokens the API accepts. */
+  readonly issuer: string;
+  /** What the JWT authorizer accepts in `aud` or `client_id`. */
+  readonly audience: readonly string[];
+  readonly clientId: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  /** The scopes the pages ask for, space-separated. */
+  readonly scope: string;
+  /** The site's sign-in page, where the provider sends the code; registered with the provider. */
+  readonly redirectUri: string;
+  /** Where the browser goes after a local sign-out so that the provider's session ends too. */
+  readonly signOutUrl: string;
+  /** The access token's groups claim, and the claim and value that tell an access token from an ID token. */
+  readonly claims: { readonly groups: string; readonly kindClaim: string; readonly kindValue: string };
+}
+
+/** The functions' STAFF_* environment for a sign-in (functions/platform/auth.ts `STAFF_TOKEN`). */
+export function staffTokenEnvironment(signIn: StaffSignIn): Record<string, string> {
+  return {
+    STAFF_GROUPS_CLAIM: signIn.claims.groups,
+    STAFF_TOKEN_KIND_CLAIM: signIn.claims.kindClaim,
+    STAFF_TOKEN_KIND_VALUE: signIn.claims.kindValue,
+  };
+}
+
+/** `https://` and `/` URL-encoded around a host name, which itself needs no encoding (and may be a deploy-time value). */
+const encodedSiteHome = (siteDomainName: string) => `${encodeURIComponent('https://')}${siteDomainName}${encodeURIComponent('/')}`;
+
+function checkSite(siteDomainName: string, redirectPath: string): void {
+  if (!Token.isUnresolved(siteDomainName) && !/^[A-Za-z0-9.-]+$/.test(siteDomainName)) {
+    throw new Error(`siteDomainName must be a host name, got "${siteDomainName}"`);
+  }
+  if (!redirectPath.startsWith('/')) throw new Error(`redirectPath must start with "/", got "${redirectPath}"`);
+}
 
 export interface StaffIdentityProps {
   /**
@@ -41,7 +85,7 @@ const DESCRIPTIONS: Record<Role, string> = {
  * factor. The Plus feature plan adds threat protection (compromised-credential and risky-sign-in
  * checks) in full-function mode; it is billed per monthly active user, and staff are a few hundred.
  */
-export class StaffIdentity extends Construct {
+export class StaffIdentity extends Construct implements StaffSignIn {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
@@ -66,6 +110,11 @@ export class StaffIdentity extends Construct {
    * for the password and TOTP again.
    */
   readonly signOutUrl: string;
+  /** The web client: Cognito puts its id in the access token's `client_id`, which the JWT authorizer accepts. */
+  readonly audience: readonly string[];
+  readonly clientId: string;
+  /** Cognito's own claims: `cognito:groups`, and `token_use: access` on access tokens. */
+  readonly claims = { groups: 'cognito:groups', kindClaim: 'token_use', kindValue: 'access' } as const;
 
   constructor(scope: Construct, id: string, props: StaffIdentityProps) {
     super(scope, id);
@@ -103,10 +152,7 @@ export class StaffIdentity extends Construct {
       ]),
     ) as Record<Role, cognito.UserPoolGroup>;
 
-    if (!Token.isUnresolved(props.siteDomainName) && !/^[A-Za-z0-9.-]+$/.test(props.siteDomainName)) {
-      throw new Error(`siteDomainName must be a host name, got "${props.siteDomainName}"`);
-    }
-    if (!props.redirectPath.startsWith('/')) throw new Error(`redirectPath must start with "/", got "${props.redirectPath}"`);
+    checkSite(props.siteDomainName, props.redirectPath);
     const siteUrl = `https://${props.siteDomainName}`;
     this.redirectUri = `${siteUrl}${props.redirectPath}`;
     this.logoutUri = `${siteUrl}/`;
@@ -136,11 +182,58 @@ export class StaffIdentity extends Construct {
     });
     this.hostedUiUrl = this.domain.baseUrl();
     this.issuer = this.userPool.userPoolProviderUrl;
+    this.clientId = this.client.userPoolClientId;
+    this.audience = [this.clientId];
     this.authorizationEndpoint = `${this.hostedUiUrl}/oauth2/authorize`;
     this.tokenEndpoint = `${this.hostedUiUrl}/oauth2/token`;
     // logout_uri must be URL-encoded, and a deploy-time value cannot be encoded at synth time: only the
     // literal parts around the host name need it (a host name has nothing to encode).
-    const encodedLogoutUri = `${encodeURIComponent('https://')}${props.siteDomainName}${encodeURIComponent('/')}`;
-    this.signOutUrl = `${this.hostedUiUrl}/logout?client_id=${this.client.userPoolClientId}&logout_uri=${encodedLogoutUri}`;
+    this.signOutUrl = `${this.hostedUiUrl}/logout?client_id=${this.client.userPoolClientId}&logout_uri=${encodedSiteHome(props.siteDomainName)}`;
+  }
+}
+
+export interface OidcStaffIdentityProps {
+  readonly settings: OidcSettings;
+  /** The site's host name; the provider must list `https://<it><redirectPath>` and `https://<it>/` for this client. */
+  readonly siteDomainName: string;
+  readonly redirectPath: string;
+}
+
+/**
+ * Staff who sign in with an OpenID Connect issuer the operator runs or buys (the China regions have no
+ * Cognito user pools): nothing is created in AWS — the issuer, its client and its groups are managed there,
+ * and the same HTTP API JWT authorizer checks its tokens' signature, issuer, audience and expiry. Sign-out
+ * uses OpenID Connect RP-initiated logout (`client_id` and `post_logout_redirect_uri` on the issuer's
+ * logout endpoint), returning to the site's home, which the issuer must allow.
+ */
+export class OidcStaffIdentity implements StaffSignIn {
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  readonly clientId: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly scope: string;
+  readonly redirectUri: string;
+  /** `https://<site>/`: where the issuer returns to after sign-out. */
+  readonly logoutUri: string;
+  readonly signOutUrl: string;
+  readonly claims: StaffSignIn['claims'];
+
+  constructor(props: OidcStaffIdentityProps) {
+    checkSite(props.siteDomainName, props.redirectPath);
+    const { settings } = props;
+    this.issuer = settings.issuer;
+    this.audience = settings.audience;
+    this.clientId = settings.clientId;
+    this.authorizationEndpoint = settings.authorizationEndpoint;
+    this.tokenEndpoint = settings.tokenEndpoint;
+    this.scope = settings.scope;
+    this.redirectUri = `https://${props.siteDomainName}${props.redirectPath}`;
+    this.logoutUri = `https://${props.siteDomainName}/`;
+    const separator = settings.logoutEndpoint.includes('?') ? '&' : '?';
+    this.signOutUrl =
+      `${settings.logoutEndpoint}${separator}client_id=${encodeURIComponent(settings.clientId)}` +
+      `&post_logout_redirect_uri=${encodedSiteHome(props.siteDomainName)}`;
+    this.claims = { groups: settings.groupsClaim, kindClaim: settings.tokenKindClaim, kindValue: settings.tokenKindValue };
   }
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import { functionSeconds } from '../../functions/platform/time-budget';
 import { routes as allRoutes, type Route } from '../../functions/routes';
 import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
@@ -33,7 +35,10 @@ export interface ApiServerOptions {
   webConfig?: WebConfig;
   /** Larger request bodies get 413. */
   maxBodyBytes?: number;
-  /** API Gateway's integration timeout: a slower handler gets 503. */
+  /**
+   * A function's timeout, past which it is stopped and the caller gets 503 as from API Gateway; by default
+   * each route's own (functions/platform/time-budget.ts).
+   */
   timeoutMs?: number;
   /** Receives one access-log line per request (method, route, status, ms); silent when absent. */
   log?: (line: string) => void;
@@ -47,7 +52,6 @@ const PAGES_CSP = contentSecurityPolicy({});
 
 // Lambda takes at most 6 MB in a synchronous invocation, and HTTP APIs pass bodies on to it.
 const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -139,11 +143,10 @@ class HttpFailure extends Error {
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = options.routes.map(compile).sort((a, b) => b.rank - a.rank);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const webConfig = options.webConfig ?? LOCAL_WEB_CONFIG;
   const webRoot = options.webDir ? resolve(options.webDir) : undefined;
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = performance.now();
     let label = '(no route)';
     handle(req, res, (l) => (label = l))
@@ -157,6 +160,8 @@ export function createApiServer(options: ApiServerOptions): Server {
         options.log?.(`${req.method} ${label} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
       });
   });
+  server.on('clientError', answerClientError);
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse, setLabel: (label: string) => void): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -278,7 +283,7 @@ export function createApiServer(options: ApiServerOptions): Server {
 
     let result: unknown;
     try {
-      result = await invoke(handler, event, `pingyi-local-${route.operationId}`, timeoutMs);
+      result = await invoke(handler, event, `pingyi-local-${route.operationId}`, options.timeoutMs ?? functionSeconds(route) * 1000);
     } catch (error) {
       if (error instanceof InvocationTimeoutError) {
         console.error(`local api: ${routeKey}: ${error.message}`);
@@ -326,6 +331,26 @@ export function createApiServer(options: ApiServerOptions): Server {
       createReadStream(file).on('error', fail).pipe(res).on('finish', done).on('error', fail);
     });
   }
+}
+
+// Node's own refusals, by its error code; any other malformed request line or header is a 400.
+const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, HPE_CHUNK_EXTENSIONS_OVERFLOW: 413, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+
+/**
+ * Answers a request that Node's HTTP parser refused before any handler saw it (a request target without
+ * a leading slash, conflicting Content-Length and Transfer-Encoding, headers over the limit) as API Gateway
+ * answers what it refuses: its status with a JSON `{ "message" }`, rather than Node's empty body.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+  const body = JSON.stringify({ message: STATUS_CODES[status] });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function decodePath(encoded: string): string {

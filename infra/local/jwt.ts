@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { unitGroupName } from '../../functions/platform/auth';
+import { unitGroupName } from '../../functions/routes/route';
 import type { Role } from '../../functions/routes';
 import { uuidV5 } from './ids';
 
@@ -31,7 +31,19 @@ export interface LocalIssuer {
    * A token shaped like a Cognito access token for a demo member of `roles`: `sub`, `username`,
    * `cognito:groups`, `token_use: 'access'`, `client_id`, `scope`, `iss`, `iat`, `exp`, `jti`.
    */
-  sign(roles: Role | readonly Role[], options?: { ttlSeconds?: number; now?: Date; unitIds?: readonly string[] }): Promise<string>;
+  sign(
+    roles: Role | readonly Role[],
+    options?: {
+      ttlSeconds?: number;
+      now?: Date;
+      unitIds?: readonly string[];
+      /**
+       * `id` signs what Cognito issues as an ID token (audience = the client, `token_use: id`): the
+       * authorizer accepts it, the functions must not. For tests; `npm run token` signs access tokens.
+       */
+      tokenUse?: 'access' | 'id';
+    },
+  ): Promise<string>;
   /** The verified claims, or a TokenRejectedError saying why the token is not acceptable. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -52,19 +64,16 @@ export async function loadLocalIssuer(keyFile: string): Promise<LocalIssuer> {
   const publicKey = await importJWK(stored.publicJwk, ALG);
 
   return {
-    async sign(roles, { ttlSeconds = LOCAL_TOKEN_TTL_SECONDS, now = new Date(), unitIds = [] } = {}) {
+    async sign(roles, { ttlSeconds = LOCAL_TOKEN_TTL_SECONDS, now = new Date(), unitIds = [], tokenUse = 'access' } = {}) {
       const roleList = typeof roles === 'string' ? [roles] : [...roles];
       const groups = [...roleList, ...unitIds.map(unitGroupName)];
       const username = `demo-${[...roleList, ...unitIds].join('-')}`;
       const iat = Math.floor(now.getTime() / 1000);
-      return new SignJWT({
-        username,
-        'cognito:groups': groups,
-        token_use: 'access',
-        client_id: LOCAL_CLIENT_ID,
-        scope: 'aws.cognito.signin.user.admin',
-        auth_time: iat,
-      })
+      const kind =
+        tokenUse === 'access'
+          ? { token_use: 'access', client_id: LOCAL_CLIENT_ID, scope: 'aws.cognito.signin.user.admin' }
+          : { token_use: 'id', aud: LOCAL_CLIENT_ID, 'cognito:username': username, email: `${username}@example.invalid` };
+      return new SignJWT({ username, 'cognito:groups': groups, ...kind, auth_time: iat })
         .setProtectedHeader({ alg: ALG, kid: stored.kid, typ: 'JWT' })
         .setSubject(uuidV5(`local-user:${username}`))
         .setIssuer(LOCAL_ISSUER)

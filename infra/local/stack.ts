@@ -49,6 +49,12 @@ export interface LocalStackOptions {
   tablePrefix?: string;
   /** Build and serve the web pages; default true. */
   web?: boolean;
+  /**
+   * Called when the DynamoDB Local started here died and cannot come back: its data was in memory, or it
+   * would not restart. Persistent data is restarted on automatically (and said so on stderr). By default
+   * the message is printed and the stack goes on answering 503.
+   */
+  onDynamoLost?: (message: string) => void;
 }
 
 export interface LocalStack {
@@ -67,6 +73,8 @@ export interface LocalStack {
   seed: DemoSeed | undefined;
   /** Milliseconds DynamoDB Local took to answer its first request; undefined when an endpoint was given. */
   dynamoStartupMs: number | undefined;
+  /** The DynamoDB Local this stack started (to stall, kill or restart it in fault tests); undefined when an endpoint was given. */
+  dynamo: DynamoDbLocal | undefined;
 }
 
 const JOB_TIMEOUT_MS = 15 * 60 * 1000;
@@ -107,7 +115,11 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
         return local?.stop();
       },
     );
-    if (dynamo) cleanups.push(() => dynamo.stop());
+    if (dynamo) {
+      cleanups.push(() => dynamo.stop());
+      const lost = options.onDynamoLost ?? ((message: string) => console.error(`local stack: ${message}`));
+      cleanups.push(superviseDynamo(dynamo, lost));
+    }
     const endpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
 
     const admin = localDynamoClient(endpoint);
@@ -166,11 +178,46 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
       tables,
       seed,
       dynamoStartupMs: dynamo?.startupMs,
+      dynamo,
     };
   } catch (error) {
     await cleanUp();
     throw error;
   }
+}
+
+/** More unplanned exits than this within RESTART_WINDOW_MS, and DynamoDB Local is not restarted again. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+/**
+ * Watches the DynamoDB Local of this stack: when it dies with persistent data, restarts it on the same
+ * data and port (the functions keep their endpoint) and says so; when its data was in memory, or it dies
+ * again and again, or will not start, reports it as lost. Returns what stops the watching.
+ */
+function superviseDynamo(dynamo: DynamoDbLocal, lost: (message: string) => void): () => void {
+  const exits: number[] = [];
+  return dynamo.onExit((exit) => {
+    // Killed, it printed nothing worth repeating; exiting by itself, its last lines say why.
+    const said = exit.signal || !exit.output ? '' : `\n${exit.output.split('\n').slice(-10).join('\n')}`;
+    const how = `DynamoDB Local (pid ${exit.pid}) ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}`;
+    if (!dynamo.dbPath) {
+      lost(`${how}. Its data was in memory only and cannot come back.${said}`);
+      return;
+    }
+    const now = performance.now();
+    exits.push(now);
+    while (exits[0]! < now - RESTART_WINDOW_MS) exits.shift();
+    if (exits.length > MAX_RESTARTS) {
+      lost(`${how}, the ${exits.length}th time within a minute: not restarting it again.${said}`);
+      return;
+    }
+    console.error(`${how}; restarting it on the same data (${dynamo.dbPath}) and port …${said}`);
+    dynamo.restart().then(
+      () => console.error(`DynamoDB Local is back on ${dynamo.endpoint} (pid ${dynamo.pid}), ready in ${(dynamo.startupMs / 1000).toFixed(1)} s.`),
+      (error: unknown) => lost(`${how} and could not be restarted: ${(error as Error).message}`),
+    );
+  });
 }
 
 /**

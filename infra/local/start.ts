@@ -6,6 +6,8 @@
  *   npm start -- --no-seed        no demo district
  *
  * Prints the pages to open and a supervisor token; Ctrl-C (or SIGTERM) stops every process it started.
+ * When DynamoDB Local dies it is restarted on the same data; with --in-memory its data is gone, so
+ * everything stops with exit code 1.
  */
 import { relative } from 'node:path';
 import { DEFAULT_DATA_DIR } from './paths';
@@ -30,14 +32,29 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const started = performance.now();
 let stack: LocalStack;
+let stopping = false;
+
+/** DynamoDB Local died and cannot come back (in-memory data, or it would not restart): stop everything, loudly. */
+const dynamoLost = async (message: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(`\nPingyi stops: ${message}`);
+  console.error(
+    inMemory
+      ? 'Start again with `npm start`: without --in-memory the data is kept in .local/ and DynamoDB Local is restarted when it dies.'
+      : 'Start again with `npm start`; the data in .local/ is kept.',
+  );
+  await stack?.stop().catch((error: unknown) => console.error(`stop failed: ${(error as Error).message}`));
+  process.exit(1);
+};
+
 try {
-  stack = await startLocal({ port, inMemory, seed: !args.includes('--no-seed') });
+  stack = await startLocal({ port, inMemory, seed: !args.includes('--no-seed'), onDynamoLost: (message) => void dynamoLost(message) });
 } catch (error) {
   console.error(`Pingyi could not start: ${(error as Error).message}`);
   process.exit(1);
 }
 
-let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) {
     console.error(`${signal} again: exiting now`);
@@ -63,6 +80,9 @@ const { url, seed } = stack;
 const [supervisorToken, adminToken] = await Promise.all([stack.token('supervisor'), stack.token('admin')]);
 const where = inMemory ? 'in memory' : `in ${relative(process.cwd(), DEFAULT_DATA_DIR) || '.local'}/dynamodb`;
 const dynamo = stack.dynamoStartupMs === undefined ? '' : `, DynamoDB Local ready in ${(stack.dynamoStartupMs / 1000).toFixed(1)} s`;
+const dynamoListens = stack.dynamo
+  ? `${stack.dynamo.endpoint} (pid ${stack.dynamo.pid}${stack.dynamo.loopbackOnly ? ', 127.0.0.1 only' : ', EVERY interface: see the warning above'})`
+  : stack.dynamoEndpoint;
 const lines = [
   '',
   `Pingyi is running at ${url}  (data ${where}; started in ${((performance.now() - started) / 1000).toFixed(1)} s${dynamo})`,
@@ -72,7 +92,8 @@ const lines = [
   `  Supervisors:      ${url}/supervisor.html#token=${supervisorToken}`,
   `  Admins:           ${url}/admin-forms.html#token=${adminToken}`,
   `  API description:  ${url}/openapi.json`,
-  `  Health:           ${url}/health`,
+  `  Health:           ${url}/health  (with DynamoDB: ${url}/health?deep=true)`,
+  `  DynamoDB Local:   ${dynamoListens}`,
   seed
     ? `  Demo data:        ${seed.units} units, ${seed.responses} responses in period ${seed.periodId}; the tally runs every minute`
     : '',

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
 import { ZId } from '../../functions/domain/ids';
-import { UNIT_GROUP_PREFIX, unitGroupName } from '../../functions/platform/auth';
+import { unitGroupName, unitsOfGroups } from '../../functions/routes/route';
 import { ROLES, type Role } from '../../functions/routes/route';
 
 /** Writes one line of output. */
@@ -195,7 +195,7 @@ export async function readStaff(cognito: CognitoIdentityProviderClient, userPool
       status: user.UserStatus ?? 'UNKNOWN',
       enabled: user.Enabled ?? false,
       roles: ROLES.filter((role) => groups.includes(role)),
-      unitIds: groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length)).sort(),
+      unitIds: unitsOfGroups(groups).sort(),
     });
   }
   return members.sort((a, b) => a.email.localeCompare(b.email));

@@ -1,13 +1,17 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { jobs, routes } from '../../functions/routes';
+import { TABLES } from '../../functions/store/tables';
 import { SIGN_IN_PAGE } from '../../web/src/app/config';
+import { ApiEdge, OriginCheck } from '../constructs/edge';
 import { HttpApi, pascalCase } from '../constructs/http-api';
+import { Observability } from '../constructs/observability';
 import { ScheduledJob } from '../constructs/scheduled-job';
 import { Site } from '../constructs/site';
-import { StaffIdentity } from '../constructs/staff-identity';
+import { OidcStaffIdentity, StaffIdentity, type StaffSignIn } from '../constructs/staff-identity';
 import { Tables } from '../constructs/tables';
-import { checkAuthDomainPrefix, stageSettings } from './stage';
+import { tableNameOutput } from '../ops/restore-drill';
+import { checkAuthDomainPrefix, type DeploymentSettings, stageSettings } from './stage';
 
 export interface PingyiStackProps extends StackProps {
   /** `dev`, `prod`, or any short name for a disposable copy. */
@@ -19,7 +23,16 @@ export interface PingyiStackProps extends StackProps {
    * @default `pingyi-<stage>-<account id>`
    */
   readonly authDomainPrefix?: string;
+  /**
+   * Partition, staff sign-in, the API's edge and the site's domain (stage.ts `deploymentSettings`).
+   * @default the aws profile with Cognito, the API called directly
+   */
+  readonly deployment?: DeploymentSettings;
+  /** The web ACL of the API's distribution (ApiFirewallStack, us-east-1); required when `deployment.edge` is set. */
+  readonly webAclArn?: string;
 }
+
+const DIRECT_AWS: DeploymentSettings = { profile: 'aws', partition: 'aws', identity: { kind: 'cognito' } };
 
 /**
  * Pingyi in one stack: tables, staff sign-in, the HTTP API (a function per route), the scheduled jobs
@@ -29,66 +42,130 @@ export interface PingyiStackProps extends StackProps {
 export class PingyiStack extends Stack {
   readonly tables: Tables;
   readonly site: Site;
-  readonly identity: StaffIdentity;
+  /** Whoever signs staff in: the Cognito user pool, or the OIDC issuer of the context. */
+  readonly signIn: StaffSignIn;
   readonly api: HttpApi;
+  /** The API's CloudFront distribution with its web ACL, where the profile has one (aws). */
+  readonly apiEdge?: ApiEdge;
+  readonly originCheck?: OriginCheck;
+  /** The URL the pages call the API at: the edge's, or the HTTP API's own. */
+  readonly apiUrl: string;
   readonly jobs: Record<string, ScheduledJob>;
+  /** Alarms (to an SNS topic with the `alarmEmails` context's subscribers), the dashboard and saved log queries. */
+  readonly observability: Observability;
+  private readonly cognito?: StaffIdentity;
+
+  /** The Cognito user pool, its groups and web client; a deployment signing in with OIDC has none. */
+  get identity(): StaffIdentity {
+    if (!this.cognito) throw new Error(`${this.node.id} signs staff in with an OIDC issuer: it has no Cognito user pool`);
+    return this.cognito;
+  }
 
   constructor(scope: Construct, id: string, props: PingyiStackProps) {
     super(scope, id, props);
     const settings = stageSettings(props.stage);
+    const deployment = props.deployment ?? DIRECT_AWS;
     const logs = { logRetention: settings.logRetention, logRemovalPolicy: settings.removalPolicy };
     if (props.authDomainPrefix !== undefined) checkAuthDomainPrefix(props.authDomainPrefix, 'authDomainPrefix');
-    const authDomainPrefix = props.authDomainPrefix ?? `pingyi-${settings.stage}-${Aws.ACCOUNT_ID}`;
+    const oidc = deployment.identity.kind === 'oidc' ? deployment.identity : undefined;
+    const authDomainPrefix =
+      props.authDomainPrefix ?? (deployment.identity.kind === 'cognito' ? deployment.identity.domainPrefix : undefined) ?? `pingyi-${settings.stage}-${Aws.ACCOUNT_ID}`;
+    if (deployment.edge && props.webAclArn === undefined) throw new Error('the API edge needs the web ACL of its ApiFirewallStack (webAclArn)');
 
     this.tables = new Tables(this, 'Tables', { deletionProtection: settings.deletionProtection });
 
     this.site = new Site(this, 'Site', {
-      hostedUiUrl: `https://${authDomainPrefix}.auth.${Aws.REGION}.amazoncognito.com`,
+      signInOrigins: oidc
+        ? [new URL(oidc.authorizationEndpoint).origin, new URL(oidc.tokenEndpoint).origin]
+        : [`https://${authDomainPrefix}.auth.${Aws.REGION}.amazoncognito.com`],
+      // A wildcard: the exact distribution or API would make the site depend on it, while the API's CORS
+      // setting already depends on the site.
+      apiOrigin: deployment.edge ? 'https://*.cloudfront.net' : `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+      profile: deployment.profile,
+      domain: deployment.siteDomain,
       accessLogExpiration: settings.accessLogExpiration,
       ...logs,
     });
 
-    this.identity = new StaffIdentity(this, 'StaffIdentity', {
-      siteDomainName: this.site.domainName,
-      // The page the hosted UI returns staff to with the code; web/ serves it and owns its name.
-      redirectPath: SIGN_IN_PAGE,
-      domainPrefix: authDomainPrefix,
-      deletionProtection: settings.deletionProtection,
-      removalPolicy: settings.removalPolicy,
-    });
+    // The page the provider returns staff to with the code; web/ serves it and owns its name.
+    if (oidc) {
+      this.signIn = new OidcStaffIdentity({ settings: oidc, siteDomainName: this.site.domainName, redirectPath: SIGN_IN_PAGE });
+    } else {
+      this.cognito = new StaffIdentity(this, 'StaffIdentity', {
+        siteDomainName: this.site.domainName,
+        redirectPath: SIGN_IN_PAGE,
+        domainPrefix: authDomainPrefix,
+        deletionProtection: settings.deletionProtection,
+        removalPolicy: settings.removalPolicy,
+      });
+      this.signIn = this.cognito;
+    }
 
+    if (deployment.edge) this.originCheck = new OriginCheck(this, 'OriginCheck', logs);
     this.api = new HttpApi(this, 'Api', {
       routes,
       tables: this.tables,
-      identity: this.identity,
+      identity: this.signIn,
+      ...(this.originCheck ? { publicAuthorizer: this.originCheck.authorizer } : {}),
       siteUrl: this.site.url,
       ...logs,
     });
+    if (this.originCheck) {
+      this.apiEdge = new ApiEdge(this, 'ApiEdge', { api: this.api, originCheck: this.originCheck, webAclArn: props.webAclArn! });
+    }
+    this.apiUrl = this.apiEdge?.url ?? this.api.url;
 
     this.jobs = Object.fromEntries(
       jobs.map((job) => [job.id, new ScheduledJob(this, `${pascalCase(job.id)}Job`, { job, tables: this.tables, ...logs })]),
     );
 
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      jobs: this.jobs,
+      tables: this.tables,
+      ...(this.originCheck ? { otherFunctions: { OriginCheck: this.originCheck.function } } : {}),
+      removalPolicy: settings.removalPolicy,
+    });
+
     this.site.deployPages({
       pagesDir: props.pagesDir,
       config: {
-        apiBase: this.api.url,
+        apiBase: this.apiUrl,
         auth: {
           kind: 'oidc',
-          issuer: this.identity.issuer,
-          authorizationEndpoint: this.identity.authorizationEndpoint,
-          tokenEndpoint: this.identity.tokenEndpoint,
-          clientId: this.identity.client.userPoolClientId,
-          redirectUri: this.identity.redirectUri,
-          scope: this.identity.scope,
-          signOutUrl: this.identity.signOutUrl,
+          issuer: this.signIn.issuer,
+          authorizationEndpoint: this.signIn.authorizationEndpoint,
+          tokenEndpoint: this.signIn.tokenEndpoint,
+          clientId: this.signIn.clientId,
+          redirectUri: this.signIn.redirectUri,
+          scope: this.signIn.scope,
+          signOutUrl: this.signIn.signOutUrl,
+          groupsClaim: this.signIn.claims.groups,
         },
       },
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The web pages.' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The HTTP API (apiBase).' });
-    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Staff user pool; add staff and their groups here.' });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId, description: 'The web app client.' });
+    new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Where the pages call the API (apiBase).' });
+    if (deployment.siteDomain) {
+      new CfnOutput(this, 'SiteDistributionDomain', {
+        value: this.site.distribution.distributionDomainName,
+        description: `Point ${deployment.siteDomain.name} here (DNS CNAME).`,
+      });
+    }
+    if (this.cognito) {
+      new CfnOutput(this, 'UserPoolId', { value: this.cognito.userPool.userPoolId, description: 'Staff user pool; add staff and their groups here.' });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.cognito.client.userPoolClientId, description: 'The web app client.' });
+    } else {
+      new CfnOutput(this, 'SignInRedirectUri', { value: this.signIn.redirectUri, description: "Register as the OIDC client's redirect URI." });
+      new CfnOutput(this, 'SignOutRedirectUri', { value: `${this.site.url}/`, description: "Register as the OIDC client's post-logout redirect URI." });
+    }
+    // What `npm run restore-drill` restores and compares (infra/ops/restore-drill.ts).
+    for (const [key, definition] of Object.entries(TABLES)) {
+      new CfnOutput(this, tableNameOutput(definition), {
+        value: this.tables.get(key as keyof typeof TABLES).table.tableName,
+        description: `The ${key} table.`,
+      });
+    }
   }
 }

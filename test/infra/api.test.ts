@@ -27,8 +27,10 @@ describe('HTTP API routes', () => {
   });
 
   it('has one function per route and per job, each its own', () => {
-    const ours = Object.values(resources()).filter(
-      (resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === NODE_RUNTIME.name,
+    // Besides them only the origin check of the API's CloudFront distribution (infra/constructs/edge.ts).
+    const originCheck = stack.originCheck ? logicalId(stack.originCheck.function) : undefined;
+    const ours = Object.entries(resources()).filter(
+      ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === NODE_RUNTIME.name && id !== originCheck,
     );
     expect(ours).toHaveLength(routes.length + jobs.length);
     const ids = new Set(routes.map((route) => logicalId(stack.api.functions[route.operationId].function)));
@@ -54,11 +56,11 @@ describe('HTTP API routes', () => {
   );
 
   it.each(routes.filter((route) => route.access === 'public').map((route) => [route.operationId, route] as const))(
-    'leaves public route %s without an authorizer',
+    'asks no account on public route %s, only that it came through the API distribution',
     (_operationId, route) => {
       const props = routeResource(route.method, route.path);
-      expect(props.AuthorizationType).toBe('NONE');
-      expect(props.AuthorizerId).toBeUndefined();
+      expect(props.AuthorizationType).toBe('CUSTOM');
+      expect(props.AuthorizerId).toEqual({ Ref: logicalId(stack.api.api.node.findChild('OriginCheck')) });
     },
   );
 
@@ -72,7 +74,8 @@ describe('HTTP API routes', () => {
   });
 
   it('accepts only tokens of the staff user pool issued to the web client', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const jwt = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer')).filter((a) => a.Properties.AuthorizerType === 'JWT');
+    expect(jwt).toHaveLength(1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],

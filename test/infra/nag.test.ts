@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes';
+import { CHINA_CONTEXT } from './profiles';
 import { buildStack, cleanUp, logicalId, scratchDir, synth } from './synth';
 
 afterAll(cleanUp);
@@ -34,6 +35,17 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(unacknowledgedFindings(app)).toEqual([]);
   });
 
+  it.each(['dev', 'prod'])('leave none on the %s stack of the China profile either', (stage) => {
+    const { app } = synth(stage, {}, CHINA_CONTEXT);
+    expect(unacknowledgedFindings(app)).toEqual([]);
+  });
+
+  it('let a China synth with the plugin registered pass, without a domain too', () => {
+    const { app } = buildStack('dev', {}, { ...CHINA_CONTEXT, domainName: undefined, iamCertificateId: undefined });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('would report a non-compliant resource added to the stack (the check is live)', () => {
     const { app, stack } = buildStack('dev');
     new sqs.Queue(stack, 'ProbeQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
@@ -54,8 +66,13 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
   });
 
-  it('waives the authorizer finding (APIG4) on exactly the public routes of routes.ts', () => {
-    const { app, stack, template } = synth('dev');
+  it('needs no authorizer waiver where the origin check guards the public routes (aws)', () => {
+    const { app } = synth('dev');
+    expect(acknowledgements(app).filter((ack) => /(^|:)AwsSolutions-APIG4$/.test(ack.id))).toEqual([]);
+  });
+
+  it('waives the authorizer finding (APIG4) on exactly the public routes of routes.ts where they are open (china)', () => {
+    const { app, stack, template } = synth('dev', {}, CHINA_CONTEXT);
     const routeKeyAt = new Map(
       stack.api.api.node
         .findAll()

@@ -38,6 +38,7 @@ const SAMPLE = {
   clientId: '4exampleclientid5678',
   providerUrl: 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_Example1',
   apiEndpoint: 'https://a1b2c3d4e5.execute-api.ap-east-1.amazonaws.com',
+  apiDistributionDomain: 'd222222abcdef8.cloudfront.net',
 };
 /** The hosted UI those values make. */
 const SAMPLE_HOSTED_UI = `https://${SAMPLE.domainPrefix}.auth.${SAMPLE.region}.amazoncognito.com`;
@@ -51,6 +52,7 @@ function sampleFor(reference: string): string | undefined {
     [JSON.stringify({ Ref: logicalId(stack.identity.client) })]: SAMPLE.clientId,
     [JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.identity.userPool), 'ProviderURL'] })]: SAMPLE.providerUrl,
     [JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] })]: SAMPLE.apiEndpoint,
+    [JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.apiEdge!.distribution), 'DomainName'] })]: SAMPLE.apiDistributionDomain,
   };
   return byReference[reference];
 }
@@ -145,7 +147,8 @@ describe('site', () => {
     const { raw, byMarker } = configJson();
     const config = ZWebConfig.parse(JSON.parse(fillIn(raw, byMarker)));
 
-    expect(config.apiBase).toBe(SAMPLE.apiEndpoint);
+    // The API's CloudFront distribution, with its web ACL (infra/constructs/edge.ts), not the HTTP API itself.
+    expect(config.apiBase).toBe(`https://${SAMPLE.apiDistributionDomain}`);
     expect(config.auth).toEqual({
       kind: 'oidc',
       issuer: SAMPLE.providerUrl,
@@ -155,6 +158,7 @@ describe('site', () => {
       redirectUri: `https://${SAMPLE.siteDomain}${SIGN_IN_PAGE}`,
       scope: 'openid email profile',
       signOutUrl: `${SAMPLE_HOSTED_UI}/logout?client_id=${SAMPLE.clientId}&logout_uri=${encodeURIComponent(`https://${SAMPLE.siteDomain}/`)}`,
+      groupsClaim: 'cognito:groups',
     });
   });
 
@@ -289,7 +293,7 @@ describe('outputs', () => {
   it('tells the deployer the site, the API, the user pool and the client', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs.SiteUrl!.Value).toEqual({ 'Fn::Join': ['', ['https://', distributionDomain()]] });
-    expect(outputs.ApiUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] });
+    expect(outputs.ApiUrl!.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.apiEdge!.distribution), 'DomainName'] }]] });
     expect(outputs.UserPoolId!.Value).toEqual({ Ref: logicalId(stack.identity.userPool) });
     expect(outputs.UserPoolClientId!.Value).toEqual({ Ref: logicalId(stack.identity.client) });
   });

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import type { ApiFirewallStack } from '../../infra/stacks/api-firewall-stack';
+import { addPingyiDeployment } from '../../infra/stacks/deployment';
 import { PingyiStack, type PingyiStackProps } from '../../infra/stacks/pingyi-stack';
 
 /**
@@ -47,6 +49,8 @@ export interface Synthesized {
   app: App;
   stack: PingyiStack;
   template: Template;
+  /** The us-east-1 stack with the API's web ACL (aws profile). */
+  firewall?: ApiFirewallStack;
   /** The cloud assembly folder of this synth. */
   outdir: string;
 }
@@ -58,18 +62,26 @@ export function synth(stage = 'dev', props: Partial<PingyiStackProps> = {}, cont
   const key = JSON.stringify({ stage, props, context });
   const cached = cache.get(key);
   if (cached) return cached;
-  const { app, stack, outdir } = buildStack(stage, props, context);
-  const result = { app, stack, template: Template.fromStack(stack), outdir };
+  const { app, stack, firewall, outdir } = buildStack(stage, props, context);
+  const result = { app, stack, firewall, template: Template.fromStack(stack), outdir };
   cache.set(key, result);
   return result;
 }
 
-/** A fresh, not yet synthesized app with one PingyiStack, as infra/app.ts makes it (minus bundling). */
+/**
+ * A fresh, not yet synthesized app with one stage, as infra/app.ts makes it (minus bundling): the deployment
+ * comes from `context` (`profile`, `region`, `oidc…`), the CLI's defaults are never read. `props` replaces
+ * the stage's stack by one built directly with them (the aws profile without its API edge).
+ */
 export function buildStack(stage = 'dev', props: Partial<PingyiStackProps> = {}, context: Record<string, unknown> = {}) {
   const outdir = scratchDir('cdk.out');
   const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new PingyiStack(app, `Pingyi-${stage}`, { stage, pagesDir: fakePages(), ...props });
-  return { app, stack, outdir };
+  if (Object.keys(props).length > 0) {
+    const stack = new PingyiStack(app, `Pingyi-${stage}`, { stage, pagesDir: fakePages(), ...props });
+    return { app, stack, firewall: undefined, outdir };
+  }
+  const { stack, firewall } = addPingyiDeployment(app, { stage, pagesDir: fakePages(), defaults: {} });
+  return { app, stack, firewall, outdir };
 }
 
 /** The CloudFormation logical id of a construct's resource (its default child, or itself). */

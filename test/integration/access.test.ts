@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, routes, type Role, type Route } from '../../functions/routes';
-import { deleteTables, localDynamoClient } from '../../infra/local/dynamodb';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
+import { startTestStack, type TestStack } from './helpers';
 
 /**
  * Who may call what, through the local HTTP API, generated from the route table: every staff route
@@ -20,30 +16,18 @@ const staffRoutes = all.filter((r): r is Route & { access: readonly Role[] } => 
 const pathOf = (route: Route) => route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'version' ? '1' : `made-up-${name.toLowerCase()}`));
 
 describe('access to every route (local API)', () => {
+  let test: TestStack | undefined;
   let stack: LocalStack;
-  let dataDir: string;
   const tokens = new Map<Role, string>();
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pingyi-it-'));
-    stack = await startLocal({
-      dataDir,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tablePrefix: `it-access-${randomUUID().slice(0, 8)}`,
-      seed: false,
-      tallyEveryMs: 60 * 60 * 1000,
-      quiet: true,
-      web: false,
-    });
+    test = await startTestStack('access');
+    ({ stack } = test);
     for (const role of ROLES) tokens.set(role, await stack.token(role));
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    const admin = localDynamoClient(inject('dynamoEndpoint'));
-    if (stack) await deleteTables(admin, stack.tables);
-    admin.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await test?.stop();
   });
 
   /** Calls a route, with an empty JSON body where it takes one, as `role` (or without a token). */

@@ -1,46 +1,31 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type * as z from 'zod/mini';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZUnitImportResult } from '../../functions/domain/units/unit-import';
 import { ZUnit, type Unit } from '../../functions/domain/units/unit';
 import { ERROR } from '../../functions/platform/error-codes';
 import { ZErrorBody } from '../../functions/platform/error-body';
-import { deleteTables, localDynamoClient } from '../../infra/local/dynamodb';
 import { demoAnnualContent } from '../../infra/local/seed';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
+import { startTestStack, type TestStack } from './helpers';
 
 /**
  * The issue's requirement, through the local HTTP API with an admin's token: "An import with bad rows
  * writes nothing and names every bad row; weights not summing to 1 are refused."
  */
 describe('admin imports and weights (local API)', () => {
+  let test: TestStack | undefined;
   let stack: LocalStack;
-  let dataDir: string;
   let authorization: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pingyi-it-'));
-    stack = await startLocal({
-      dataDir,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tablePrefix: `it-import-${randomUUID().slice(0, 8)}`,
-      tallyEveryMs: 60 * 60 * 1000,
-      quiet: true,
-      web: false,
-    });
+    test = await startTestStack('import', { seed: true });
+    ({ stack } = test);
     authorization = `Bearer ${await stack.token('admin')}`;
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    const admin = localDynamoClient(inject('dynamoEndpoint'));
-    if (stack) await deleteTables(admin, stack.tables);
-    admin.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await test?.stop();
   });
 
   const send = (method: string, path: string, body?: unknown, lang = 'en') =>

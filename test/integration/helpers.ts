@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
 import { createTables, deleteTables, localDynamoClient, localFunctionEnv, tableNames } from '../../infra/local/dynamodb';
+import { startLocal, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
 /**
  * What every integration test file shares: fresh tables of its own in the run's DynamoDB Local, the
@@ -61,4 +65,45 @@ export async function countItems(db: DynamoDBDocumentClient, table: string, pk: 
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
+}
+
+/** A local stack on the run's DynamoDB Local, in tables and a data dir of its own. */
+export interface TestStack {
+  stack: LocalStack;
+  dataDir: string;
+  /** Stops the stack, deletes its tables and its data dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local stack (`npm start`'s runtime) on the shared DynamoDB Local, with uniquely named tables
+ * (`it-<name>-…`), no pages, quiet, and the tally left to the test (it runs once an hour). `options`
+ * overrides any of that, e.g. `{ seed: true }` for the demo district.
+ */
+export async function startTestStack(name: string, options: LocalStackOptions = {}): Promise<TestStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pingyi-it-'));
+  const stack = await startLocal({
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: `it-${name}-${randomUUID().slice(0, 8)}`,
+    seed: false,
+    tallyEveryMs: 60 * 60 * 1000,
+    quiet: true,
+    web: false,
+    ...options,
+  });
+  return {
+    stack,
+    dataDir,
+    async stop() {
+      await stack.stop();
+      const admin = localDynamoClient(inject('dynamoEndpoint'));
+      try {
+        await deleteTables(admin, stack.tables);
+      } finally {
+        admin.destroy();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
 }

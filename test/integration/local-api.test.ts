@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZFormDetail } from '../../functions/domain/evaluation/form-admin';
 import { ZFormSummary, ZPublishedForm } from '../../functions/domain/evaluation/published-form';
 import { ZReceipt } from '../../functions/domain/evaluation/response';
@@ -10,42 +7,30 @@ import { ZTallyReport, type TallyReport } from '../../functions/domain/evaluatio
 import { ERROR } from '../../functions/platform/error-codes';
 import { ZErrorBody } from '../../functions/platform/error-body';
 import { routes, type Role } from '../../functions/routes';
-import { deleteTables, localDynamoClient } from '../../infra/local/dynamodb';
 import { demoWindowContent } from '../../infra/local/seed';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { anEndedPeriod } from '../fixtures/catalog';
+import { startTestStack, type TestStack } from './helpers';
 
 /**
  * The local HTTP API end to end, as `npm start` serves it: the real handlers behind the local API Gateway,
  * on the run's DynamoDB Local with tables of this file's own, seeded with the demo district.
  */
 describe('local API (npm start stack)', () => {
+  let test: TestStack | undefined;
   let stack: LocalStack;
-  let dataDir: string;
   let periodId: string;
   let forms: { annual: string; windows: string };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pingyi-it-'));
-    stack = await startLocal({
-      port: 0,
-      dataDir,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tablePrefix: `it-api-${randomUUID().slice(0, 8)}`,
-      seed: true,
-      tallyEveryMs: 60 * 60 * 1000,
-      quiet: true,
-    });
+    test = await startTestStack('api', { port: 0, seed: true, web: true });
+    ({ stack } = test);
     if (!stack.seed) throw new Error('the stack was not seeded');
     ({ periodId, forms } = stack.seed);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    const admin = localDynamoClient(inject('dynamoEndpoint'));
-    if (stack) await deleteTables(admin, stack.tables);
-    admin.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await test?.stop();
   });
 
   const bearer = async (role: Role) => ({ authorization: `Bearer ${await stack.token(role)}` });

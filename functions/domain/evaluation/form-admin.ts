@@ -74,7 +74,7 @@ async function checkContent(deps: FormAdminDeps, content: FormContent, previous?
   const kept = new Set(previous?.unitIds ?? []);
   const units = new Map([...view.units].map(([id, u]) => [id, { retired: u.retired && !kept.has(id) }]));
   const issues = formContentIssues(content, { ...view, units });
-  if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ ...i, path: `content.${i.path}` })));
+  if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ ...i, path: i.path ? `content.${i.path}` : 'content' })));
 }
 
 const sameContent = (a: FormContent, b: FormContent) => canonicalJson(a) === canonicalJson(b);

@@ -165,6 +165,12 @@ export type FormVersion = z.infer<typeof ZFormVersion>;
 /** A version named in a path: `/forms/{formId}/versions/{version}`. */
 export const ZFormVersionParams = z.object({ formId: ZId, version: z.coerce.number().check(z.int(), z.minimum(1)) });
 
+/**
+ * The most a form's content may weigh: a draft and a published version are each stored whole in one item,
+ * and DynamoDB takes at most 400 KB an item. Real forms weigh a few KB.
+ */
+export const FORM_CONTENT_MAX_BYTES = 200 * 1024;
+
 /** What the form rules need to know about the catalog. */
 export interface FormCatalogView {
   /** Units by id: retired ones may stay on a published form but not be put on a new version. */
@@ -181,6 +187,11 @@ export interface FormCatalogView {
 export function formContentIssues(content: FormContent, catalog?: FormCatalogView): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const add = (path: string, message: FieldIssue['message']) => issues.push({ path, message });
+
+  const bytes = new TextEncoder().encode(JSON.stringify(content)).length;
+  if (bytes > FORM_CONTENT_MAX_BYTES) {
+    add('', fill(M.formTooLarge, { kb: Math.ceil(bytes / 1024), max: FORM_CONTENT_MAX_BYTES / 1024 }));
+  }
 
   const seenUnits = new Set<string>();
   content.unitIds.forEach((id, i) => {
@@ -242,7 +253,7 @@ export function formContentIssues(content: FormContent, catalog?: FormCatalogVie
       } else {
         if (aboutOf(q) === 'respondent' && aboutOf(source) === 'unit') add(`${at}.showIf.questionId`, M.conditionAcrossScopes);
         q.showIf.anyOf.forEach((value, j) => {
-          if (!values.includes(value)) add(`${at}.showIf.anyOf.${j}`, fill(M.conditionValue, { value }));
+          if (!values.includes(value)) add(`${at}.showIf.anyOf.${j}`, M.conditionValue);
         });
       }
     }

@@ -55,7 +55,8 @@ export const FORM_MESSAGES = {
     'zh-CN': '每份答卷只答一次的题不能依赖针对单位的题。',
     en: 'A question answered once per response cannot depend on a question answered per unit.',
   },
-  conditionValue: { 'zh-CN': '“{value}”不是被引用题目的选项。', en: '"{value}" is not an answer of the question referred to.' },
+  // Without the value: it is free text as sent, and the field's path already names it.
+  conditionValue: { 'zh-CN': '这不是被引用题目的选项。', en: 'This is not an answer of the question referred to.' },
   oneGroupQuestion: { 'zh-CN': '身份题最多一道。', en: 'A form may ask for the respondent group once at most.' },
   groupQuestionOnce: {
     'zh-CN': '身份题每份答卷只答一次，不能设为针对单位。',
@@ -63,6 +64,10 @@ export const FORM_MESSAGES = {
   },
   unknownUnit: { 'zh-CN': '没有编号为“{id}”的单位。', en: 'There is no unit "{id}".' },
   retiredUnit: { 'zh-CN': '单位“{id}”已撤销，不能再列入评议表。', en: 'Unit "{id}" is retired and cannot be put on a form.' },
+  formTooLarge: {
+    'zh-CN': '评议表内容过大（{kb} KB），最多 {max} KB：请减少题目、选项或文字。',
+    en: 'The form is too large ({kb} KB; at most {max} KB): use fewer questions, options or words.',
+  },
   unknownPeriod: { 'zh-CN': '没有编号为“{id}”的评议期。', en: 'There is no period "{id}".' },
   unknownGroup: { 'zh-CN': '没有编号为“{id}”的评议人类别。', en: 'There is no respondent group "{id}".' },
 } as const satisfies Record<string, Message>;

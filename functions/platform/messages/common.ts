@@ -9,8 +9,8 @@ export const COMMON_API_MESSAGES = {
   UNAUTHORIZED: { 'zh-CN': '请先登录。', en: 'Please sign in.' },
   FORBIDDEN: { 'zh-CN': '您的账号无权使用此功能。', en: 'Your account may not use this function.' },
   SERVICE_UNAVAILABLE: {
-    'zh-CN': '服务暂时繁忙，您的请求未被处理，请稍后重试。',
-    en: 'The service is busy and your request was not processed; please try again shortly.',
+    'zh-CN': '服务暂时繁忙，您的请求可能没有完成，请稍后重试。重新提交同一份答卷不会重复计数。',
+    en: 'The service is busy and your request may not have been completed; please try again shortly. Submitting the same response again never counts it twice.',
   },
   INTERNAL: {
     'zh-CN': '服务器内部错误，请稍后重试。如问题持续，请提供请求编号 {requestId}。',

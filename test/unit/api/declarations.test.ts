@@ -1,11 +1,12 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { jobs, routes, type AnyRoute, type OperationId, type Route, type ScheduledJob } from '../../../functions/routes';
+import { jobs, routes, type OperationId, type Route, type ScheduledJob } from '../../../functions/routes';
 import { TABLES, type TableAccess, type TableKey } from '../../../functions/store/tables';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
-import { DURING_PERIOD, aForm, aFormContent, aResponse, aSubmission } from '../../fixtures/catalog';
+import { DURING_PERIOD, aForm, aFormContent, aResponse } from '../../fixtures/catalog';
 import { httpEvent, lambdaContext, staffClaims } from '../../fixtures/http';
+import { EXAMPLE_BODIES, EXAMPLE_PARAMS, type OperationWithBody } from '../../fixtures/requests';
 import { responseItem } from '../../fixtures/items';
 import { aDistrict, storeDistrict } from './district';
 import { UNIT_TABLE, fakeTables } from './fake-tables';
@@ -64,64 +65,16 @@ async function coldStart(entry: string, tables: Partial<Record<TableKey, TableAc
 
 // ---- example requests: the success path of each route ---------------------------------------------------
 
-/** Path parameters by name, all naming things of the district the tables hold. */
-const PARAMS: Record<string, string> = {
-  formId: 'district-2026',
-  periodId: '2026-annual',
-  unitId: 'tax-bureau',
-  groupId: 'citizen',
-  version: '1',
-};
-
-const text = (zh: string, en: string) => ({ 'zh-CN': zh, en });
-const csv = (rows: string[][]) => Buffer.from(rows.map((r) => r.join(',')).join('\r\n'), 'utf8').toString('base64');
-
-type OperationWithBody = Extract<AnyRoute, { body: unknown }>['operationId'];
-
-/** A body each route with one accepts (the form's draft differs from version 1, so it can be published). */
-const BODIES: Record<OperationWithBody, unknown> = {
-  submitResponse: aSubmission(),
-  createGroup: { groupId: 'business-owner', name: text('个体工商户', 'Business owner') },
-  updateGroup: { name: text('市民', 'Resident'), rev: 1 },
-  createPeriod: {
-    periodId: '2027-annual',
-    name: text('2027 年度评议', '2027 annual appraisal'),
-    opensAt: '2027-01-01T00:00:00+08:00',
-    closesAt: '2028-01-01T00:00:00+08:00',
-    minSample: 30,
-    groupWeights: { citizen: 1 },
-  },
-  updatePeriod: {
-    name: text('2026 年度评议', '2026 annual appraisal'),
-    opensAt: '2026-01-01T00:00:00+08:00',
-    closesAt: '2027-01-01T00:00:00+08:00',
-    minSample: 5,
-    groupWeights: { citizen: 0.5, enterprise: 0.5 },
-    rev: 1,
-  },
-  createForm: { formId: 'windows-2026', periodId: '2026-annual', content: aFormContent() },
-  saveFormDraft: { content: aFormContent({ unitIds: ['tax-bureau'] }), rev: 2 },
-  publishForm: { rev: 2 },
-  closeForm: { rev: 2 },
-  createUnit: { unitId: 'window-general', name: text('综合窗口', 'General window'), kind: 'serviceWindow', parentId: 'service-centre' },
-  updateUnit: { name: text('区税务局', 'Tax Bureau'), kind: 'bureau', parentId: null, rev: 1 },
-  setUnitStatus: { status: 'retired', rev: 1 },
-  importUnits: {
-    format: 'csv',
-    content: csv([
-      ['编号', '名称', '英文名称', '类型'],
-      ['new-bureau', '新局', 'New Bureau', '局'],
-      ['tax-bureau', '区税务局', 'Renamed Tax Bureau', '局'],
-    ]),
-    dryRun: false,
-  },
-};
+/** A query for each route with one, asking for what uses its tables (the deep health check reads the catalog). */
+const QUERIES: Partial<Record<OperationId, Record<string, string>>> = { health: { deep: 'true' } };
 
 function exampleEvent(route: Route) {
-  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, PARAMS[name!]!]));
+  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, EXAMPLE_PARAMS[name!]!]));
+  const query = QUERIES[route.operationId as OperationId];
   return httpEvent(route.operationId as OperationId, {
     ...(Object.keys(params).length > 0 ? { params } : {}),
-    ...(route.body ? { body: BODIES[route.operationId as OperationWithBody] } : {}),
+    ...(query ? { query } : {}),
+    ...(route.body ? { body: EXAMPLE_BODIES[route.operationId as OperationWithBody] } : {}),
     ...(route.access === 'public' ? {} : { claims: staffClaims(route.access[0]!) }),
   });
 }
@@ -135,7 +88,7 @@ beforeEach(() => {
   vi.setSystemTime(DURING_PERIOD);
   ddb.reset();
   const tables = fakeTables(ddb);
-  storeDistrict(tables, aDistrict({ form: aForm({ draft: aFormContent({ title: text('修订标题', 'Revised title') }) }) }));
+  storeDistrict(tables, aDistrict({ form: aForm({ draft: aFormContent({ title: { 'zh-CN': '修订标题', en: 'Revised title' } }) }) }));
   tables.put(UNIT_TABLE.responses, responseItem(aResponse()));
 });
 
@@ -155,8 +108,8 @@ describe("a handler's dependencies agree with its declaration", () => {
     // assert
     expect(routes.length).toBeGreaterThanOrEqual(26);
     for (const route of routes as readonly Route[]) {
-      if (route.body) expect(BODIES, route.operationId).toHaveProperty(route.operationId);
-      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) expect(PARAMS, `${route.operationId}: {${name}}`).toHaveProperty(name!);
+      if (route.body) expect(EXAMPLE_BODIES, route.operationId).toHaveProperty(route.operationId);
+      for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) expect(EXAMPLE_PARAMS, `${route.operationId}: {${name}}`).toHaveProperty(name!);
     }
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, groupsFromClaims, rolesFromClaims, unitGroupName } from '../../../functions/platform/auth';
+import { authorize, groupsFromClaims, rolesFromClaims } from '../../../functions/platform/auth';
+import { unitGroupName } from '../../../functions/routes/route';
 import { HttpError } from '../../../functions/platform/http-errors';
 
 const statusOf = (act: () => unknown): number | undefined => {
@@ -39,7 +40,7 @@ describe('authorize', () => {
   it('lets anyone call a public route, token or not', () => {
     // act & assert
     expect(authorize('public', undefined)).toBeUndefined();
-    expect(authorize('public', { sub: 'u1', 'cognito:groups': '[admin]' })).toBeUndefined();
+    expect(authorize('public', { sub: 'u1', token_use: 'access', 'cognito:groups': '[admin]' })).toBeUndefined();
   });
 
   it('answers 401 without a subject and 403 when no role of the caller may call the route', () => {
@@ -47,13 +48,22 @@ describe('authorize', () => {
     expect(statusOf(() => authorize(['supervisor'], undefined))).toBe(401);
     expect(statusOf(() => authorize(['supervisor'], { 'cognito:groups': '[supervisor]' }))).toBe(401);
     expect(statusOf(() => authorize(['supervisor'], { sub: '', 'cognito:groups': '[supervisor]' }))).toBe(401);
-    expect(statusOf(() => authorize(['admin'], { sub: 'u1', 'cognito:groups': '[supervisor unitHandler]' }))).toBe(403);
-    expect(statusOf(() => authorize(['admin'], { sub: 'u1', 'cognito:groups': '[unit:tax-bureau]' }))).toBe(403);
+    expect(statusOf(() => authorize(['admin'], { sub: 'u1', token_use: 'access', 'cognito:groups': '[supervisor unitHandler]' }))).toBe(403);
+    expect(statusOf(() => authorize(['admin'], { sub: 'u1', token_use: 'access', 'cognito:groups': '[unit:tax-bureau]' }))).toBe(403);
+  });
+
+  it('answers 401 to a verified token that is not an access token: an ID token, a refresh token, none said', () => {
+    // act & assert
+    for (const token_use of ['id', 'refresh', undefined]) {
+      const claims = { sub: 'u1', 'cognito:groups': '[admin]', ...(token_use ? { token_use } : {}) };
+      expect(statusOf(() => authorize(['admin'], claims))).toBe(401);
+    }
+    expect(statusOf(() => authorize(['admin'], { sub: 'u1', token_use: 'access', 'cognito:groups': '[admin]' }))).toBeUndefined();
   });
 
   it('returns the caller with every role it has, when one of them may call the route', () => {
     // act
-    const caller = authorize(['supervisor', 'admin'], { sub: 'u1', 'cognito:groups': '[admin supervisor]' });
+    const caller = authorize(['supervisor', 'admin'], { sub: 'u1', token_use: 'access', 'cognito:groups': '[admin supervisor]' });
 
     // assert
     expect(caller).toEqual({ sub: 'u1', roles: ['supervisor', 'admin'], unitIds: [] });
@@ -61,9 +71,10 @@ describe('authorize', () => {
 
   it("gives a unit handler the units of its `unit:<id>` groups, from a claim string or an array", () => {
     // act
-    const fromString = authorize(['unitHandler'], { sub: 'h1', 'cognito:groups': '[unitHandler unit:tax-bureau unit:window-general]' });
+    const fromString = authorize(['unitHandler'], { sub: 'h1', token_use: 'access', 'cognito:groups': '[unitHandler unit:tax-bureau unit:window-general]' });
     const fromArray = authorize(['unitHandler'], {
       sub: 'h1',
+      token_use: 'access',
       'cognito:groups': ['unitHandler', unitGroupName('tax-bureau')],
     });
 
@@ -74,7 +85,7 @@ describe('authorize', () => {
 
   it('gives unit ids to unit handlers only', () => {
     // act
-    const supervisor = authorize(['supervisor'], { sub: 's1', 'cognito:groups': '[supervisor unit:tax-bureau]' });
+    const supervisor = authorize(['supervisor'], { sub: 's1', token_use: 'access', 'cognito:groups': '[supervisor unit:tax-bureau]' });
 
     // assert
     expect(supervisor).toEqual({ sub: 's1', roles: ['supervisor'], unitIds: [] });

@@ -12,7 +12,8 @@ import { fill, type Message } from '../../../functions/domain/messages';
 import { LANGS, type Lang } from '../../../functions/domain/lang';
 import { ERROR } from '../../../functions/platform/error-codes';
 import { ZErrorBody, type ErrorBody } from '../../../functions/platform/error-body';
-import { RETRY_AFTER_SECONDS, isDependencyFault, mapError } from '../../../functions/platform/errors';
+import { isDependencyFault, mapError } from '../../../functions/platform/errors';
+import { TIME_BUDGET } from '../../../functions/platform/time-budget';
 import { forbidden, invalidJson, unauthorized, unsupportedMediaType } from '../../../functions/platform/http-errors';
 import { UnprocessedError } from '../../../functions/store/retry';
 
@@ -158,10 +159,10 @@ describe('mapError', () => {
       // assert
       expect(status).toBe(503);
       expect(serverFault).toBe(true);
-      expect(headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS));
+      expect(headers['retry-after']).toBe(String(TIME_BUDGET.retryAfterSeconds));
       expect(body).toEqual({
         code: ERROR.serviceUnavailable,
-        message: 'The service is busy and your request was not processed; please try again shortly.',
+        message: 'The service is busy and your request may not have been completed; please try again shortly. Submitting the same response again never counts it twice.',
         requestId: 'req-503',
       });
       expect(raw).not.toContain((error as Error).message);

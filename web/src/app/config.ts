@@ -24,6 +24,8 @@ export const ZWebConfig = z.object({
       scope: z.string().check(z.minLength(1)),
       /** Where the browser goes to end the provider's own session after local sign-out (Cognito's /logout). */
       signOutUrl: z.url(),
+      /** The access token's claim that lists the staff member's groups. @default 'cognito:groups' */
+      groupsClaim: z.optional(z.string().check(z.minLength(1))),
     }),
   ]),
 });
@@ -31,7 +33,12 @@ export type WebConfig = z.infer<typeof ZWebConfig>;
 
 /** config.json, checked whole: what staff pages need to sign in. */
 export async function loadStaffConfig(load: () => Promise<unknown>): Promise<WebConfig> {
-  return ZWebConfig.parse(await load());
+  const config = ZWebConfig.parse(await load());
+  // The session reads the staff member's groups from the claim of this deployment's issuer. Imported here
+  // rather than at the top: infra/ reads this module too, and the citizen page's session needs no config.
+  const { readGroupsFrom } = await import('./session');
+  readGroupsFrom(config.auth.kind === 'oidc' ? config.auth.groupsClaim : undefined);
+  return config;
 }
 
 /** The page the provider sends staff back to with the authorization code; it returns them to where they were. */

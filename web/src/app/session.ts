@@ -1,6 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import { UNIT_GROUP_PREFIX, groupsFromClaims } from '../../../functions/platform/auth';
-import { ROLES, type Role } from '../../../functions/routes/route';
+import { ROLES, unitsOfGroups, type Role } from '../../../functions/routes/route';
 
 /**
  * The staff member signed in in this tab: their access token (kept in sessionStorage, never in
@@ -28,12 +27,23 @@ function readToken(): string | undefined {
 
 export const session = signal<Session>({ token: readToken(), problem: undefined });
 
+/** Cognito's groups claim, which the local issuer imitates: where the pages look unless config.json names another. */
+const DEFAULT_GROUPS_CLAIM = 'cognito:groups';
+
+/** The access token's claim with the groups: Cognito's unless config.json names the OIDC issuer's own. */
+export const groupsClaim = signal(DEFAULT_GROUPS_CLAIM);
+
+/** Reads the groups from this claim from now on (config.ts `loadStaffConfig` calls it with config.json's `groupsClaim`). */
+export function readGroupsFrom(claim: string | undefined): void {
+  groupsClaim.value = claim ?? DEFAULT_GROUPS_CLAIM;
+}
+
 interface Claims {
   sub?: string;
   username?: string;
   email?: string;
   exp?: number;
-  'cognito:groups'?: string[];
+  [claim: string]: unknown;
 }
 
 /** The token's payload, decoded without verification (the API verifies it). */
@@ -52,11 +62,13 @@ function claimsOf(token: string | undefined): Claims | undefined {
 export const staff = computed(() => {
   const claims = claimsOf(session.value.token);
   if (!claims) return undefined;
-  const groups = groupsFromClaims(claims as Record<string, string[]>);
+  const raw = claims[groupsClaim.value];
+  // An array, as Cognito and most issuers send it; some send one space-separated string.
+  const groups = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/\s+/).filter(Boolean) : [];
   return {
     name: claims.email ?? claims.username ?? claims.sub ?? '',
     roles: ROLES.filter((r) => groups.includes(r)) as Role[],
-    unitIds: groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length)),
+    unitIds: unitsOfGroups(groups),
     expiresAt: claims.exp ? claims.exp * 1000 : undefined,
   };
 });

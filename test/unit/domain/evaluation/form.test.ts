@@ -200,7 +200,7 @@ describe('formContentIssues', () => {
       ]);
     });
 
-    it('must name answers the referred question has, each wrong value named', () => {
+    it('must name answers the referred question has, each wrong value named by its path', () => {
       const content = aFormContent({
         questions: [
           aChoiceQuestion(),
@@ -212,7 +212,7 @@ describe('formContentIssues', () => {
       const issues = formContentIssues(content);
 
       expect(pathsOf(issues)).toEqual(['questions.2.showIf.anyOf.1', 'questions.2.showIf.anyOf.2']);
-      expect(issues[1]?.message.en).toBe('"terrible" is not an answer of the question referred to.');
+      expect(issues[1]?.message.en).toBe('This is not an answer of the question referred to.');
     });
 
     it('may name 不了解 of a rating question that allows it', () => {
@@ -345,5 +345,18 @@ describe('levelPoints', () => {
       ['basicallySatisfied', 50],
       ['dissatisfied', 0],
     ]);
+  });
+});
+
+describe('the size of a form', () => {
+  it('refuses a form too large to be stored in one item, saying by how much', () => {
+    const long = (n: number) => ({ 'zh-CN': '长'.repeat(n), en: 'x'.repeat(n) });
+    const options = Array.from({ length: 30 }, (_, i) => ({ id: `o${i}`, label: long(200) }));
+    const questions = [aRatingQuestion(), ...Array.from({ length: 59 }, (_, i) => aChoiceQuestion({ id: `q${i}`, text: long(200), options }))];
+
+    const issues = formContentIssues(aFormContent({ questions }));
+
+    expect(issues.find((i) => i.path === '')?.message.en).toMatch(/^The form is too large \(\d+ KB; at most 200 KB\)/);
+    expect(formContentIssues(aFormContent()).some((i) => i.path === '')).toBe(false);
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * The metrics Pingyi's functions write and its alarms and dashboard read, named once. The functions write
+ * them as CloudWatch embedded metric format (EMF) lines through Powertools Metrics (platform/metrics.ts);
+ * CDK reads this file for the alarms, the dashboard and the functions' environment
+ * (infra/constructs/observability.ts). No import here, so CDK reads it without loading Powertools.
+ */
+
+/** The CloudWatch namespace: CDK hands it to every function as POWERTOOLS_METRICS_NAMESPACE. */
+export const METRICS_NAMESPACE = 'Pingyi';
+
+/** Powertools' service name: the `service` dimension of every metric, and `service` in every log line. */
+export const SERVICE_NAME = 'pingyi';
+
+/**
+ * The dimension naming what was done: a route's operationId (`submitResponse`) or a job's id (`tally`).
+ * Every metric below carries `service` and this dimension, except where its entry says otherwise.
+ */
+export const OPERATION_DIMENSION = 'operation';
+
+export const METRIC = {
+  // ---- every route, from the middy stack (platform/http.ts) ---------------------------------------------
+  /** Requests a route's function answered (1 per request). */
+  requests: 'Requests',
+  /**
+   * The answer's status class: each request adds 1 to its class and 0 to the other two, so a class's
+   * Average over a period is its share of the requests.
+   */
+  status2xx: 'Status2xx',
+  status4xx: 'Status4xx',
+  status5xx: 'Status5xx',
+  /** A 503: DynamoDB failed, throttled or stalled past the time budget (0 or 1 per request). */
+  dependencyFaults: 'DependencyFaults',
+  /** Milliseconds from the middy stack's first step to its answer. */
+  latency: 'Latency',
+  /** A 400 that names failing fields (schema or domain rule), written only when it happens. */
+  validationRefusals: 'ValidationRefusals',
+
+  // ---- the submit path (submitResponse) ------------------------------------------------------------------
+  /** A response stored by its one conditional write. */
+  responsesStored: 'ResponsesStored',
+  /** A submission whose id was already stored: a retry (same receipt) or a reuse with other answers (409). */
+  duplicateSubmissions: 'DuplicateSubmissions',
+
+  // ---- jobs ------------------------------------------------------------------------------------------------
+  /** Periods a tally run recomputed. */
+  tallyPeriods: 'TallyPeriods',
+  /** Stored responses a tally run counted, over every period it recomputed. */
+  tallyResponsesCounted: 'TallyResponsesCounted',
+  /** Stored responses a tally run excluded as a whole (unreadable, unknown version, outside the period ...). */
+  tallyResponsesExcluded: 'TallyResponsesExcluded',
+  /**
+   * Reserved for the tally at scale (the counting function that follows the responses stream): a recount
+   * that disagrees with the running counts. Written with the `service` dimension only
+   * (`countForService` in metrics.ts); alarmed on now.
+   */
+  recountMismatches: 'RecountMismatches',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

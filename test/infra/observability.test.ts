@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
+import { jobs, routes } from '../../functions/routes';
+import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/api-function';
+import { pascalCase } from '../../infra/constructs/http-api';
+import { API_5XX_PERCENT, OPERATOR_QUERIES, alarmEmailsFrom } from '../../infra/constructs/observability';
+import { buildStack, cleanUp, type Json, logicalId, repoRoot, synth } from './synth';
+
+afterAll(cleanUp);
+
+const { stack, template } = synth('dev');
+const resources = () => template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
+const ofType = (type: string) => Object.entries(resources()).filter(([, r]) => r.Type === type);
+const alarm = (id: string) => {
+  const found = stack.observability.alarms[id];
+  if (!found) throw new Error(`no alarm ${id}`);
+  return resources()[logicalId(found)]!.Properties;
+};
+const topicRef = () => ({ Ref: logicalId(stack.observability.topic) });
+const functionsOfStack = () => [
+  ...routes.map((route) => [route.operationId, stack.api.functions[route.operationId]] as const),
+  ...jobs.map((job) => [job.id, stack.jobs[job.id]!.handler] as const),
+];
+
+describe('the alarm topic', () => {
+  it('is encrypted with its own rotating key, which CloudWatch may use', () => {
+    const { Properties } = resources()[logicalId(stack.observability.topic)]!;
+    expect(Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack.observability.key), 'Arn'] });
+    const key = resources()[logicalId(stack.observability.key)]!.Properties;
+    expect(key.EnableKeyRotation).toBe(true);
+    expect(key.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      }),
+    );
+  });
+
+  it('refuses publishing without TLS and lets only CloudWatch alarms of this account publish', () => {
+    const [policy] = ofType('AWS::SNS::TopicPolicy').filter(([, r]) => JSON.stringify(r.Properties.Topics) === JSON.stringify([topicRef()]));
+    expect(policy).toBeDefined();
+    const statements = policy![1].Properties.PolicyDocument.Statement as Json[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+    );
+  });
+
+  it('has no subscribers without the alarmEmails context', () => {
+    expect(ofType('AWS::SNS::Subscription')).toEqual([]);
+  });
+
+  it('e-mails every address of the alarmEmails context', () => {
+    const withEmails = synth('dev', {}, { alarmEmails: 'ops@example.cn, li.wei@example.cn' });
+    const subscriptions = withEmails.template.findResources('AWS::SNS::Subscription');
+    const topic = { Ref: logicalId(withEmails.stack.observability.topic) };
+    expect(Object.values(subscriptions).map((s) => [s.Properties.Protocol, s.Properties.Endpoint, s.Properties.TopicArn])).toEqual([
+      ['email', 'ops@example.cn', topic],
+      ['email', 'li.wei@example.cn', topic],
+    ]);
+  });
+
+  it('reads the context as the CLI gives it or as a list, and refuses what is not an address', () => {
+    expect(alarmEmailsFrom(undefined)).toEqual([]);
+    expect(alarmEmailsFrom('')).toEqual([]);
+    expect(alarmEmailsFrom('a@x.cn,b@y.cn,a@x.cn')).toEqual(['a@x.cn', 'b@y.cn']);
+    expect(alarmEmailsFrom(['a@x.cn'])).toEqual(['a@x.cn']);
+    expect(() => alarmEmailsFrom('a@x.cn,not-an-address')).toThrow(/not-an-address/);
+    expect(() => alarmEmailsFrom(42)).toThrow(/alarmEmails/);
+  });
+});
+
+describe('alarms', () => {
+  it('notify the topic when they fire and when they recover', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBe(Object.keys(stack.observability.alarms).length);
+    for (const [, { Properties }] of alarms) {
+      expect(Properties.AlarmActions).toEqual([topicRef()]);
+      expect(Properties.OKActions).toEqual([topicRef()]);
+    }
+  });
+
+  it.each(functionsOfStack().map(([name, fn]) => [name, fn] as const))('watch errors and throttles of the %s function', (name, fn) => {
+    const id = jobs.some((job) => job.id === name) ? `${pascalCase(name)}Job` : pascalCase(name);
+    for (const [suffix, metricName] of [['Errors', 'Errors'], ['Throttles', 'Throttles']] as const) {
+      const props = alarm(`${id}${suffix}`);
+      expect(props).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn.function) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it(`fire on ${API_5XX_PERCENT}% or more 5xx answers of the API in five minutes`, () => {
+    const props = alarm('Api5xxRate');
+    expect(props.Threshold).toBe(API_5XX_PERCENT);
+    expect(props.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    const metrics = props.Metrics as Json[];
+    expect(metrics.filter((m) => m.Expression).map((m) => [m.Expression, m.ReturnData ?? true])).toEqual([
+      ['IF(requests > 0, 100 * errors / requests, 0)', true],
+    ]);
+    const byId = Object.fromEntries(metrics.map((m) => [m.Id, m]));
+    const apiId = { Ref: logicalId(stack.api.api) };
+    expect(byId.errors.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: [{ Name: 'ApiId', Value: apiId }] }, Stat: 'Sum', Period: 300 });
+    expect(byId.requests.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: [{ Name: 'ApiId', Value: apiId }] }, Stat: 'Sum' });
+  });
+
+  it.each(jobs.map((job) => [job.id, job] as const))('fire when the %s job dead-letters a run', (id) => {
+    const props = alarm(`${pascalCase(id)}JobDeadLetters`);
+    expect(props).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.jobs[id]!.deadLetterQueue), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it.each(jobs.map((job) => [job.id, job] as const))('fire when the %s job is not invoked for two of its periods', (id, job) => {
+    const props = alarm(`${pascalCase(id)}JobNotRunning`);
+    expect(props).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.jobs[id]!.handler.function) } }],
+      Statistic: 'Sum',
+      Period: job.everyMinutes.aws * 60,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      // No data points at all is exactly a job that does not run.
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('fire on a recount mismatch, written with the service dimension only, and stay quiet while nothing writes it', () => {
+    expect(alarm('RecountMismatches')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC.recountMismatches,
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('has no iterator age alarm while no function reads a stream', () => {
+    expect(Object.keys(stack.observability.alarms).filter((id) => id.endsWith('IteratorAge'))).toEqual([]);
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toEqual([]);
+  });
+
+  it('offers an iterator age alarm for the function that will read the responses stream', () => {
+    // prepare: a fresh stack, with the tally's function standing in for the counting function
+    const { stack: probe } = buildStack('dev');
+
+    // act
+    const created = probe.observability.alarmOnStreamIteratorAge('Counting', probe.jobs.tally!.handler.function, { maxAge: Duration.minutes(2) });
+
+    // assert
+    const props = Template.fromStack(probe).toJSON().Resources[logicalId(created)].Properties as Json;
+    expect(props).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(probe.jobs.tally!.handler.function) } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 120_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      AlarmActions: [{ Ref: logicalId(probe.observability.topic) }],
+    });
+  });
+});
+
+describe('functions', () => {
+  it.each(functionsOfStack().map(([name, fn]) => [name, fn] as const))('%s traces with X-Ray and has the Powertools environment', (_, fn) => {
+    const { Properties } = resources()[logicalId(fn.function)]!;
+    expect(Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const variables = Properties.Environment.Variables as Record<string, unknown>;
+    expect(variables).toMatchObject(POWERTOOLS_ENVIRONMENT);
+    // Nothing that would log whole events or turn metrics and traces off.
+    for (const name of ['POWERTOOLS_LOGGER_LOG_EVENT', 'POWERTOOLS_DEV', 'POWERTOOLS_METRICS_DISABLED']) expect(variables).not.toHaveProperty(name);
+  });
+
+  it('name the namespace and the service that metric-names.ts gives the alarms and the dashboard', () => {
+    expect(POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+    expect(POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME).toBe(SERVICE_NAME);
+    expect(POWERTOOLS_ENVIRONMENT.POWERTOOLS_TRACER_CAPTURE_RESPONSE).toBe('false');
+    expect(POWERTOOLS_ENVIRONMENT.POWERTOOLS_TRACER_CAPTURE_ERROR).toBe('false');
+  });
+});
+
+describe('the dashboard', () => {
+  const body = () => JSON.stringify(resources()[logicalId(stack.observability.dashboard)]!.Properties.DashboardBody);
+
+  it('shows requests, 4xx, 5xx and latency of every operation', () => {
+    for (const name of [METRIC.requests, METRIC.status4xx, METRIC.status5xx, METRIC.latency]) {
+      for (const route of routes) expect(body(), `${name} ${route.operationId}`).toContain(`\\"${name}\\",\\"operation\\",\\"${route.operationId}\\"`);
+    }
+  });
+
+  it("shows the submit path's stored, duplicate and refused counts", () => {
+    for (const name of [METRIC.responsesStored, METRIC.duplicateSubmissions, METRIC.validationRefusals, METRIC.dependencyFaults]) {
+      expect(body()).toContain(`\\"${name}\\",\\"operation\\",\\"submitResponse\\"`);
+    }
+  });
+
+  it('shows DynamoDB throttles and latency of every table, the jobs and their queues', () => {
+    for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents', 'SuccessfulRequestLatency', 'ApproximateNumberOfMessagesVisible']) {
+      expect(body()).toContain(metric);
+    }
+    for (const { table } of stack.tables.all()) expect(body()).toContain(logicalId(table));
+    for (const name of [METRIC.tallyPeriods, METRIC.tallyResponsesCounted, METRIC.tallyResponsesExcluded]) expect(body()).toContain(name);
+  });
+});
+
+describe('saved Logs Insights queries', () => {
+  const definitions = () => ofType('AWS::Logs::QueryDefinition').map(([, r]) => r.Properties);
+  const groupRef = (group: logs.ILogGroup) => ({ Ref: logicalId(group) });
+
+  it('saves each operator query under the stack name, on the log groups it needs', () => {
+    expect(definitions().map((d) => d.Name).sort()).toEqual(OPERATOR_QUERIES.map((q) => `Pingyi-dev/${q.name}`).sort());
+    const byName = Object.fromEntries(definitions().map((d) => [d.Name, d]));
+    const allFunctions = functionsOfStack().map(([, fn]) => groupRef(fn.logGroup));
+    const staff = routes.filter((r) => r.access !== 'public').map((r) => groupRef(stack.api.functions[r.operationId].logGroup));
+    for (const query of OPERATOR_QUERIES) {
+      const definition = byName[`Pingyi-dev/${query.name}`]!;
+      expect(definition.QueryString).toBe(query.query.toString());
+      const expected = {
+        functions: allFunctions,
+        staffFunctions: staff,
+        importUnits: [groupRef(stack.api.functions.importUnits.logGroup)],
+        accessLogs: [groupRef(stack.api.accessLogs)],
+      }[query.scope];
+      expect(definition.LogGroupNames, query.name).toEqual(expected);
+      expect(expected.length).toBeLessThanOrEqual(50);
+    }
+  });
+
+  it("are the README's Operate queries, word for word, between Deploy and Develop", () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const operate = readme.indexOf('\n## Operate\n');
+    expect(operate).toBeGreaterThan(readme.indexOf('\n## Deploy to AWS\n'));
+    expect(readme.indexOf('\n## Develop\n')).toBeGreaterThan(operate);
+    const section = readme.slice(operate, readme.indexOf('\n## Develop\n'));
+    for (const query of OPERATOR_QUERIES) expect(section, query.name).toContain(`\`\`\`\n${query.query.toString()}\n\`\`\``);
+  });
+});

@@ -1,0 +1,132 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { routes, type Route } from '../../../functions/routes';
+import { TABLES, type TableKey } from '../../../functions/store/tables';
+import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
+import { DURING_PERIOD, aResponse } from '../../fixtures/catalog';
+import { lambdaContext, staffClaims } from '../../fixtures/http';
+import { responseItem } from '../../fixtures/items';
+import { dynamoLimitProblems } from '../../fuzz/dynamodb-limits';
+import { problemsWith } from '../../fuzz/oracle';
+import { eventOf, idsIn, malformedRequests, type FuzzRequest } from '../../fuzz/requests';
+import { FUZZ, StatusCounts, fuzz } from '../../fuzz/run';
+import { aDistrict, storeDistrict } from './district';
+import { UNIT_TABLE, WRITE_COMMANDS, fakeTables, type FakeTables } from './fake-tables';
+
+/**
+ * Every operation of the route table, called in-process with at least a thousand malformed requests
+ * generated from its own schemas (test/fuzz/): none may answer 5xx, show an internal detail or echo what
+ * was sent, store anything unless it answered 2xx, or send DynamoDB an item it would refuse. Staff routes
+ * are called as a role their access allows, so that validation, not the access check, answers.
+ *
+ * The tables are in memory (fake-tables.ts) rather than in DynamoDB Local: tens of thousands of requests
+ * run in seconds, each is compared against an exact copy of every table taken just before it, and a run
+ * replays from its seed alone. DynamoDB's own refusals are checked by dynamo-limits.ts here, and for real
+ * by the HTTP part (test/integration/fuzz-http.test.ts). A new route is fuzzed without a new test.
+ */
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const all = routes as readonly Route[];
+const counts = new StatusCounts();
+
+/** Imports a function module as a cold start does, with exactly the table bindings its route declares. */
+async function coldStart(route: Route): Promise<LambdaHandler> {
+  const saved = { ...process.env };
+  for (const { envVar } of Object.values(TABLES)) delete process.env[envVar];
+  for (const key of Object.keys(route.tables) as TableKey[]) process.env[TABLES[key].envVar] = UNIT_TABLE[key];
+  try {
+    vi.resetModules();
+    return await loadHandler(route.entry);
+  } finally {
+    process.env = saved;
+  }
+}
+
+let tables: FakeTables;
+let dirty = true;
+
+/** The district of the handler tests, stored afresh whenever a request may have changed it. */
+function freshTablesIfNeeded(): void {
+  if (dirty) {
+    ddb.reset();
+    tables = fakeTables(ddb);
+    storeDistrict(tables, aDistrict());
+    tables.put(UNIT_TABLE.responses, responseItem(aResponse()));
+    dirty = false;
+  }
+  ddb.resetHistory();
+}
+
+const snapshot = () => JSON.stringify(Object.values(UNIT_TABLE).map((name) => tables.items(name)));
+
+/** The DynamoDB commands the handler sent, by name. */
+const commandsSent = () =>
+  ddb.calls().map((call) => {
+    const command = call.args[0] as unknown as { constructor: { name: string }; input: Record<string, unknown> };
+    return { name: command.constructor.name, input: command.input };
+  });
+
+/** The ids and names the district stores, for requests that name real things. */
+function knownValues(): string[] {
+  freshTablesIfNeeded();
+  return idsIn(Object.values(UNIT_TABLE).flatMap((name) => tables.items(name)));
+}
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(DURING_PERIOD);
+});
+afterAll(() => {
+  vi.useRealTimers();
+  if (FUZZ.report) console.log(`in-process fuzzing, seed ${FUZZ.seed}:\n${counts.report()}\ntotal ${counts.total()}`);
+});
+
+describe(`malformed requests to every operation, in-process (seed ${FUZZ.seed})`, () => {
+  it('covers every route of the route table', () => {
+    // assert
+    expect(all.length).toBeGreaterThanOrEqual(26);
+    expect(FUZZ.runs).toBeGreaterThanOrEqual(FUZZ.path ? 1 : 1_000);
+  });
+
+  it.each(all.map((route) => [route.operationId, route] as const))(
+    '%s answers each without a 5xx, a leak or a write',
+    async (operationId, route) => {
+      // prepare
+      const handler = await coldStart(route);
+      const claims = route.access === 'public' ? undefined : staffClaims(route.access[0]!);
+      const requests = malformedRequests(route, { known: knownValues() });
+      const writes = Object.values(route.tables).some((access) => access !== 'read');
+
+      // act + assert, per request
+      await fuzz(
+        requests,
+        async (request: FuzzRequest) => {
+          freshTablesIfNeeded();
+          const before = writes ? snapshot() : undefined;
+          const result = (await handler(eventOf(route, request, claims), lambdaContext())) as { statusCode: number; body?: string };
+          const ok = result.statusCode >= 200 && result.statusCode < 300;
+          counts.add(operationId, result.statusCode);
+
+          const problems = problemsWith({ status: result.statusCode, body: result.body ?? '' }, request);
+          const sent = commandsSent();
+          // The tables change only through a write command, so only then are they compared.
+          if (sent.some((c) => WRITE_COMMANDS.includes(c.name))) {
+            if (before === undefined) problems.push(`sent ${sent.map((c) => c.name).join(', ')} though its route declares no write`);
+            else if (snapshot() !== before) {
+              dirty = true;
+              if (!ok) problems.push(`answered ${result.statusCode} but changed the tables`);
+            }
+          }
+          problems.push(...dynamoLimitProblems(sent));
+          if (problems.length > 0) throw new Error(problems.join('\n'));
+        },
+        { runs: FUZZ.runs, replay: `npx vitest run --project unit test/unit/api/fuzz.test.ts -t ${operationId}` },
+      );
+
+      // assert
+      expect(counts.total(operationId)).toBeGreaterThanOrEqual(FUZZ.path ? 1 : FUZZ.runs);
+    },
+    120_000,
+  );
+});
