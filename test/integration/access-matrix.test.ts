@@ -73,6 +73,15 @@ describe('route × token matrix (local API)', () => {
     );
   });
 
+  it('leaves public only the operations a citizen or a probe needs, so a route made public by mistake fails here', () => {
+    // A route's access is required by its type, so a route without one does not compile; this list is the
+    // reviewed set of routes that ask for no account. Adding to it is a decision, not an accident.
+    const reviewedPublic = ['getForm', 'health', 'listForms', 'openApi', 'submitResponse'];
+
+    // assert
+    expect(all.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(reviewedPublic);
+  });
+
   describe.each(all.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_, route) => {
     it.each(PRESENTED.map((p) => [describePresented(p), expected(route, p), p] as const))(
       'given %s answers %s',
