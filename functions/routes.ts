@@ -1,6 +1,8 @@
+import * as admission from './routes/admission';
 import * as evaluation from './routes/evaluation';
 import * as platform from './routes/platform';
 import type { Route, ScheduledJob } from './routes/route';
+import * as review from './routes/review';
 import * as units from './routes/units';
 
 /**
@@ -11,7 +13,7 @@ import * as units from './routes/units';
  * Each bounded context declares its routes in routes/<context>.ts, and a handler imports its own route
  * from there, so a function's bundle (and a page's) holds the schemas it uses, not every schema of the API.
  */
-export { ROLES, type Access, type HttpMethod, type Role, type Route, type RouteResponse, type ScheduledJob } from './routes/route';
+export { MACHINE_SCOPES, ROLES, isStaffAccess, type Access, type HttpMethod, type Role, type Route, type RouteResponse, type ScheduledJob } from './routes/route';
 
 export const routes = [
   platform.health,
@@ -35,6 +37,17 @@ export const routes = [
   evaluation.publishForm,
   evaluation.closeForm,
   evaluation.getFormVersion,
+  admission.issueInvitations,
+  admission.listInvitationBatches,
+  admission.getInvitationLinks,
+  admission.createServiceRecordLink,
+  review.listFlaggedBatches,
+  review.reviewFlaggedBatch,
+  review.listAppeals,
+  review.fileAppeal,
+  review.decideAppeal,
+  review.listReviewEvents,
+  review.listUnitBallots,
   units.listUnits,
   units.createUnit,
   units.updateUnit,
@@ -45,7 +58,7 @@ export const routes = [
 export type AnyRoute = (typeof routes)[number];
 export type OperationId = AnyRoute['operationId'];
 
-export const jobs = [evaluation.tallyJob] as const satisfies readonly ScheduledJob[];
+export const jobs = [evaluation.tallyJob, evaluation.daySaltsJob] as const satisfies readonly ScheduledJob[];
 
 /** The route with this operationId. */
 export function route(operationId: OperationId): Route {

@@ -30,7 +30,7 @@ export class ValidationError extends DomainError {
   }
 }
 
-export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt';
+export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch';
 
 /** A thing the request names does not exist. */
 export class NotFoundError extends DomainError {
@@ -55,6 +55,12 @@ export const CONFLICT = {
   formClosed: 'formClosed',
   /** Publishing a draft that is the same as the latest version. */
   nothingToPublish: 'nothingToPublish',
+  /** A ballot token (invitation, service record) was used before; the error carries when (`usedAt`). */
+  tokenUsed: 'tokenUsed',
+  /** The unit has appealed this ballot already. */
+  alreadyAppealed: 'alreadyAppealed',
+  /** The appeal was decided already. */
+  alreadyDecided: 'alreadyDecided',
 } as const;
 export type ConflictReason = (typeof CONFLICT)[keyof typeof CONFLICT];
 
@@ -77,5 +83,27 @@ export class PeriodClosedError extends DomainError {
     readonly state: 'notYetOpen' | 'ended',
   ) {
     super(`period ${periodId} is ${state}`, { periodId, state });
+  }
+}
+
+/** Why a ballot is not admitted (403): the period's policy or the token it came with. */
+export const ADMISSION_REFUSALS = [
+  /** The period takes ballots with an invitation or service-record token only (or not this kind). */
+  'tokenRequired',
+  /** Malformed, forged, or signed with a retired key. */
+  'invalidToken',
+  'expiredToken',
+  /** The token is for another evaluation period. */
+  'otherPeriod',
+  /** The token is for another unit than the ballot rates. */
+  'otherUnit',
+] as const;
+export type AdmissionRefusal = (typeof ADMISSION_REFUSALS)[number];
+
+/** The ballot is not admitted: nothing was stored. */
+export class AdmissionRefusedError extends DomainError {
+  readonly code = 'ADMISSION_REFUSED';
+  constructor(readonly reason: AdmissionRefusal) {
+    super(`ballot not admitted: ${reason}`, { reason });
   }
 }

@@ -12,6 +12,7 @@ export const COMMON_MESSAGES = {
   required: { 'zh-CN': '此项必填。', en: 'This is required.' },
   tooLong: { 'zh-CN': '不能超过 {max} 个字。', en: 'At most {max} characters.' },
   unknownKey: { 'zh-CN': '此处不能有这一项。', en: 'This key is not allowed here.' },
+  tooFine: { 'zh-CN': '应为 0 或不小于 {step}。', en: 'Must be 0 or at least {step}.' },
 } as const satisfies Record<string, Message>;
 
 /** A message with `{name}` placeholders filled from `params`, in both languages. */

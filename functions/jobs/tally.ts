@@ -12,8 +12,8 @@ const deps = runTallyDeps();
 
 /**
  * The scheduled tally. A failure is thrown, so EventBridge Scheduler retries it and, after its retries,
- * leaves the event in the dead-letter queue. Each run counts the periods it recomputed and the responses
- * it counted and excluded (metric-names.ts).
+ * leaves the event in the dead-letter queue. Each run counts the periods it recomputed, the responses it
+ * counted and excluded, and the flagged ballots awaiting review (metric-names.ts).
  */
 export const handler = middy()
   .use(traceInvocation(tallyJob.id))
@@ -29,5 +29,6 @@ export const handler = middy()
     count(METRIC.tallyPeriods, runs.length);
     count(METRIC.tallyResponsesCounted, runs.reduce((sum, run) => sum + run.ballots, 0) - excluded);
     count(METRIC.tallyResponsesExcluded, excluded);
+    count(METRIC.tallyFlaggedPending, runs.reduce((sum, run) => sum + (run.flaggedPending ?? 0), 0));
     return { periods: runs.length };
   });

@@ -1,4 +1,4 @@
-import { ROLES, unitsOfGroups, type Access, type Role } from '../routes/route';
+import { ROLES, isStaffAccess, unitsOfGroups, type Access, type Role } from '../routes/route';
 import { forbidden, unauthorized } from './http-errors';
 
 /** JWT claims as API Gateway's JWT authorizer hands them over (and the local runtime imitates). */
@@ -29,6 +29,19 @@ export const STAFF_TOKEN = {
 } as const;
 
 /**
+ * What makes a verified token a machine client's (OAuth client-credentials) token for a scope: Cognito puts
+ * the granted scopes, space-separated, in `scope`, each as `<resource server>/<scope>`. Another OIDC issuer
+ * names its resource server (the prefix) through the function's environment.
+ */
+export const MACHINE_TOKEN = {
+  scopeClaim: 'scope',
+  scopePrefix: process.env.MACHINE_SCOPE_PREFIX || 'pingyi/',
+} as const;
+
+/** The full scope name a machine route asks for. */
+export const machineScope = (scope: string) => `${MACHINE_TOKEN.scopePrefix}${scope}`;
+
+/**
  * The groups in the groups claim. API Gateway passes array claims as a string such as
  * `[supervisor admin]`; a decoded token has a real array.
  */
@@ -56,6 +69,12 @@ export function authorize(access: Access, claims: JwtClaims | undefined): Caller
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw unauthorized();
   if (String(claims?.[STAFF_TOKEN.kindClaim]) !== STAFF_TOKEN.kindValue) throw unauthorized();
+  if (!isStaffAccess(access)) {
+    // A machine client: its token must carry the route's scope; staff tokens never do.
+    const scopes = String(claims?.[MACHINE_TOKEN.scopeClaim] ?? '').split(/\s+/);
+    if (!scopes.includes(machineScope(access.scope))) throw forbidden();
+    return { sub, roles: [], unitIds: [] };
+  }
   const groups = groupsFromClaims(claims);
   const roles = ROLES.filter((role) => groups.includes(role));
   if (!roles.some((role) => access.includes(role))) throw forbidden();

@@ -9,8 +9,13 @@ import { ERROR, type ErrorCode } from './error-codes';
 export const ZErrorBody = z
   .object({
     code: z.enum(Object.values(ERROR) as [ErrorCode, ...ErrorCode[]]),
-    /** For CONFLICT: which conflict (CONFLICT in domain/errors.ts); for PERIOD_CLOSED: notYetOpen or ended. */
+    /**
+     * For CONFLICT: which conflict (CONFLICT in domain/errors.ts); for PERIOD_CLOSED: notYetOpen or ended;
+     * for ADMISSION_REFUSED: why (ADMISSION_REFUSALS in domain/errors.ts).
+     */
     reason: z.optional(z.string()),
+    /** For CONFLICT tokenUsed: when the token was used. */
+    usedAt: z.optional(z.iso.datetime()),
     message: z.string(),
     /** For VALIDATION_FAILED: every failing field, by its path in the request, with what is wrong. */
     fields: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),

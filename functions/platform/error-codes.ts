@@ -9,6 +9,7 @@ export const ERROR = {
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   notFound: 'NOT_FOUND',
   periodClosed: 'PERIOD_CLOSED',
+  admissionRefused: 'ADMISSION_REFUSED',
   conflict: 'CONFLICT',
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Lang } from '../domain/lang';
-import { ConflictError, DomainError, NotFoundError, PeriodClosedError, ValidationError } from '../domain/errors';
+import { AdmissionRefusedError, ConflictError, DomainError, NotFoundError, PeriodClosedError, ValidationError } from '../domain/errors';
+import { formatInstantCst } from '../domain/time-zone';
 import { ERROR } from './error-codes';
 import { type ErrorBody } from './error-body';
 import { HttpError } from './http-errors';
@@ -84,14 +85,24 @@ export function mapError(error: unknown, lang: Lang, requestId: string): MappedE
       result: answer(409, { code: ERROR.periodClosed, reason: error.state, message: message(key, lang, error.params) }),
     };
   }
+  if (error instanceof AdmissionRefusedError) {
+    return {
+      serverFault: false,
+      result: answer(403, { code: ERROR.admissionRefused, reason: error.reason, message: message(`ADMISSION_REFUSED_${error.reason}`, lang) }),
+    };
+  }
   if (error instanceof ConflictError) {
     const key = `CONFLICT_${error.reason}`;
+    const usedAt = typeof error.params.usedAt === 'string' ? error.params.usedAt : undefined;
+    // A time in a message is read in China Standard Time; the field keeps the instant.
+    const params = usedAt ? { ...error.params, usedAt: formatInstantCst(usedAt) } : error.params;
     return {
       serverFault: false,
       result: answer(409, {
         code: ERROR.conflict,
         reason: error.reason,
-        message: isMessageKey(key) ? message(key, lang, error.params) : error.reason,
+        message: isMessageKey(key) ? message(key, lang, params) : error.reason,
+        ...(usedAt ? { usedAt } : {}),
       }),
     };
   }

@@ -35,9 +35,26 @@ export interface HttpInput<R extends Route> {
 
 export interface HttpContext {
   lang: Lang;
-  /** The signed-in staff member; undefined on public routes. */
+  /** The signed-in staff member (or machine client); undefined on public routes. */
   caller: Caller | undefined;
   requestId: string;
+  /** Where the request came from: for an open ballot's client key only, never logged or stored. */
+  client: { address: string; userAgent: string };
+}
+
+/**
+ * The viewer's address. Behind the API's CloudFront distribution the connection comes from CloudFront, so
+ * the deployment names the header CloudFront sets to the viewer's address (CLIENT_ADDRESS_HEADER), which a
+ * viewer cannot forge: CloudFront overwrites it, and the public routes answer only requests that came
+ * through CloudFront.
+ */
+function clientOf(event: HttpEvent): HttpContext['client'] {
+  const header = process.env.CLIENT_ADDRESS_HEADER;
+  const forwarded = header ? event.headers?.[header.toLowerCase()] : undefined;
+  // CloudFront-Viewer-Address is `address:port` (IPv6 addresses have colons of their own).
+  const viewer = forwarded?.trim().replace(/:\d+$/, '');
+  const address = viewer || event.requestContext?.http?.sourceIp || '';
+  return { address, userAgent: event.headers?.['user-agent'] ?? event.requestContext?.http?.userAgent ?? '' };
 }
 
 const LOCALE_ERRORS = { 'zh-CN': zhCN().localeError, en: en().localeError } as const;
@@ -174,6 +191,6 @@ export function httpHandler<const R extends Route>(route: R, fn: (input: HttpInp
       const query = check(route.query, event.queryStringParameters ?? {}, lang, issues);
       const body = check(route.body, route.body ? (readBody(event) ?? {}) : undefined, lang, issues);
       if (issues.length > 0) throw new ValidationError(issues);
-      return fn({ params, query, body } as HttpInput<R>, { lang, caller, requestId: context.awsRequestId });
+      return fn({ params, query, body } as HttpInput<R>, { lang, caller, requestId: context.awsRequestId, client: clientOf(event) });
     });
 }

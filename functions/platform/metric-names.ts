@@ -40,6 +40,10 @@ export const METRIC = {
   responsesStored: 'ResponsesStored',
   /** A submission whose id was already stored: a retry (same receipt) or a reuse with other answers (409). */
   duplicateSubmissions: 'DuplicateSubmissions',
+  /** A ballot refused admission (403): no token where the period needs one, or a forged, expired or misdirected token. */
+  ballotsRefused: 'BallotsRefused',
+  /** A token used again by another submission (409 with the time of its first use). */
+  tokensReused: 'TokensReused',
 
   // ---- jobs ------------------------------------------------------------------------------------------------
   /** Periods a tally run recomputed. */
@@ -48,6 +52,8 @@ export const METRIC = {
   tallyResponsesCounted: 'TallyResponsesCounted',
   /** Stored responses a tally run excluded as a whole (unreadable, unknown version, outside the period ...). */
   tallyResponsesExcluded: 'TallyResponsesExcluded',
+  /** Open ballots (per unit) a tally run left flagged and not yet reviewed. */
+  tallyFlaggedPending: 'TallyFlaggedPending',
   /**
    * Reserved for the tally at scale (the counting function that follows the responses stream): a recount
    * that disagrees with the running counts. Written with the `service` dimension only

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { routes, type Route } from '../routes';
+import { isStaffAccess, routes, type Route } from '../routes';
+import { machineScope } from './auth';
 import { ZErrorBody, ZGatewayErrorBody } from './error-body';
 
 type JsonSchema = Record<string, unknown>;
@@ -43,9 +44,12 @@ export function openApiDocument(version: string): JsonSchema {
       const body = r.schema ? schema(r.schema, 'output') : r.status >= 400 ? { $ref: '#/components/schemas/Error' } : {};
       responses[String(r.status)] = { description: r.description, content: { [type]: { schema: body } } };
     }
-    if (route.access !== 'public') {
+    if (isStaffAccess(route.access)) {
       responses['401'] = errorResponse('No valid staff token (refused by the gateway, or by the function).', true);
       responses['403'] = errorResponse(`The caller is not in a group that may call this (${route.access.join(', ')}).`);
+    } else if (route.access !== 'public') {
+      responses['401'] = errorResponse("No valid client-credentials token of this app's issuer.", true);
+      responses['403'] = errorResponse(`The token does not carry the ${machineScope(route.access.scope)} scope.`, true);
     }
     // Any route may answer 503 for a dependency fault or a gateway timeout; a route that declares its own
     // 503 body (the deep health check) answers with that one too.
@@ -69,7 +73,7 @@ export function openApiDocument(version: string): JsonSchema {
       [route.method.toLowerCase()]: {
         operationId: route.operationId,
         summary: route.summary,
-        ...(route.access === 'public' ? { security: [] } : { security: [{ staffJwt: [...route.access] }] }),
+        security: securityOf(route.access),
         parameters,
         ...(route.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } }
@@ -100,9 +104,24 @@ export function openApiDocument(version: string): JsonSchema {
           bearerFormat: 'JWT',
           description: 'A Cognito access token (locally: `npm run token -- supervisor`); its cognito:groups decide access.',
         },
+        machineJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "Another system's access token from the OAuth client-credentials flow of the staff issuer (locally: " +
+            '`npm run token -- service-records`), carrying the scope the operation names.',
+        },
       },
     },
   };
+}
+
+/** Who may call a route, as OpenAPI says it. */
+function securityOf(access: Route['access']) {
+  if (access === 'public') return [];
+  if (isStaffAccess(access)) return [{ staffJwt: [...access] }];
+  return [{ machineJwt: [machineScope(access.scope)] }];
 }
 
 /** An error answer: the API's Error body, or — where API Gateway may answer before the function — either. */

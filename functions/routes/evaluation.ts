@@ -19,7 +19,8 @@ import { ZRespondentGroup, ZRespondentGroupList } from '../domain/evaluation/res
 import { ZReceipt, ZSubmissionInput } from '../domain/evaluation/response';
 import { ZTallyReport } from '../domain/evaluation/tally-report';
 import { idParams } from './params';
-import { ADMINS, SUPERVISORS, type Route, type ScheduledJob } from './route';
+import { SALT_PARTITION } from '../store/evaluation/admission-store';
+import { ADMINS, STAFF, SUPERVISORS, type Route, type ScheduledJob } from './route';
 
 /** Routes of the evaluation context: forms for citizens, responses, tallies, and the admin's periods, groups and forms. */
 
@@ -68,15 +69,21 @@ export const submitResponse = {
   entry: 'api/evaluation/submit-response.ts',
   access: 'public',
   tables: { catalog: 'read', responses: 'append' },
+  secrets: ['ballotKeys'],
   summary:
-    'One response to a form version, rating one unit or every unit of the form; stored as one item. ' +
-    'Retrying with the same submissionId returns the same receipt.',
+    'One response to a form version, rating one unit or every unit of the form; stored as one item with one ' +
+    'conditional write, which also uses up its invitation or service-record token. Retrying with the same ' +
+    'submissionId returns the same receipt, after the period closed too.',
   body: ZSubmissionInput,
   responses: [
     { status: 201, description: 'Stored (or already stored by an earlier try).', schema: ZReceipt },
     invalid,
+    { status: 403, description: 'Not admitted: the period takes tokens only, or the token is forged, expired, or for another period or unit.' },
     { status: 404, description: 'Unknown form, form version or period.' },
-    { status: 409, description: 'The period is not open, the form is closed, or the submissionId was used with other answers.' },
+    {
+      status: 409,
+      description: 'The period is not open, the form is closed, the token was used (with the time), or the submissionId was used with other answers.',
+    },
   ],
 } as const satisfies Route;
 
@@ -87,7 +94,7 @@ export const listPeriods = {
   method: 'GET',
   path: '/periods',
   entry: 'api/evaluation/list-periods.ts',
-  access: SUPERVISORS,
+  access: STAFF,
   tables: { catalog: 'read' },
   summary: 'Every evaluation period, newest first, with the forms made for it.',
   responses: [{ status: 200, description: 'The periods.', schema: ZPeriodList }],
@@ -341,5 +348,14 @@ export const tallyJob = {
   entry: 'jobs/tally.ts',
   summary: 'Recomputes the satisfaction tallies of every period that is open or has just ended.',
   everyMinutes: { aws: 5, local: 1 },
-  tables: { catalog: 'read', responses: 'read', tallies: 'readWrite' },
+  tables: { catalog: 'read', responses: 'read', tallies: 'readWrite', reviews: 'read' },
+} as const satisfies ScheduledJob;
+
+export const daySaltsJob = {
+  id: 'daySalts',
+  entry: 'jobs/day-salts.ts',
+  summary: "Deletes the salts of open ballots' client keys once their day (CST) is over.",
+  everyMinutes: { aws: 60, local: 60 },
+  tables: { responses: 'readWrite' },
+  partitions: { responses: [SALT_PARTITION] },
 } as const satisfies ScheduledJob;

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import type { SecretKey } from '../store/secrets';
 import type { TableAccess, TableKey } from '../store/tables';
 
 /** The shape of a route-table entry (see functions/routes.ts). */
@@ -19,8 +20,26 @@ export const unitGroupName = (unitId: string) => `${UNIT_GROUP_PREFIX}${unitId}`
 export const unitsOfGroups = (groups: readonly string[]): string[] =>
   groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length));
 
-/** `public`, or the roles whose members may call the route. */
-export type Access = 'public' | readonly Role[];
+/**
+ * The scopes another system's client may be granted (OAuth client-credentials flow): a token for this
+ * app's resource server carrying `<resource server>/<scope>`. Never a staff member's token.
+ */
+export const MACHINE_SCOPES = {
+  /** Posts completed services (办件) and gets the link that rates each once (一事一评). */
+  serviceRecords: 'service-records',
+} as const;
+export type MachineScope = (typeof MACHINE_SCOPES)[keyof typeof MACHINE_SCOPES];
+
+/** A route another system calls with a client-credentials token holding this scope. */
+export interface MachineAccess {
+  readonly scope: MachineScope;
+}
+
+/** `public`, the roles whose members may call the route, or the scope a machine client needs. */
+export type Access = 'public' | readonly Role[] | MachineAccess;
+
+/** Whether a route is called by staff (with one of its roles). */
+export const isStaffAccess = (access: Access): access is readonly Role[] => Array.isArray(access);
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -41,6 +60,8 @@ export interface Route {
   entry: string;
   access: Access;
   tables: Partial<Record<TableKey, TableAccess>>;
+  /** The secrets the function reads (store/secrets.ts). */
+  secrets?: readonly SecretKey[];
   summary: string;
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
@@ -65,9 +86,18 @@ export interface ScheduledJob {
   /** How often it runs on AWS (EventBridge Scheduler `rate(...)`) and under `npm start`. */
   everyMinutes: { aws: number; local: number };
   tables: Partial<Record<TableKey, TableAccess>>;
+  /**
+   * The only partitions the job may touch in a table (IAM `dynamodb:LeadingKeys`): a job that forgets
+   * salts in the responses table can never touch a ballot.
+   */
+  partitions?: Partial<Record<TableKey, readonly string[]>>;
 }
 
 /** Supervisors read figures; admins may read whatever supervisors read. */
 export const SUPERVISORS = ['supervisor', 'admin'] as const satisfies readonly Role[];
 /** Admins define units, groups, periods and forms. */
 export const ADMINS = ['admin'] as const satisfies readonly Role[];
+/** Every staff role: what a unit handler may read too (periods, appeals of their own units). */
+export const STAFF = ['supervisor', 'admin', 'unitHandler'] as const satisfies readonly Role[];
+/** Unit handlers act for their own units (appeals). */
+export const UNIT_HANDLERS = ['unitHandler'] as const satisfies readonly Role[];

@@ -1,4 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { newReceiptCode } from '../domain/evaluation/ballot-ids';
+import { newSalt, type DaySaltDeps } from '../domain/evaluation/client-key';
+import type { InvitationDeps } from '../domain/evaluation/invitations';
+import type { ReviewDeps } from '../domain/evaluation/review';
 import type { FormAdminDeps } from '../domain/evaluation/form-admin';
 import type { PeriodAdminDeps } from '../domain/evaluation/period-admin';
 import type { PublishedFormDeps } from '../domain/evaluation/published-form';
@@ -7,11 +11,15 @@ import type { RunTallyDeps } from '../domain/evaluation/tally';
 import type { TallyReportDeps } from '../domain/evaluation/tally-report';
 import type { ImportDeps } from '../domain/units/unit-import';
 import type { UnitDeps } from '../domain/units/unit';
+import { ballotKeySource } from './ballot-keys';
 import { createDocumentClient, tableName } from './client';
+import { invitationStore, saltKeeper, saltMaker } from './evaluation/admission-store';
 import { catalogStore } from './evaluation/catalog-store';
 import { responseStore } from './evaluation/response-store';
+import { reviewStore } from './evaluation/review-store';
 import { cachedSubmissionContext } from './evaluation/submission-context';
 import { tallyStore } from './evaluation/tally-store';
+import { TABLES } from './tables';
 import { unitStore } from './units/unit-store';
 
 /**
@@ -30,12 +38,53 @@ export function publishedFormDeps(db = createDocumentClient()): PublishedFormDep
 }
 
 export function submitDeps(db = createDocumentClient()): SubmitResponseDeps {
+  const responses = responseStore(db, tableName('responses'));
   return {
     loadSubmissionContext: cachedSubmissionContext(catalogStore(db, tableName('catalog'))),
-    putResponseOnce: responseStore(db, tableName('responses')).putResponseOnce,
+    ballotKeys: ballotKeySource(),
+    daySalt: saltMaker(db, tableName('responses'), newSalt),
+    putResponseOnce: responses.putResponseOnce,
+    findResponse: responses.findResponse,
+    newId: randomUUID,
+    newReceiptCode,
+    now,
+  };
+}
+
+/** A short random id for an invitation batch: ten lowercase base-36 characters. */
+const newBatchId = () => Array.from(randomBytes(10), (b) => (b % 36).toString(36)).join('');
+
+/** Invitation batches; `withKeys` for the functions that sign links (bound to the ballot keys). */
+export function invitationDeps(db = createDocumentClient(), withKeys = false): InvitationDeps {
+  const keys = withKeys ? ballotKeySource() : () => Promise.reject(new Error('this function is not bound to the ballot keys'));
+  return { ...catalogStore(db, tableName('catalog')), ...invitationStore(db, tableName('catalog')), ballotKeys: keys, newBatchId, now };
+}
+
+/**
+ * Appeals and flagged batches. Each function is bound only to the tables its route declares, so the
+ * stores of the others fail only when called (never, by a handler that keeps to its route).
+ */
+export function reviewDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): ReviewDeps {
+  const bound = (key: 'responses' | 'tallies') => (env[TABLES[key].envVar] ? tableName(key, env) : undefined);
+  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
+  const responsesTable = bound('responses');
+  const talliesTable = bound('tallies');
+  const responses = responsesTable ? responseStore(db, responsesTable) : undefined;
+  const catalogTables = catalogStore(db, tableName('catalog'));
+  return {
+    getPeriod: catalogTables.getPeriod,
+    getFormVersion: catalogTables.getFormVersion,
+    ...reviewStore(db, tableName('reviews')),
+    getBallot: responses?.getBallot ?? unbound('the responses table'),
+    unitBallots: responses?.unitBallots ?? unbound('the responses table'),
+    listFlaggedBatches: talliesTable ? tallyStore(db, talliesTable).listFlaggedBatches : unbound('the tallies table'),
     newId: randomUUID,
     now,
   };
+}
+
+export function daySaltDeps(db = createDocumentClient()): DaySaltDeps {
+  return { ...saltKeeper(db, tableName('responses')), now };
 }
 
 export function tallyReportDeps(db = createDocumentClient()): TallyReportDeps {
@@ -43,10 +92,14 @@ export function tallyReportDeps(db = createDocumentClient()): TallyReportDeps {
 }
 
 export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
-  const { listPeriods, getFormVersion } = catalogStore(db, tableName('catalog'));
+  const { listPeriods, getFormVersion, listGroups } = catalogStore(db, tableName('catalog'));
+  const reviews = reviewStore(db, tableName('reviews'));
   return {
     listPeriods,
     getFormVersion,
+    listGroups,
+    listAppeals: reviews.listAppeals,
+    listBatchReviews: reviews.listBatchReviews,
     ...tallyStore(db, tableName('tallies')),
     periodBallots: responseStore(db, tableName('responses')).periodBallots,
     now,

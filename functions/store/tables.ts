@@ -17,8 +17,10 @@ export const TABLES = {
   catalog: { id: 'Catalog', envVar: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
   /** Responses, one item per submission (store/evaluation/response-store.ts). Contact data never lives here. */
   responses: { id: 'Responses', envVar: 'RESPONSES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
-  /** Tallies per period and unit, plus each period's last run (store/evaluation/tally-store.ts). */
+  /** Tallies per period and unit, the flagged batches, and each period's last run (store/evaluation/tally-store.ts). */
   tallies: { id: 'Tallies', envVar: 'TALLIES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  /** Appeals, reviews of flagged batches and their append-only events (store/evaluation/review-store.ts). */
+  reviews: { id: 'Reviews', envVar: 'REVIEWS_TABLE', partitionKey: 'pk', sortKey: 'sk' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

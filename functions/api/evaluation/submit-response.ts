@@ -1,4 +1,5 @@
 import { submitResponse as submit, type SubmitResponseDeps } from '../../domain/evaluation/response';
+import { AdmissionRefusedError, ConflictError } from '../../domain/errors';
 import { httpHandler } from '../../platform/http';
 import { METRIC } from '../../platform/metric-names';
 import { count } from '../../platform/metrics';
@@ -7,7 +8,7 @@ import { submitResponse } from '../../routes/evaluation';
 import { submitDeps } from '../../store/deps';
 
 const store = submitDeps();
-// The write's outcome is counted: a response stored, or a submission id met again (a retry, or a reuse).
+// The write's outcome is counted: a response stored, or a ballot met again (a retry, or a token's reuse).
 const deps: SubmitResponseDeps = {
   ...store,
   putResponseOnce: async (response) => {
@@ -17,4 +18,13 @@ const deps: SubmitResponseDeps = {
   },
 };
 
-export const handler = httpHandler(submitResponse, async ({ body }) => created(await submit(deps, body)));
+export const handler = httpHandler(submitResponse, async ({ body }, { client }) => {
+  try {
+    return created(await submit(deps, body, client));
+  } catch (error) {
+    // Refused tokens and reused ones are what a stuffing attempt looks like: counted, so an alarm can see it.
+    if (error instanceof AdmissionRefusedError) count(METRIC.ballotsRefused);
+    if (error instanceof ConflictError && error.reason === 'tokenUsed') count(METRIC.tokensReused);
+    throw error;
+  }
+});

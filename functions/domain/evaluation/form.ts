@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors';
 import { fill } from '../messages';
 import { ZId } from '../ids';
+import { ZDecimal } from '../numbers';
 import { ZLocalizedLongText, ZLocalizedText } from '../text';
 import { ANSWER_MESSAGES, FORM_MESSAGES as M } from './messages';
 import { weightIssues } from './period';
@@ -46,7 +47,7 @@ const common = {
 const ZOption = z.object({ id: z.string().check(z.regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/)), label: ZLocalizedText });
 export type Option = z.infer<typeof ZOption>;
 
-const ZPoints = z.partialRecord(ZRatingLevel, z.number().check(z.minimum(0), z.maximum(100)));
+const ZPoints = z.partialRecord(ZRatingLevel, ZDecimal(0, 100));
 
 const ratingFields = {
   scale: ZScaleId,
@@ -59,7 +60,7 @@ export const ZDimension = z.object({
   id: ZQuestionId,
   label: ZLocalizedText,
   /** w_d of S_g = Σ w_d × S_g,d; the weights of a question sum to 1. */
-  weight: z.number().check(z.minimum(0), z.maximum(1)),
+  weight: ZDecimal(0, 1),
 });
 export type Dimension = z.infer<typeof ZDimension>;
 

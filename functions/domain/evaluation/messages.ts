@@ -78,4 +78,30 @@ export const PERIOD_MESSAGES = {
   closesAfterOpens: { 'zh-CN': '结束时间须晚于开始时间。', en: 'The end must be after the start.' },
   // Said of group weights and of dimension weights alike.
   needsAWeight: { 'zh-CN': '权重不能全为 0，至少设置一项权重。', en: 'Give at least one of these a weight above 0.' },
+  countAsVerifiedGroup: {
+    'zh-CN': '未经邀请核实的评价不能计入只凭邀请计分的类别，请选择“群众”等公开类别。',
+    en: 'Unverified ratings cannot be counted in a group that counts only through invitations; choose a public group such as citizens.',
+  },
+} as const satisfies Record<string, Message>;
+
+/** The rules of appeals, reviews, invitations and service records. */
+export const REVIEW_MESSAGES = {
+  notYourUnit: { 'zh-CN': '您不负责这个单位，不能为它申诉。', en: 'You do not act for this unit, so you cannot appeal for it.' },
+  ballotNotOfUnit: { 'zh-CN': '这份评价没有评价这个单位。', en: 'This rating does not rate this unit.' },
+  formNotOfPeriod: { 'zh-CN': '评议表“{id}”不属于这个评议期。', en: 'Form "{id}" belongs to another period.' },
+  formNotPublished: { 'zh-CN': '评议表“{id}”尚未发布或已关闭。', en: 'Form "{id}" is not published, or is closed.' },
+  unitNeededForOneUnitForm: {
+    'zh-CN': '单个单位的评议表须指定被评议单位。',
+    en: 'A one-unit form needs the unit the links rate.',
+  },
+  noUnitOnAllUnitsForm: {
+    'zh-CN': '“全部单位一页评”的邀请不指定单位。',
+    en: 'Invitations to an all-units form name no unit.',
+  },
+  expiresInPast: { 'zh-CN': '失效时间须晚于现在。', en: 'The expiry must be in the future.' },
+  periodEnded: { 'zh-CN': '评议期已结束。', en: 'The evaluation period has ended.' },
+  alreadyReviewed: {
+    'zh-CN': '这个时间之前的评价已经复核过，请刷新后复核新到的评价。',
+    en: 'The ratings up to this time were reviewed already; reload to review the ones that came since.',
+  },
 } as const satisfies Record<string, Message>;

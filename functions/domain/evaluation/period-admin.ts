@@ -44,8 +44,8 @@ export interface PeriodAdminDeps {
 }
 
 async function checkPeriod(deps: PeriodAdminDeps, input: PeriodInput): Promise<void> {
-  const groupIds = new Set((await deps.listGroups()).map((g) => g.groupId));
-  const issues = periodIssues(input, groupIds);
+  const groups = new Map((await deps.listGroups()).map((g) => [g.groupId, g]));
+  const issues = periodIssues(input, groups);
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
@@ -55,6 +55,7 @@ const periodFields = (input: PeriodInput): PeriodInput => ({
   closesAt: input.closesAt,
   minSample: input.minSample,
   groupWeights: input.groupWeights,
+  admission: input.admission,
 });
 
 /** Every period, newest first, each with the forms made for it. */
@@ -91,8 +92,8 @@ export async function listGroups(deps: Pick<PeriodAdminDeps, 'listGroups'>): Pro
   return (await deps.listGroups()).sort((a, b) => a.groupId.localeCompare(b.groupId));
 }
 
-export async function createGroup(deps: PeriodAdminDeps, input: { groupId: string; name: RespondentGroup['name'] }): Promise<RespondentGroup> {
-  const group: RespondentGroup = { groupId: input.groupId, name: input.name, rev: 1 };
+export async function createGroup(deps: PeriodAdminDeps, input: Omit<RespondentGroup, 'rev'>): Promise<RespondentGroup> {
+  const group: RespondentGroup = { groupId: input.groupId, name: input.name, requiresInvitation: input.requiresInvitation, rev: 1 };
   await deps.createGroup(group);
   return group;
 }
@@ -100,12 +101,12 @@ export async function createGroup(deps: PeriodAdminDeps, input: { groupId: strin
 export async function updateGroup(
   deps: PeriodAdminDeps,
   groupId: string,
-  input: { name: RespondentGroup['name']; rev: number },
+  input: Omit<RespondentGroup, 'groupId'>,
 ): Promise<RespondentGroup> {
   const current = (await deps.listGroups()).find((g) => g.groupId === groupId);
   if (!current) throw new NotFoundError('group', groupId);
   if (current.rev !== input.rev) throw new ConflictError('staleRevision', { rev: current.rev });
-  const group: RespondentGroup = { groupId, name: input.name, rev: current.rev + 1 };
+  const group: RespondentGroup = { groupId, name: input.name, requiresInvitation: input.requiresInvitation, rev: current.rev + 1 };
   await deps.replaceGroup(group, current.rev);
   return group;
 }

@@ -2,7 +2,9 @@ import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors';
 import { fill } from '../messages';
 import { ZId } from '../ids';
+import { ZDecimal } from '../numbers';
 import { ZInstant, ZLocalizedText } from '../text';
+import { PUBLIC_GROUP_ID, ZAdmissionPolicy, defaultAdmission } from './admission';
 import { FORM_MESSAGES, PERIOD_MESSAGES as M } from './messages';
 
 /** An evaluation period (评议期): when ratings are taken and how they are weighed. */
@@ -10,7 +12,7 @@ import { FORM_MESSAGES, PERIOD_MESSAGES as M } from './messages';
 /** How close to 1 the group weights must sum (decimal input such as 0.1 + 0.2 is not exact in binary). */
 export const WEIGHT_SUM_TOLERANCE = 1e-6;
 
-const ZWeight = z.number().check(z.minimum(0), z.maximum(1));
+const ZWeight = ZDecimal(0, 1);
 
 /** What an admin enters for a period. */
 export const ZPeriodInput = z
@@ -23,6 +25,8 @@ export const ZPeriodInput = z
     minSample: z.int().check(z.minimum(1), z.maximum(1_000_000)),
     /** W_g of the composite score S = Σ W_g × S_g by respondent group id; they sum to 1. */
     groupWeights: z.record(ZId, ZWeight),
+    /** Who may rate and how ballots are kept one per respondent; open to all by default. */
+    admission: z._default(ZAdmissionPolicy, () => defaultAdmission(PUBLIC_GROUP_ID)),
   })
   .register(z.globalRegistry, { id: 'PeriodInput' });
 export type PeriodInput = z.infer<typeof ZPeriodInput>;
@@ -64,8 +68,15 @@ export function weightIssues(path: string, weights: Record<string, number>): Fie
  * The rules of a period beyond its shape: the window runs forwards, and the group weights name existing
  * groups and sum to 1. Every failing field is returned.
  */
-export function periodIssues(input: PeriodInput, groupIds: ReadonlySet<string>): FieldIssue[] {
+export function periodIssues(input: PeriodInput, groups: ReadonlyMap<string, { requiresInvitation: boolean }>): FieldIssue[] {
+  const groupIds = new Set(groups.keys());
   const issues: FieldIssue[] = [];
+  const claim = input.admission.unverifiedClaim;
+  if (claim.action === 'countAs') {
+    const group = groups.get(claim.groupId);
+    if (!group) issues.push({ path: 'admission.unverifiedClaim.groupId', message: fill(FORM_MESSAGES.unknownGroup, { id: claim.groupId }) });
+    else if (group.requiresInvitation) issues.push({ path: 'admission.unverifiedClaim.groupId', message: M.countAsVerifiedGroup });
+  }
   if (Date.parse(input.opensAt) >= Date.parse(input.closesAt)) issues.push({ path: 'closesAt', message: M.closesAfterOpens });
   for (const groupId of Object.keys(input.groupWeights)) {
     if (!groupIds.has(groupId)) issues.push({ path: `groupWeights.${groupId}`, message: fill(FORM_MESSAGES.unknownGroup, { id: groupId }) });

@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors';
 import { ZId } from '../ids';
 import { ZLocalizedText } from '../text';
 import { ZUnit, type Unit } from '../units/unit';
+import { ZAdmissionMode } from './admission';
 import { ZFormContent, ZFormStatus, ZLayout, type Form, type FormContent, type FormVersion } from './form';
 import { ZPeriodState, periodState, type Period } from './period';
 import { ZRespondentGroup, type RespondentGroup } from './respondent-group';
@@ -23,6 +24,8 @@ export const ZPublishedForm = z
       opensAt: z.iso.datetime({ offset: true }),
       closesAt: z.iso.datetime({ offset: true }),
       state: ZPeriodState,
+      /** Who may rate: `open` to anyone with the link, else only with an invitation or service-record link. */
+      admission: ZAdmissionMode,
     }),
     /** The form's units, in its order. */
     units: z.array(z.pick(ZUnit, { unitId: true, name: true, kind: true })),
@@ -43,6 +46,8 @@ export const ZFormSummary = z
     layout: ZLayout,
     /** Whether it takes responses now: the period's state, and `ended` once the form is closed. */
     state: ZPeriodState,
+    /** Who may rate (see PublishedForm). */
+    admission: ZAdmissionMode,
   })
   .register(z.globalRegistry, { id: 'FormSummary' });
 export type FormSummary = z.infer<typeof ZFormSummary>;
@@ -80,7 +85,14 @@ async function view(
     status: form.status,
     preview,
     content,
-    period: { periodId: period.periodId, name: period.name, opensAt: period.opensAt, closesAt: period.closesAt, state },
+    period: {
+      periodId: period.periodId,
+      name: period.name,
+      opensAt: period.opensAt,
+      closesAt: period.closesAt,
+      state,
+      admission: period.admission.mode,
+    },
     units: content.unitIds.flatMap((id) => {
       const u = unitById.get(id);
       return u ? [{ unitId: u.unitId, name: u.name, kind: u.kind }] : [];
@@ -128,6 +140,7 @@ export async function listPublishedForms(deps: Pick<PublishedFormDeps, 'listForm
           title: version.content.title,
           layout: version.content.layout,
           state,
+          admission: period.admission.mode,
         },
       ];
     })

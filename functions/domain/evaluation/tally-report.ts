@@ -130,12 +130,20 @@ const HEADERS: Record<Lang, Record<string, string>> = {
   },
 };
 
+/**
+ * Each reason a ballot is not counted, as the report, the CSV and the supervisor page name it. `flagged` is
+ * the unit's flagged ballots still awaiting review.
+ */
 export const EXCLUSION_LABELS: Record<ExclusionReason, Record<Lang, string>> = {
   unreadable: { 'zh-CN': '无法读取', en: 'unreadable' },
   unknownFormVersion: { 'zh-CN': '评议表版本不存在', en: 'unknown form version' },
   outsidePeriod: { 'zh-CN': '不在评议期内', en: 'outside the period' },
   unitNotOnForm: { 'zh-CN': '单位不在该版评议表上', en: 'unit not on its form version' },
   invalidAnswers: { 'zh-CN': '答案不符合评议表规则', en: 'answers break the form rules' },
+  appealUpheld: { 'zh-CN': '申诉复核成立', en: 'appeal upheld' },
+  flagged: { 'zh-CN': '已标记待复核', en: 'flagged, awaiting review' },
+  excludedOnReview: { 'zh-CN': '复核后排除', en: 'excluded on review' },
+  unverifiedGroup: { 'zh-CN': '评议主体未经邀请核验', en: 'unverified group' },
 };
 
 const percent = (x: number | null | undefined): string => (x == null ? '' : (x * 100).toFixed(2));
@@ -144,7 +152,8 @@ const count = (x: number | undefined): string => String(x ?? 0);
 
 /**
  * The report as a table of text cells (header first) for CSV and spreadsheet downloads: per unit its
- * counts, N, 满意率 with its interval, scores per group and per dimension, and what was not counted and why.
+ * counts, N, 满意率 with its interval, scores per group and per dimension, and what was not counted and why
+ * (a column per reason, in EXCLUSION_REASONS order, so that 答卷数 = N + 全部不了解 + the reasons' columns).
  * A unit without a tally yet has empty figure cells; rates are percentages with two decimals; the time is CST.
  */
 export function tallyTable(report: TallyReport, lang: Lang): string[][] {

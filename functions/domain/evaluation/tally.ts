@@ -1,22 +1,35 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { canonicalJson } from '../canonical';
 import { wilsonInterval } from '../stats';
 import { ZId } from '../ids';
 import { ZLocalizedText, type LocalizedText } from '../text';
-import { checkAnswers } from './answers';
-import { type FormVersion } from './form';
-import { dimensionsOf, levelPoints, scoredQuestion } from './questions';
-import { WEIGHT_SUM_TOLERANCE, type Period } from './period';
+import { TIME_ZONE_OFFSET } from '../time-zone';
+import { verifiedGroup } from './admission';
+import { checkAnswers, type Answers } from './answers';
+import { type FormVersion, type RatingQuestion } from './form';
+import { dimensionsOf, levelPoints, scoredQuestion, type ScoredDimension } from './questions';
+import { WEIGHT_SUM_TOLERANCE, periodState, type Period } from './period';
 import { DONT_KNOW, SCALES, ZRatingLevel, type RatingLevel } from './rating-scale';
+import type { RespondentGroup } from './respondent-group';
 import type { Response } from './response';
+import { decisionFor, digestId, type Appeal, type BatchReview, type FlagKind, type FlaggedBatch, type ReviewState } from './review';
 
 /**
  * The tally (统计): each unit's figures for a period, from every stored response, each response read on
  * its own form version's scale, points and weights (domain.md "Scores"). Every figure carries the counts
- * behind it, and every ballot that is not counted is counted as excluded with its reason.
+ * behind it, and every ballot that is not counted is counted as excluded with its reason, so that for
+ * every unit: ballots = n + dontKnow + Σ excluded.
  * Rates are fractions in [0, 1]; scores are points in [0, 100].
  */
 
-/** Why a ballot (or its part about one unit) is not counted. */
+/**
+ * Why a ballot (or its part about one unit) is not counted. When several apply, the first in this order
+ * is the one counted: what makes a ballot invalid, then an upheld appeal, then a flag (pending, or
+ * excluded on review), then an unverified group. So an appeal upheld against a flagged ballot takes it out
+ * of its batch, and a released ballot claiming a group it was not invited for is still excluded when the
+ * period excludes such claims.
+ */
 export const EXCLUSION_REASONS = [
   /** The stored item does not read as a response. */
   'unreadable',
@@ -28,6 +41,17 @@ export const EXCLUSION_REASONS = [
   'unitNotOnForm',
   /** Its answers do not pass its form version's rules. */
   'invalidAnswers',
+  /** A supervisor upheld the appeal (申诉) of the unit against it: excluded for that unit only. */
+  'appealUpheld',
+  /** An open ballot the tally flagged (review.ts FLAG_KINDS) that no review of its batch covers yet. */
+  'flagged',
+  /** Flagged, and a supervisor excluded it on reviewing its batch. */
+  'excludedOnReview',
+  /**
+   * It claims a group that counts only through invitations for it (deputies, appointed supervisors …)
+   * without one, and the period excludes such claims (admission.unverifiedClaim).
+   */
+  'unverifiedGroup',
 ] as const;
 export const ZExclusionReason = z.enum(EXCLUSION_REASONS);
 export type ExclusionReason = z.infer<typeof ZExclusionReason>;
@@ -60,7 +84,10 @@ export const ZTally = z
     unitId: ZId,
     /** Stored responses that rate this unit: counted + excluded. */
     ballots: ZCount,
-    /** Responses about this unit not counted, by reason. */
+    /**
+     * Responses about this unit not counted, by reason. `flagged` is the unit's flagged ballots still
+     * awaiting review.
+     */
     excluded: z.partialRecord(ZExclusionReason, ZCount),
     /** N: counted responses with at least one valid rating of this unit. Every figure below rests on it. */
     n: ZCount,
@@ -101,14 +128,41 @@ export const ZTallyRun = z
     units: ZCount,
     /** Stored responses read. */
     ballots: ZCount,
-    /** Responses excluded as a whole, by reason (a response can also be excluded for one unit only; see each tally). */
+    /**
+     * Responses counted for none of the units they name, by reason (the first, in EXCLUSION_REASONS order,
+     * of the reasons that excluded the units it rates); a response can also be excluded for one unit only:
+     * see each tally.
+     */
     excluded: z.partialRecord(ZExclusionReason, ZCount),
+    /**
+     * The review decisions the run applied (reviewDecisions): once the period has ended, a count that
+     * differs makes the tally run again. Absent on runs made before reviews existed.
+     */
+    reviewDecisions: z.optional(ZCount),
+    /** The revision of the period the run counted by (its weights, limits and rule for unverified claims). */
+    periodRev: z.optional(z.int()),
+    /** Flagged ballots (per unit) awaiting review. */
+    flaggedPending: z.optional(ZCount),
   })
   .register(z.globalRegistry, { id: 'TallyRun' });
 export type TallyRun = z.infer<typeof ZTallyRun>;
 
 /** A stored item of the responses table: a response, or what could not be read as one. */
 export type StoredBallot = { ok: true; response: Response } | { ok: false; unitIds: string[] };
+
+/** What the tally applies besides the ballots: the respondent groups, and the period's appeals and batch reviews. */
+export interface TallyInputs extends ReviewState {
+  /** Those with `requiresInvitation` count only through invitations issued for them. */
+  groups: readonly Pick<RespondentGroup, 'groupId' | 'requiresInvitation'>[];
+}
+
+/**
+ * How many review decisions a period's state holds: the appeals decided, and every revision (one per
+ * decision) of every batch review. It only grows, whatever the clocks of the functions that decided, so a
+ * tally that records it knows whether a decision came after it.
+ */
+export const reviewDecisions = (state: ReviewState): number =>
+  state.appeals.filter((a) => a.status !== 'open').length + state.batchReviews.reduce((sum, r) => sum + r.rev, 0);
 
 interface GroupAcc {
   n: number;
@@ -159,6 +213,56 @@ const newUnit = (): UnitAcc => ({
   dimensions: new Map(),
 });
 
+/** How a form version scores: read once per version. */
+interface Scoring {
+  version: FormVersion;
+  question: RatingQuestion;
+  points: Map<RatingLevel, number>;
+  dimensions: ScoredDimension[];
+}
+
+/** A ballot as a whole: counted for none of the units it rates, it is excluded as a whole. */
+interface BallotFate {
+  parts: number;
+  excluded: number;
+  reason?: ExclusionReason;
+}
+
+/** A valid ballot's part about one unit, to be counted in `group` or excluded. */
+interface Part {
+  unitId: string;
+  fate: BallotFate;
+  scoring: Scoring;
+  answers: Answers;
+  group: string;
+  /** It claims a group it was not invited for, and the period excludes such claims. */
+  unverified: boolean;
+}
+
+/** An open ballot's part about one unit, held until the unit's open ballots can be read in order. */
+interface OpenPart extends Part {
+  ballotRef: string;
+  submittedAt: string;
+  at: number;
+  /** The CST day of its client key, and the key. */
+  day: string;
+  clientKey: string;
+  /** A digest of the response's answers and its answers about this unit. */
+  answersKey: string;
+  appealed: boolean;
+}
+
+/**
+ * Why an open ballot is flagged, and with which others: its batch is (unit, kind, bucket, key), the bucket
+ * being the CST day (clientLimit) or the window's start, the key the client key (clientLimit), the digest of
+ * the answers (identicalAnswers) or nothing (burst).
+ */
+export interface Flag {
+  kind: FlagKind;
+  bucket: string;
+  key: string;
+}
+
 const addTo = (groups: Map<string, GroupAcc>, group: string, score: number) => {
   const g = groups.get(group) ?? { n: 0, sum: 0 };
   g.n += 1;
@@ -175,16 +279,68 @@ const bySource = (a: DimensionSource, b: DimensionSource) =>
 
 const levelOf = (scale: keyof typeof SCALES, key: string) => SCALES[scale].find((l) => l.key === key);
 
+const precedence = (reason: ExclusionReason) => EXCLUSION_REASONS.indexOf(reason);
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const appealKey = (unitId: string, ballotRef: string) => `${unitId}\n${ballotRef}`;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+// China Standard Time is UTC+8 all year (no daylight saving): windows are counted from its midnights.
+const CST_OFFSET_MS = 8 * 60 * MINUTE_MS;
+
+/** The start of the window of `minutes` an instant falls in, windows aligned to CST midnight: `2026-06-15T10:00:00+08:00`. */
+export function windowStart(at: number, minutes: number): string {
+  const local = at + CST_OFFSET_MS;
+  const midnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+  const start = midnight + Math.floor((local - midnight) / (minutes * MINUTE_MS)) * minutes * MINUTE_MS;
+  return `${new Date(start).toISOString().slice(0, 19)}${TIME_ZONE_OFFSET}`;
+}
+
+/** The id of the batch a flag puts a unit's ballot in: the same at every tally. */
+export const flaggedBatchId = (unitId: string, flag: Flag) => digestId(flag.kind, unitId, flag.bucket, flag.key);
+
 /**
  * Accumulates a period's ballots unit by unit. Feed it every stored ballot once, then take the tallies:
  * the order of the ballots does not matter.
+ *
+ * Besides the ballots it applies the period's review state:
+ * - an appeal upheld excludes its ballot for its unit (`appealUpheld`);
+ * - open ballots (admission `open`) are read per unit in the order they came (submittedAt, then ballotRef),
+ *   and those past the period's openLimits are flagged, in batches: past `perClientPerUnitPerDay` from one
+ *   client key in one day (clientLimit), past `burstPerUnit` in one window of `burstWindowMinutes` (burst), or
+ *   past `identicalPerUnit` with the same answers in one window (identicalAnswers). Every ballot counts as an
+ *   arrival towards every limit, and a ballot goes to the batch of the first limit it passes, in that order.
+ *   Each decision of a batch's review covers its ballots stored up to the decision's `upTo` (decisionFor):
+ *   released ones are counted, excluded ones are `excludedOnReview`, and the rest stay `flagged`. An appealed
+ *   ballot, excluded for its unit anyway, still counts as an arrival but is in no batch. Tokenized ballots
+ *   are never flagged: their token already makes them one per respondent;
+ * - a ballot claiming a group that requires an invitation, without an invitation for that group, is counted
+ *   in the period's `unverifiedClaim.groupId` (its weight goes there), or excluded (`unverifiedGroup`).
+ * Precedence when several apply: EXCLUSION_REASONS order.
  */
 export class PeriodTally {
   private readonly units = new Map<string, UnitAcc>();
   private ballotCount = 0;
   private readonly excluded: Partial<Record<ExclusionReason, number>> = {};
+  private readonly scorings = new Map<FormVersion, Scoring>();
+  private readonly open = new Map<string, OpenPart[]>();
+  private readonly batches = new Map<string, FlaggedBatch>();
+  private readonly invitationOnly: ReadonlySet<string>;
+  private readonly upheld: ReadonlySet<string>;
+  private readonly reviews: ReadonlyMap<string, BatchReview>;
+  private readonly decisions: number;
 
-  constructor(private readonly period: Period) {}
+  constructor(
+    private readonly period: Period,
+    inputs: TallyInputs,
+  ) {
+    this.invitationOnly = new Set(inputs.groups.filter((g) => g.requiresInvitation).map((g) => g.groupId));
+    this.upheld = new Set(
+      inputs.appeals.filter((a) => a.periodId === period.periodId && a.status === 'upheld').map((a) => appealKey(a.unitId, a.ballotRef)),
+    );
+    this.reviews = new Map(inputs.batchReviews.filter((r) => r.periodId === period.periodId).map((r) => [r.batchId, r]));
+    this.decisions = reviewDecisions(inputs);
+  }
 
   private unit(unitId: string): UnitAcc {
     let acc = this.units.get(unitId);
@@ -201,6 +357,24 @@ export class PeriodTally {
     }
   }
 
+  private scoringOf(version: FormVersion): Scoring | undefined {
+    let scoring = this.scorings.get(version);
+    if (!scoring) {
+      const question = scoredQuestion(version.content);
+      if (!question) return undefined;
+      scoring = { version, question, points: levelPoints(question), dimensions: dimensionsOf(question) };
+      this.scorings.set(version, scoring);
+    }
+    return scoring;
+  }
+
+  /** The group a response counts in, by the period's rule for groups that count only through invitations. */
+  private claimOf(r: Response): { group: string; unverified: boolean } {
+    if (!this.invitationOnly.has(r.group) || verifiedGroup(r.admission, r.group)) return { group: r.group, unverified: false };
+    const rule = this.period.admission.unverifiedClaim;
+    return rule.action === 'countAs' ? { group: rule.groupId, unverified: false } : { group: r.group, unverified: true };
+  }
+
   /** Counts one stored ballot, read on `version` (undefined when the version it names does not exist). */
   add(ballot: StoredBallot, version: FormVersion | undefined): void {
     this.ballotCount += 1;
@@ -212,82 +386,210 @@ export class PeriodTally {
     if (r.periodId !== this.period.periodId || at < Date.parse(this.period.opensAt) || at >= Date.parse(this.period.closesAt)) {
       return this.exclude(unitIds, 'outsidePeriod', true);
     }
-    const question = scoredQuestion(version.content);
     const onForm = new Set(version.content.unitIds);
     const offForm = unitIds.filter((u) => !onForm.has(u));
-    const rated = Object.fromEntries(Object.entries(r.units).filter(([u]) => onForm.has(u)));
-    const ratedIds = Object.keys(rated);
-    this.exclude(offForm, 'unitNotOnForm', ratedIds.length === 0);
-    if (ratedIds.length === 0) return;
-    if (!question || checkAnswers(version.content, { answers: r.answers, units: rated }).issues.length > 0) {
-      return this.exclude(ratedIds, 'invalidAnswers', true);
+    const rated = Object.entries(r.units).filter(([u]) => onForm.has(u));
+    this.exclude(offForm, 'unitNotOnForm', rated.length === 0);
+    if (rated.length === 0) return;
+    const scoring = this.scoringOf(version);
+    if (!scoring || checkAnswers(version.content, { answers: r.answers, units: Object.fromEntries(rated) }).issues.length > 0) {
+      return this.exclude(rated.map(([u]) => u), 'invalidAnswers', true);
     }
 
-    const points = levelPoints(question);
-    const dimensions = dimensionsOf(question);
-    for (const [unitId, answers] of Object.entries(rated)) {
-      const acc = this.unit(unitId);
-      acc.ballots += 1;
-      const answer = answers[question.id];
-      const values: Record<string, string> =
-        typeof answer === 'string' ? { [question.id]: answer } : (answer as Record<string, string> | undefined) ?? {};
-      let weight = 0;
-      let weighted = 0;
-      let valid = 0;
-      let bad = false;
-      for (const [position, d] of dimensions.entries()) {
-        const source = { version: version.version, formId: version.formId, position };
-        const dim = acc.dimensions.get(d.id) ?? {
-          label: d.label,
-          source,
-          n: 0,
-          dontKnow: 0,
-          satisfied: 0,
-          points: 0,
-          counts: {},
-          groups: new Map<string, GroupAcc>(),
-        };
-        if (isNewer(source, dim.source)) Object.assign(dim, { label: d.label, source });
-        acc.dimensions.set(d.id, dim);
-        const value = values[d.id];
-        if (value === DONT_KNOW) {
-          dim.dontKnow += 1;
-          continue;
-        }
-        const level = value === undefined ? undefined : levelOf(question.scale, value);
-        if (!level) continue;
-        const p = points.get(level.key) ?? 0;
-        dim.n += 1;
-        dim.points += p;
-        dim.counts[level.key] = (dim.counts[level.key] ?? 0) + 1;
-        if (level.satisfied) dim.satisfied += 1;
-        addTo(dim.groups, r.group, p);
-        acc.counts[level.key] = (acc.counts[level.key] ?? 0) + 1;
-        acc.ratings += 1;
-        if (level.satisfied) acc.satisfied += 1;
-        bad ||= level.badReview;
-        valid += 1;
-        weight += d.weight;
-        weighted += d.weight * p;
-      }
-      if (valid === 0) {
-        acc.dontKnow += 1;
+    const claim = this.claimOf(r);
+    const fate: BallotFate = { parts: rated.length, excluded: 0 };
+    for (const [unitId, answers] of rated) {
+      const part: Part = { unitId, fate, scoring, answers, ...claim };
+      const appealed = this.upheld.has(appealKey(unitId, r.ballotRef));
+      if (r.admission.kind !== 'open') {
+        this.settle(part, appealed ? 'appealUpheld' : undefined);
         continue;
       }
-      acc.n += 1;
-      if (bad) acc.badReviews += 1;
-      // A dimension answered 不了解 leaves it out for this ballot only: the ballot's weights are rescaled.
-      if (weight > 0) addTo(acc.groups, r.group, weighted / weight);
+      // Open ballots wait: whether one is flagged depends on those of its unit that came before it.
+      const parts = this.open.get(unitId) ?? [];
+      parts.push({
+        ...part,
+        ballotRef: r.ballotRef,
+        submittedAt: r.submittedAt,
+        at,
+        day: r.admission.day,
+        clientKey: r.admission.clientKey,
+        answersKey: createHash('sha256').update(canonicalJson([r.answers, answers])).digest('base64url'),
+        appealed,
+      });
+      this.open.set(unitId, parts);
     }
   }
 
-  /** The run record and every unit's tally, computed at `now`. */
-  result(now: Date): { run: TallyRun; tallies: Tally[] } {
+  /** Counts a ballot's part about its unit, or excludes it for `reason` (or as an unverified claim). */
+  private settle(part: Part, reason?: ExclusionReason): void {
+    const acc = this.unit(part.unitId);
+    acc.ballots += 1;
+    const why = reason ?? (part.unverified ? 'unverifiedGroup' : undefined);
+    if (!why) return this.count(acc, part);
+    acc.excluded[why] = (acc.excluded[why] ?? 0) + 1;
+    const fate = part.fate;
+    fate.excluded += 1;
+    if (fate.reason === undefined || precedence(why) < precedence(fate.reason)) fate.reason = why;
+    if (fate.excluded === fate.parts) this.excluded[fate.reason] = (this.excluded[fate.reason] ?? 0) + 1;
+  }
+
+  /**
+   * The flag of an open ballot, if any: `arrive` counts it in (and tells how many have come so far from) its
+   * client that day, its window, and its answers in that window.
+   */
+  private flagOf(part: OpenPart, arrive: (key: string) => number): Flag | undefined {
+    const limits = this.period.admission.openLimits;
+    const window = windowStart(part.at, limits.burstWindowMinutes);
+    const fromClient = arrive(`client\n${part.day}\n${part.clientKey}`);
+    const inWindow = arrive(`window\n${window}`);
+    const identical = arrive(`identical\n${window}\n${part.answersKey}`);
+    if (fromClient > limits.perClientPerUnitPerDay) return { kind: 'clientLimit', bucket: part.day, key: part.clientKey };
+    if (inWindow > limits.burstPerUnit) return { kind: 'burst', bucket: window, key: '' };
+    if (identical > limits.identicalPerUnit) return { kind: 'identicalAnswers', bucket: window, key: part.answersKey };
+    return undefined;
+  }
+
+  /** Reads each unit's open ballots in the order they came, flags those past the limits and applies the reviews. */
+  private settleOpen(): void {
+    for (const [unitId, parts] of [...this.open].sort(([a], [b]) => compareText(a, b))) {
+      parts.sort((a, b) => a.at - b.at || compareText(a.ballotRef, b.ballotRef));
+      const arrivals = new Map<string, number>();
+      const arrive = (key: string) => {
+        const n = (arrivals.get(key) ?? 0) + 1;
+        arrivals.set(key, n);
+        return n;
+      };
+      for (const part of parts) {
+        const flag = this.flagOf(part, arrive);
+        if (part.appealed) {
+          this.settle(part, 'appealUpheld');
+          continue;
+        }
+        if (!flag) {
+          this.settle(part);
+          continue;
+        }
+        const batch = this.batchOf(unitId, flag, part);
+        const decision = decisionFor(batch.review, part.submittedAt);
+        if (!decision) {
+          batch.pending += 1;
+          this.settle(part, 'flagged');
+        } else if (decision.action === 'exclude') {
+          batch.excluded += 1;
+          this.settle(part, 'excludedOnReview');
+        } else {
+          batch.released += 1;
+          this.settle(part);
+        }
+      }
+    }
+    this.open.clear();
+  }
+
+  /** The batch a flagged ballot goes to, with the ballot in it. */
+  private batchOf(unitId: string, flag: Flag, part: OpenPart): FlaggedBatch {
+    const batchId = flaggedBatchId(unitId, flag);
+    let batch = this.batches.get(batchId);
+    if (!batch) {
+      const review = this.reviews.get(batchId);
+      batch = {
+        periodId: this.period.periodId,
+        batchId,
+        unitId,
+        kind: flag.kind,
+        bucket: flag.bucket,
+        firstAt: part.submittedAt,
+        lastAt: part.submittedAt,
+        ballots: 0,
+        pending: 0,
+        released: 0,
+        excluded: 0,
+        ...(review ? { review } : {}),
+      };
+      this.batches.set(batchId, batch);
+    }
+    // The parts come in time order.
+    batch.lastAt = part.submittedAt;
+    batch.ballots += 1;
+    return batch;
+  }
+
+  private count(acc: UnitAcc, part: Part): void {
+    const { scoring, answers, group } = part;
+    const { version, question, points, dimensions } = scoring;
+    const answer = answers[question.id];
+    const values: Record<string, string> = typeof answer === 'string' ? { [question.id]: answer } : (answer as Record<string, string> | undefined) ?? {};
+    let weight = 0;
+    let weighted = 0;
+    let valid = 0;
+    let bad = false;
+    for (const [position, d] of dimensions.entries()) {
+      const source = { version: version.version, formId: version.formId, position };
+      const dim = acc.dimensions.get(d.id) ?? {
+        label: d.label,
+        source,
+        n: 0,
+        dontKnow: 0,
+        satisfied: 0,
+        points: 0,
+        counts: {},
+        groups: new Map<string, GroupAcc>(),
+      };
+      if (isNewer(source, dim.source)) Object.assign(dim, { label: d.label, source });
+      acc.dimensions.set(d.id, dim);
+      const value = values[d.id];
+      if (value === DONT_KNOW) {
+        dim.dontKnow += 1;
+        continue;
+      }
+      const level = value === undefined ? undefined : levelOf(question.scale, value);
+      if (!level) continue;
+      const p = points.get(level.key) ?? 0;
+      dim.n += 1;
+      dim.points += p;
+      dim.counts[level.key] = (dim.counts[level.key] ?? 0) + 1;
+      if (level.satisfied) dim.satisfied += 1;
+      addTo(dim.groups, group, p);
+      acc.counts[level.key] = (acc.counts[level.key] ?? 0) + 1;
+      acc.ratings += 1;
+      if (level.satisfied) acc.satisfied += 1;
+      bad ||= level.badReview;
+      valid += 1;
+      weight += d.weight;
+      weighted += d.weight * p;
+    }
+    if (valid === 0) {
+      acc.dontKnow += 1;
+      return;
+    }
+    acc.n += 1;
+    if (bad) acc.badReviews += 1;
+    // A dimension answered 不了解 leaves it out for this ballot only: the ballot's weights are rescaled.
+    if (weight > 0) addTo(acc.groups, group, weighted / weight);
+  }
+
+  /** The run record, every unit's tally and the flagged batches (by unit, then oldest first), computed at `now`. */
+  result(now: Date): { run: TallyRun; tallies: Tally[]; batches: FlaggedBatch[] } {
+    this.settleOpen();
     const computedAt = now.toISOString();
     const tallies = [...this.units].map(([unitId, acc]) => this.unitTally(unitId, acc, computedAt));
+    const batches = [...this.batches.values()].sort(
+      (a, b) => compareText(a.unitId, b.unitId) || compareText(a.firstAt, b.firstAt) || compareText(a.batchId, b.batchId),
+    );
     return {
-      run: { periodId: this.period.periodId, computedAt, units: tallies.length, ballots: this.ballotCount, excluded: { ...this.excluded } },
+      run: {
+        periodId: this.period.periodId,
+        computedAt,
+        units: tallies.length,
+        ballots: this.ballotCount,
+        excluded: { ...this.excluded },
+        reviewDecisions: this.decisions,
+        periodRev: this.period.rev,
+        flaggedPending: batches.reduce((sum, b) => sum + b.pending, 0),
+      },
       tallies,
+      batches,
     };
   }
 
@@ -304,7 +606,7 @@ export class PeriodTally {
       periodId: this.period.periodId,
       unitId,
       ballots: acc.ballots,
-      excluded: acc.excluded,
+      excluded: { ...acc.excluded },
       n: acc.n,
       dontKnow: acc.dontKnow,
       counts: acc.counts,
@@ -336,37 +638,61 @@ export class PeriodTally {
 
 /**
  * Whether a period's tally should be (re)computed: while it is open, and once more after it ends, so the
- * stored figures are final. A period that has not opened has nothing to count.
+ * stored figures are final — and again whenever the figures of an ended period would change: a review
+ * decision (an appeal decided, a flagged batch released or excluded) or an edit of the period (its
+ * weights, limits or rule for unverified claims) since the last run. `decisions` is reviewDecisions() of
+ * the period's current review state. A period that has not opened has nothing to count.
  */
-export function needsTally(period: Period, lastRun: TallyRun | undefined, now: Date): boolean {
-  if (now.getTime() < Date.parse(period.opensAt)) return false;
-  if (now.getTime() < Date.parse(period.closesAt)) return true;
-  return !lastRun || Date.parse(lastRun.computedAt) < Date.parse(period.closesAt);
+export function needsTally(period: Period, lastRun: TallyRun | undefined, now: Date, decisions = 0): boolean {
+  const state = periodState(period, now);
+  if (state === 'notYetOpen') return false;
+  if (state === 'open') return true;
+  return (
+    !lastRun ||
+    Date.parse(lastRun.computedAt) < Date.parse(period.closesAt) ||
+    (lastRun.reviewDecisions ?? 0) !== decisions ||
+    (lastRun.periodRev !== undefined && lastRun.periodRev !== period.rev)
+  );
 }
 
 /** What runTally needs from storage. */
 export interface RunTallyDeps {
   listPeriods(): Promise<Period[]>;
+  /** The respondent groups: which count only through invitations. */
+  listGroups(): Promise<RespondentGroup[]>;
   getTallyRun(periodId: string): Promise<TallyRun | undefined>;
+  /** The period's appeals (an upheld one excludes its ballot for its unit). */
+  listAppeals(periodId: string): Promise<Appeal[]>;
+  /** The period's reviews of flagged batches. */
+  listBatchReviews(periodId: string): Promise<BatchReview[]>;
   /** Every stored ballot of a period. */
   periodBallots(periodId: string): AsyncIterable<StoredBallot>;
   getFormVersion(formId: string, version: number): Promise<FormVersion | undefined>;
-  /** Replaces the period's tallies and records the run. */
-  saveTallies(run: TallyRun, tallies: Tally[]): Promise<void>;
+  /** Replaces the period's tallies and flagged batches (dropping batches no longer flagged), and records the run. */
+  saveTallies(run: TallyRun, tallies: Tally[], batches: FlaggedBatch[]): Promise<void>;
   now(): Date;
 }
 
 /**
- * The scheduled tally: recomputes every period that needs it from all of its stored ballots, each on its
- * own form version, and stores each period's results in one go. Recomputing from scratch makes a rerun
- * harmless.
+ * The scheduled tally: recomputes every period that needs it (needsTally) from all of its stored ballots,
+ * each on its own form version, with the period's appeals and batch reviews, and stores each period's
+ * results in one go. Recomputing from scratch makes a rerun harmless. An ended period costs two Queries a
+ * run (its appeals and batch reviews), to see whether a decision came after its last tally.
  */
 export async function runTally(deps: RunTallyDeps): Promise<TallyRun[]> {
   const now = deps.now();
   const runs: TallyRun[] = [];
+  let groups: Promise<RespondentGroup[]> | undefined;
   for (const period of await deps.listPeriods()) {
-    if (!needsTally(period, await deps.getTallyRun(period.periodId), now)) continue;
-    const tally = new PeriodTally(period);
+    if (periodState(period, now) === 'notYetOpen') continue;
+    const [lastRun, appeals, batchReviews] = await Promise.all([
+      deps.getTallyRun(period.periodId),
+      deps.listAppeals(period.periodId),
+      deps.listBatchReviews(period.periodId),
+    ]);
+    if (!needsTally(period, lastRun, now, reviewDecisions({ appeals, batchReviews }))) continue;
+    groups ??= deps.listGroups();
+    const tally = new PeriodTally(period, { groups: await groups, appeals, batchReviews });
     const versions = new Map<string, Promise<FormVersion | undefined>>();
     for await (const ballot of deps.periodBallots(period.periodId)) {
       let version: FormVersion | undefined;
@@ -378,8 +704,8 @@ export async function runTally(deps: RunTallyDeps): Promise<TallyRun[]> {
       }
       tally.add(ballot, version);
     }
-    const { run, tallies } = tally.result(now);
-    await deps.saveTallies(run, tallies);
+    const { run, tallies, batches } = tally.result(now);
+    await deps.saveTallies(run, tallies, batches);
     runs.push(run);
   }
   return runs;

@@ -31,4 +31,8 @@ export const ENTITY_NAMES: Record<string, Message> = {
   period: { 'zh-CN': '评议期', en: 'period' },
   group: { 'zh-CN': '评议人类别', en: 'respondent group' },
   receipt: { 'zh-CN': '回执', en: 'receipt' },
+  ballot: { 'zh-CN': '评价', en: 'rating' },
+  appeal: { 'zh-CN': '申诉', en: 'appeal' },
+  flaggedBatch: { 'zh-CN': '待复核批次', en: 'flagged batch' },
+  invitationBatch: { 'zh-CN': '邀请批次', en: 'invitation batch' },
 };

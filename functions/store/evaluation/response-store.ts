@@ -1,31 +1,32 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ZResponse, type Response } from '../../domain/evaluation/response';
 import type { StoredBallot } from '../../domain/evaluation/tally';
 
 /**
- * The responses table: one item per submission — however many units it rates — written once and never
+ * The responses table: one item per ballot — however many units it rates — written once and never
  * updated.
  *
- * | pk                          | sk                  |
- * |-----------------------------|---------------------|
- * | `P#<periodId>#<shard>`      | `S#<submissionId>`  |
+ * | pk                          | sk                 |
+ * |-----------------------------|--------------------|
+ * | `P#<periodId>#<shard>`      | `B#<ballotRef>`    |
  *
- * The key depends on the submission id alone (the shard is its last hex digit), never on what it rates:
- * a retried submission meets its own first write whichever units it names, so `attribute_not_exists(pk)`
- * makes it one conditional write, and the stored item comes back with the failure (no second read).
- * Sixteen shards per period spread a busy evaluation's writes over partitions; the tally reads a period
- * with one Query per shard.
+ * The key is the ballot's reference alone, never what it rates: the serial of its token (`i.…`, `r.…`), or
+ * for an open ballot the digest of the client's submission id (`o.…`). So `attribute_not_exists(pk)` makes
+ * one conditional write that stores the ballot, uses its token up and meets any retry, and the stored item
+ * comes back with the failure (no read). Sixteen shards per period, by a hash of the reference, spread a
+ * busy evaluation's writes over partitions; the tally reads a period with one Query per shard.
  */
 export const SHARDS = 16;
 
-const shardOf = (submissionId: string) => Number.parseInt(submissionId.slice(-1), 16) % SHARDS || 0;
+const shardOf = (ballotRef: string) => createHash('sha256').update(ballotRef).digest()[0]! % SHARDS;
 const partition = (periodId: string, shard: number) => `P#${periodId}#${shard.toString(16)}`;
 
-export const responseKey = (periodId: string, submissionId: string) => ({
-  pk: partition(periodId, shardOf(submissionId)),
-  sk: `S#${submissionId}`,
+export const responseKey = (periodId: string, ballotRef: string) => ({
+  pk: partition(periodId, shardOf(ballotRef)),
+  sk: `B#${ballotRef}`,
 });
 
 const strip = ({ pk: _pk, sk: _sk, ...fields }: Record<string, unknown>) => fields;
@@ -38,25 +39,59 @@ function toBallot(item: Record<string, unknown>): StoredBallot {
   return { ok: false, unitIds: units && typeof units === 'object' && !Array.isArray(units) ? Object.keys(units) : [] };
 }
 
-/** Writes responses and reads them back for the tally. */
+/** The item a failed condition returned, as a response. */
+const existingOf = (error: unknown): Response | undefined => {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  return error.Item ? ZResponse.parse(strip(unmarshall(error.Item))) : undefined;
+};
+
+/** Writes responses and reads them back for the tally and for appeals. */
 export function responseStore(db: DynamoDBDocumentClient, table: string) {
   return {
-    /** Stores the response unless its submission id is taken; then returns the stored response. */
+    /** Stores the response unless its ballot is taken; then returns the stored response. */
     async putResponseOnce(response: Response): Promise<{ stored: true } | { stored: false; existing: Response }> {
       try {
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: { ...response, ...responseKey(response.periodId, response.submissionId) },
+            Item: { ...response, ...responseKey(response.periodId, response.ballotRef) },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return { stored: true };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
-        return { stored: false, existing: ZResponse.parse(strip(unmarshall(error.Item))) };
+        const existing = existingOf(error);
+        if (!existing) throw error;
+        return { stored: false, existing };
       }
+    },
+
+    /**
+     * The stored response of a ballot, for the submit function, which may only add items (PutItem): a put
+     * whose condition can never hold writes nothing and hands back the item under the key, if there is one.
+     */
+    async findResponse(periodId: string, ballotRef: string): Promise<Response | undefined> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: responseKey(periodId, ballotRef),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      } catch (error) {
+        return existingOf(error);
+      }
+      throw new Error('a condition that cannot hold held');
+    },
+
+    /** One stored ballot by its reference (a read: for appeals). */
+    async getBallot(periodId: string, ballotRef: string): Promise<Response | undefined> {
+      const { Item } = await db.send(new GetCommand({ TableName: table, Key: responseKey(periodId, ballotRef) }));
+      const ballot = Item ? toBallot(Item) : undefined;
+      return ballot?.ok ? ballot.response : undefined;
     },
 
     /** Every stored ballot of a period, shard by shard, page by page. */
@@ -73,7 +108,51 @@ export function responseStore(db: DynamoDBDocumentClient, table: string) {
         for await (const page of pages) for (const item of page.Items ?? []) yield toBallot(item);
       }
     },
+
+    /**
+     * A page of the ballots of a period that rate one unit, shard after shard: `cursor` is where the last page
+     * ended. DynamoDB reads (and charges) every ballot of the period to find them; see the README's notes on
+     * scale.
+     */
+    async unitBallots(periodId: string, unitId: string, cursor: string | undefined, limit: number): Promise<{ ballots: Response[]; cursor?: string }> {
+      let { shard, sk: after } = decodeCursor(cursor);
+      const ballots: Response[] = [];
+      while (shard < SHARDS && ballots.length < limit) {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: 'attribute_exists(#units.#unit)',
+            ExpressionAttributeNames: { '#units': 'units', '#unit': unitId },
+            ExpressionAttributeValues: { ':pk': partition(periodId, shard) },
+            Limit: 200,
+            ...(after ? { ExclusiveStartKey: { pk: partition(periodId, shard), sk: after } } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const ballot = toBallot(item);
+          if (ballot.ok) ballots.push(ballot.response);
+        }
+        after = out.LastEvaluatedKey?.sk as string | undefined;
+        if (!after) shard += 1;
+      }
+      return shard < SHARDS ? { ballots, cursor: encodeCursor(shard, after) } : { ballots };
+    },
   };
 }
+
+/** Where a page of unit ballots ended: the shard, and the last sort key read in it (the partition follows). */
+function decodeCursor(cursor: string | undefined): { shard: number; sk?: string } {
+  if (!cursor) return { shard: 0 };
+  try {
+    const { s, k } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; k?: unknown };
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= SHARDS) return { shard: 0 };
+    return typeof k === 'string' && k.startsWith('B#') && k.length <= 80 ? { shard: s, sk: k } : { shard: s };
+  } catch {
+    return { shard: 0 };
+  }
+}
+
+const encodeCursor = (shard: number, sk: string | undefined) => Buffer.from(JSON.stringify({ s: shard, ...(sk ? { k: sk } : {}) })).toString('base64url');
 
 export type ResponseStore = ReturnType<typeof responseStore>;
