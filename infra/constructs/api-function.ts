@@ -9,7 +9,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
 import { TIME_BUDGET } from '../../functions/platform/time-budget';
+import type { SecretKey } from '../../functions/store/secrets';
 import type { TableAccess, TableKey } from '../../functions/store/tables';
+import type { BoundSecret, Secrets } from './secrets';
 import type { BoundTable, Tables } from './tables';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +26,28 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * an ESM bundle has no `require`, so the banner recreates it.
  */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * The item actions each access means where a grant is held to some partitions (`dynamodb:LeadingKeys`).
+ * Only actions that name the partitions they touch: a Scan (or DescribeTable, or a stream read) carries no
+ * leading keys, and `ForAllValues` holds for a request without the key, so granting one would open the
+ * whole table.
+ */
+const PARTITIONED_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  append: ['dynamodb:PutItem'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
 
 /**
  * What Powertools reads on every function (functions/platform/{logger,metrics,tracer}.ts): the service and
@@ -49,7 +73,7 @@ export interface ApiFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
-  /** Extra environment; table names are added by `bindTable`, never here. */
+  /** Extra environment; table names and secret ARNs are added by `bindTable` and `bindSecret`, never here. */
   readonly environment?: Record<string, string>;
 }
 
@@ -59,9 +83,9 @@ export interface ApiFunctionProps {
  * (importing a minified bundled SDK is faster than loading the runtime's copy from node_modules), JSON
  * logs in a log group with a retention, X-Ray active tracing, and Powertools settings.
  *
- * Tables are attached only through `bindTable`/`bindTables`, which grant exactly the declared access and
- * set the table's env var together, so a function can never know a table it may not touch, nor touch a
- * table it was not told about.
+ * Tables and secrets are attached only through `bindTable`/`bindTables` and `bindSecret`/`bindSecrets`, which
+ * grant exactly the declared access and set the env var together, so a function can never know a table or
+ * secret it may not touch, nor touch one it was not told about.
  */
 export class ApiFunction extends Construct {
   readonly function: NodejsFunction;
@@ -127,23 +151,59 @@ export class ApiFunction extends Construct {
   /**
    * Lets this function use one table exactly as declared — read → grantReadData, append → PutItem only,
    * write → grantWriteData, readWrite → grantReadWriteData — and hands it the table's name in the table's
-   * env var.
+   * env var. With `partitions`, the grant holds only for items whose partition key is one of them (IAM
+   * `ForAllValues:StringEquals dynamodb:LeadingKeys`), and leaves out what cannot be held to partitions.
    */
-  bindTable(bound: BoundTable, access: TableAccess): void {
-    const grant = {
-      read: () => bound.table.grantReadData(this.function),
-      append: () => bound.table.grant(this.function, 'dynamodb:PutItem'),
-      write: () => bound.table.grantWriteData(this.function),
-      readWrite: () => bound.table.grantReadWriteData(this.function),
-    } satisfies Record<TableAccess, () => unknown>;
-    grant[access]();
+  bindTable(bound: BoundTable, access: TableAccess, partitions?: readonly string[]): void {
+    if (partitions !== undefined) {
+      if (partitions.length === 0) throw new Error(`${this.node.path}: a grant on ${bound.key} held to no partition at all`);
+      iam.Grant.addToPrincipal({
+        grantee: this.function,
+        actions: [...PARTITIONED_ACTIONS[access]],
+        resourceArns: [bound.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...partitions] } },
+      });
+    } else {
+      const grant = {
+        read: () => bound.table.grantReadData(this.function),
+        append: () => bound.table.grant(this.function, 'dynamodb:PutItem'),
+        write: () => bound.table.grantWriteData(this.function),
+        readWrite: () => bound.table.grantReadWriteData(this.function),
+      } satisfies Record<TableAccess, () => unknown>;
+      grant[access]();
+    }
     this.function.addEnvironment(bound.definition.envVar, bound.table.tableName);
   }
 
-  /** `bindTable` for each entry of a route's or job's `tables`. */
-  bindTables(tables: Tables, access: Partial<Record<TableKey, TableAccess>>): void {
-    for (const [key, mode] of Object.entries(access) as [TableKey, TableAccess][]) {
-      this.bindTable(tables.get(key), mode);
+  /** `bindTable` for each entry of a route's or job's `tables`, held to its `partitions` where it names some. */
+  bindTables(
+    tables: Tables,
+    access: Partial<Record<TableKey, TableAccess>>,
+    partitions: Partial<Record<TableKey, readonly string[]>> = {},
+  ): void {
+    for (const key of Object.keys(partitions) as TableKey[]) {
+      if (!(key in access)) throw new Error(`${this.node.path}: partitions of ${key}, a table it is not bound to`);
     }
+    for (const [key, mode] of Object.entries(access) as [TableKey, TableAccess][]) {
+      this.bindTable(tables.get(key), mode, partitions[key]);
+    }
+  }
+
+  /**
+   * Lets this function read one secret — GetSecretValue only, on that secret only — and hands it the
+   * secret's ARN in the secret's env var.
+   */
+  bindSecret(bound: BoundSecret): void {
+    iam.Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [bound.secret.secretArn],
+    });
+    this.function.addEnvironment(bound.definition.envVar, bound.secret.secretArn);
+  }
+
+  /** `bindSecret` for each secret a route names. */
+  bindSecrets(secrets: Secrets, keys: readonly SecretKey[] = []): void {
+    for (const key of keys) this.bindSecret(secrets.get(key));
   }
 }

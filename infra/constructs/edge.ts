@@ -9,13 +9,19 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { NODE_RUNTIME } from './api-function';
+import { ORIGIN_HEADER, VIEWER_ADDRESS_HEADER } from './edge-headers';
 import type { HttpApi } from './http-api';
 
-/**
- * The header CloudFront adds to every request it sends to the API, carrying the origin secret. CloudFront
- * overwrites a viewer's header of the same name, so no caller can set it from outside.
- */
-export const ORIGIN_HEADER = 'x-pingyi-origin-verify';
+export { ORIGIN_HEADER, VIEWER_ADDRESS_HEADER };
+
+// CloudFront Functions JavaScript (runtime 2.0): `event.viewer.ip` is the address of whoever connected to
+// CloudFront. Header names are lower case in the event; assigning replaces every value the viewer sent.
+const VIEWER_ADDRESS_CODE = `function handler(event) {
+  var request = event.request;
+  request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };
+  return request;
+}
+`;
 
 export interface ApiFirewallProps {
   /** Requests one client IP may make in 5 minutes before it is refused for a while (429). */
@@ -184,11 +190,17 @@ export interface ApiEdgeProps {
 /**
  * The API's front door on AWS: a CloudFront distribution with the AWS WAF web ACL, forwarding every method,
  * header (but Host, which API Gateway checks against its own name), cookie and query string to the HTTP API
- * and caching nothing. It adds the origin secret header; the pages' `apiBase` is its URL. The HTTP API's own
- * CORS answers still reach the browser unchanged.
+ * and caching nothing. It adds the origin secret header, and a viewer-request CloudFront Function sets
+ * `x-viewer-address` to the viewer's address — what an open ballot's client key is made from; the managed
+ * AllViewerExceptHostHeader policy forwards it like any viewer header. (Whether that policy also forwards
+ * CloudFront's own CloudFront-Viewer-Address could not be confirmed; the function makes the address
+ * independent of it, and no viewer can set it.) The pages' `apiBase` is its URL. The HTTP API's own CORS
+ * answers still reach the browser unchanged.
  */
 export class ApiEdge extends Construct {
   readonly distribution: cloudfront.Distribution;
+  /** Sets VIEWER_ADDRESS_HEADER on every viewer request. */
+  readonly viewerAddress: cloudfront.Function;
   /** `https://<id>.cloudfront.net`, no trailing slash. */
   readonly url: string;
 
@@ -196,6 +208,11 @@ export class ApiEdge extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const apiDomain = `${props.api.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    this.viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      comment: `Sets ${VIEWER_ADDRESS_HEADER} to the viewer's address`,
+      code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Pingyi API, behind AWS WAF',
       defaultBehavior: {
@@ -212,6 +229,7 @@ export class ApiEdge extends Construct {
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         compress: false,
+        functionAssociations: [{ function: this.viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_200,

@@ -5,17 +5,29 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { OperationId, Route } from '../../functions/routes';
+import { isStaffAccess, type OperationId, type Route } from '../../functions/routes';
 import { functionSeconds, gatewaySeconds } from '../../functions/platform/time-budget';
+import type { MachineSettings } from '../stacks/stage';
 import { ApiFunction } from './api-function';
+import { machineTokenEnvironment } from './machine-clients';
+import type { Secrets } from './secrets';
 import { staffTokenEnvironment, type StaffSignIn } from './staff-identity';
 import type { Tables } from './tables';
 
 export interface HttpApiProps {
   readonly routes: readonly Route[];
   readonly tables: Tables;
+  readonly secrets: Secrets;
   /** Whoever signs staff in (Cognito, or an OIDC issuer): the JWT authorizer's issuer and audience, the claims. */
   readonly identity: StaffSignIn;
+  /** Other systems' clients of the same issuer: added to the authorizer's audience; their scope prefix. */
+  readonly machine: MachineSettings;
+  /**
+   * The header in which the API's CloudFront distribution passes the viewer's address (edge.ts), told to the
+   * functions of public routes as CLIENT_ADDRESS_HEADER. Only those: their origin check proves the request came
+   * through CloudFront, which overwrote whatever the viewer sent in it. @default none: the connecting address
+   */
+  readonly clientAddressHeader?: string;
   /**
    * The authorizer of the routes routes.ts declares public, when they may only be reached through the API's
    * CloudFront distribution (infra/constructs/edge.ts). @default none: public routes are open to all
@@ -35,8 +47,11 @@ export interface HttpApiProps {
  * The public HTTP API: one function and one route per entry of routes.ts. Routes open to the public
  * (rating, reading forms) need no account — behind the API's CloudFront distribution they carry only its
  * origin check (`publicAuthorizer`); every other route has the JWT authorizer, which accepts only tokens of
- * the staff issuer (Cognito or OIDC) issued to the web client. The JWT authorizer proves who is calling;
- * which role may call is checked by the handler (functions/platform/auth.ts) from the same route table.
+ * the staff issuer (Cognito or OIDC) issued to the web client or to another system's machine client. A
+ * machine route (routes.ts `{ scope }`) also asks the authorizer for its scope, so a staff token is refused
+ * there (403) before any function runs. The JWT authorizer proves who is calling; which role or scope may
+ * call is checked again by the handler (functions/platform/auth.ts) from the same route table, which is what
+ * refuses a machine token on a staff route (it carries no groups: 403).
  */
 export class HttpApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -94,13 +109,16 @@ export class HttpApi extends Construct {
     });
 
     this.authorizer = new HttpJwtAuthorizer('StaffJwt', props.identity.issuer, {
-      jwtAudience: [...props.identity.audience],
+      jwtAudience: [...new Set([...props.identity.audience, ...props.machine.audience])],
       identitySource: ['$request.header.Authorization'],
     });
 
     const functions: Partial<Record<OperationId, ApiFunction>> = {};
     for (const route of props.routes) {
       const id = pascalCase(route.operationId);
+      const { access } = route;
+      const isPublic = access === 'public';
+      const machineScope = access === 'public' || isStaffAccess(access) ? undefined : `${props.machine.scopePrefix}${access.scope}`;
       const fn = new ApiFunction(this, id, {
         entry: route.entry,
         description: `${route.operationId} (${route.method} ${route.path}): ${route.summary}`,
@@ -108,11 +126,16 @@ export class HttpApi extends Construct {
         ...(route.runtime?.memoryMb ? { memorySize: route.runtime.memoryMb } : {}),
         logRetention: props.logRetention,
         logRemovalPolicy: props.logRemovalPolicy,
-        // Where functions/platform/auth.ts finds the groups and the token kind of this deployment's issuer.
-        environment: staffTokenEnvironment(props.identity),
+        environment: {
+          // Where functions/platform/auth.ts finds the groups and the token kind of this deployment's issuer.
+          ...staffTokenEnvironment(props.identity),
+          ...(machineScope ? machineTokenEnvironment(props.machine) : {}),
+          // Where functions/platform/http.ts finds the viewer's address behind CloudFront.
+          ...(isPublic && props.clientAddressHeader ? { CLIENT_ADDRESS_HEADER: props.clientAddressHeader } : {}),
+        },
       });
       fn.bindTables(props.tables, route.tables);
-      const isPublic = route.access === 'public';
+      fn.bindSecrets(props.secrets, route.secrets);
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
@@ -120,6 +143,7 @@ export class HttpApi extends Construct {
         // dependency stalls) always reaches the caller (functions/platform/time-budget.ts).
         integration: new HttpLambdaIntegration(`${id}Integration`, fn.function, { timeout: Duration.seconds(gatewaySeconds(route)) }),
         authorizer: isPublic ? (props.publicAuthorizer ?? new apigw.HttpNoneAuthorizer()) : this.authorizer,
+        ...(machineScope ? { authorizationScopes: [machineScope] } : {}),
       });
       if (isPublic && !props.publicAuthorizer && httpRoute) {
         const tables = Object.entries(route.tables).map(([table, access]) => `${table} (${access})`);

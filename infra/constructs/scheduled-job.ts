@@ -24,7 +24,8 @@ export interface ScheduledJobProps {
 export const JOB_RETRY_ATTEMPTS = 2;
 
 /**
- * One scheduled job of routes.ts: its function (bound to exactly the tables the job declares) and an
+ * One scheduled job of routes.ts: its function (bound to exactly the tables the job declares, held to the
+ * partitions it declares) and an
  * EventBridge Scheduler schedule at `rate(everyMinutes.aws minutes)`. Scheduler invokes the function
  * asynchronously, so a failure can happen in two places: delivering the invocation (Scheduler's retries
  * and dead-letter queue) and running it (Lambda's async retries and on-failure destination). Both end in
@@ -52,7 +53,7 @@ export class ScheduledJob extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });
-    this.handler.bindTables(props.tables, props.job.tables);
+    this.handler.bindTables(props.tables, props.job.tables, props.job.partitions);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -6,10 +6,12 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import { machineScope } from '../../functions/platform/auth';
 import { functionSeconds } from '../../functions/platform/time-budget';
-import { routes as allRoutes, type Route } from '../../functions/routes';
+import { isStaffAccess, routes as allRoutes, type Route } from '../../functions/routes';
 import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
+import { VIEWER_ADDRESS_HEADER } from '../constructs/edge-headers';
 import { InvocationTimeoutError, invoke, loadHandler, type LambdaHandler } from './lambda';
 
 /**
@@ -135,10 +137,11 @@ class HttpFailure extends Error {
 
 /**
  * An HTTP server for the local stack. Per request it does what API Gateway and CloudFront do in front of
- * Pingyi on AWS: route matching (404 for an unknown path, 405 for a known path with another method), the
- * JWT authorizer on non-public routes (401 `{"message":"Unauthorized"}` without calling the function),
- * the 2.0 event, the handler's result back to HTTP, and static pages for every other GET. It never logs
- * bodies or client addresses.
+ * Pingyi on AWS: the viewer's address in `x-viewer-address` (over whatever the client sent), route matching (404 for an unknown path, 405 for a known path with another method), the
+ * JWT authorizer on non-public routes (401 `{"message":"Unauthorized"}` without calling the function; on a
+ * machine route, 403 `{"message":"Forbidden"}` for a valid token without the route's scope), the 2.0 event,
+ * the handler's result back to HTTP, and static pages for every other GET. It never logs bodies or client
+ * addresses.
  */
 export function createApiServer(options: ApiServerOptions): Server {
   const compiled = options.routes.map(compile).sort((a, b) => b.rank - a.rank);
@@ -225,8 +228,17 @@ export function createApiServer(options: ApiServerOptions): Server {
         });
       }
       const claims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, stringifyClaim(v)]));
-      // Routes declare no authorization scopes, so API Gateway passes `scopes: null`.
-      authorizer = { jwt: { claims, scopes: null } };
+      const { access } = route;
+      if (isStaffAccess(access)) {
+        // Staff routes ask for no authorization scope, so API Gateway passes `scopes: null`.
+        authorizer = { jwt: { claims, scopes: null } };
+      } else {
+        // A machine route asks for its scope: a token carrying none of the route's scopes (in `scope` or
+        // `scp`, space-separated) is refused with 403 before the function runs — every staff token.
+        const scopes = String(payload.scope ?? payload.scp ?? '').split(/\s+/).filter(Boolean);
+        if (!scopes.includes(machineScope(access.scope))) throw new HttpFailure(403, 'Forbidden');
+        authorizer = { jwt: { claims, scopes } };
+      }
     }
 
     const body = await readBody(req, maxBodyBytes);
@@ -249,6 +261,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       ...(cookies && cookies.length > 0 ? { cookies } : {}),
       headers: {
         ...headers,
+        // What the API's CloudFront Function sets on AWS (infra/constructs/edge.ts), over the viewer's own.
+        [VIEWER_ADDRESS_HEADER]: sourceIp,
         'x-forwarded-for': sourceIp,
         'x-forwarded-port': String(req.socket.localPort ?? ''),
         'x-forwarded-proto': 'http',

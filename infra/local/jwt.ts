@@ -2,20 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { unitGroupName } from '../../functions/routes/route';
+import { machineScope } from '../../functions/platform/auth';
+import { unitGroupName, type MachineScope } from '../../functions/routes/route';
 import type { Role } from '../../functions/routes';
 import { uuidV5 } from './ids';
 
 /**
- * The local stand-in for Cognito: signs staff access tokens with a key kept in `.local/jwt-key.json`, so
- * `npm run token` and a running `npm start` agree, and verifies them the way API Gateway's JWT authorizer
- * checks Cognito's (signature, issuer, expiry, client id).
+ * The local stand-in for Cognito: signs staff access tokens, and another system's client-credentials
+ * tokens, with a key kept in `.local/jwt-key.json`, so `npm run token` and a running `npm start` agree, and
+ * verifies them the way API Gateway's JWT authorizer checks Cognito's (signature, issuer, expiry, client id).
  */
 
 /** The `iss` of local tokens. The local adapter accepts no other issuer. */
 export const LOCAL_ISSUER = 'http://localhost/pingyi-local-issuer';
 /** The `client_id` of local tokens: the "audience" the local authorizer accepts, as an app client id on AWS. */
 export const LOCAL_CLIENT_ID = 'pingyi-local-web';
+/**
+ * The local machine client: another system (a service-hall system posting completed services) as it would
+ * be registered with Cognito, with the client-credentials flow. Its tokens' `sub` and `client_id`.
+ */
+export const LOCAL_MACHINE_CLIENT_ID = 'pingyi-local-machine';
+/** The app clients whose tokens the local authorizer accepts: its audience, as on AWS (web client and machine clients). */
+export const LOCAL_AUDIENCE = [LOCAL_CLIENT_ID, LOCAL_MACHINE_CLIENT_ID] as const;
+/** How long a local machine token is valid (Cognito's default access token validity). */
+export const LOCAL_MACHINE_TOKEN_TTL_SECONDS = 60 * 60;
 /** How long a local token is valid. */
 export const LOCAL_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
@@ -44,6 +54,12 @@ export interface LocalIssuer {
       tokenUse?: 'access' | 'id';
     },
   ): Promise<string>;
+  /**
+   * A token shaped like what Cognito's token endpoint gives a machine client for the client-credentials
+   * flow: `sub` and `client_id` the client, `token_use: 'access'`, `scope` `<resource server>/<scope>`, no
+   * groups.
+   */
+  signMachine(scope: MachineScope, options?: { ttlSeconds?: number; now?: Date }): Promise<string>;
   /** The verified claims, or a TokenRejectedError saying why the token is not acceptable. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -83,6 +99,18 @@ export async function loadLocalIssuer(keyFile: string): Promise<LocalIssuer> {
         .sign(privateKey);
     },
 
+    async signMachine(scope, { ttlSeconds = LOCAL_MACHINE_TOKEN_TTL_SECONDS, now = new Date() } = {}) {
+      const iat = Math.floor(now.getTime() / 1000);
+      return new SignJWT({ token_use: 'access', scope: machineScope(scope), client_id: LOCAL_MACHINE_CLIENT_ID, auth_time: iat })
+        .setProtectedHeader({ alg: ALG, kid: stored.kid, typ: 'JWT' })
+        .setSubject(LOCAL_MACHINE_CLIENT_ID)
+        .setIssuer(LOCAL_ISSUER)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSeconds)
+        .setJti(randomUUID())
+        .sign(privateKey);
+    },
+
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, publicKey, {
@@ -93,7 +121,9 @@ export async function loadLocalIssuer(keyFile: string): Promise<LocalIssuer> {
         // API Gateway checks `aud`, or `client_id` when there is no `aud` (Cognito access tokens have none).
         const audience = payload.aud ?? payload.client_id;
         const audiences = Array.isArray(audience) ? audience : [audience];
-        if (!audiences.includes(LOCAL_CLIENT_ID)) throw new TokenRejectedError('the token does not have a valid audience');
+        if (!audiences.some((a) => (LOCAL_AUDIENCE as readonly unknown[]).includes(a))) {
+          throw new TokenRejectedError('the token does not have a valid audience');
+        }
         return payload;
       } catch (error) {
         if (error instanceof TokenRejectedError) throw error;

@@ -1,16 +1,28 @@
+import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PUBLIC_GROUP_ID, defaultAdmission } from '../../functions/domain/evaluation/admission';
 import type { Answers, UnitAnswers } from '../../functions/domain/evaluation/answers';
+import { newReceiptCode } from '../../functions/domain/evaluation/ballot-ids';
+import { invitationSerial, keyRingOf, signToken, type KeyRing } from '../../functions/domain/evaluation/ballot-token';
+import { newSalt } from '../../functions/domain/evaluation/client-key';
 import { type FormContent, type FormVersion } from '../../functions/domain/evaluation/form';
 import { dimensionsOf, scoredQuestion } from '../../functions/domain/evaluation/questions';
 import type { Period } from '../../functions/domain/evaluation/period';
 import { DONT_KNOW, RATING_LEVELS, type Rating } from '../../functions/domain/evaluation/rating-scale';
 import { STANDARD_GROUPS } from '../../functions/domain/evaluation/respondent-group';
 import { dimensionsQuestion, groupQuestion, overallRatingQuestion } from '../../functions/domain/evaluation/starter';
-import { submitResponse, type SubmissionInput, type SubmitResponseDeps } from '../../functions/domain/evaluation/response';
-import { CONFLICT, ConflictError, PeriodClosedError } from '../../functions/domain/errors';
+import {
+  submitResponse,
+  type SubmissionClient,
+  type SubmissionInput,
+  type SubmitResponseDeps,
+} from '../../functions/domain/evaluation/response';
+import { AdmissionRefusedError, CONFLICT, ConflictError, PeriodClosedError, ValidationError } from '../../functions/domain/errors';
 import { createForm, publishForm, type FormAdminDeps } from '../../functions/domain/evaluation/form-admin';
+import { issueInvitations, type InvitationBatch, type InvitationDeps } from '../../functions/domain/evaluation/invitations';
 import { TIME_ZONE, TIME_ZONE_OFFSET } from '../../functions/domain/time-zone';
 import type { Unit } from '../../functions/domain/units/unit';
+import { invitationStore } from '../../functions/store/evaluation/admission-store';
 import { catalogStore } from '../../functions/store/evaluation/catalog-store';
 import { responseStore } from '../../functions/store/evaluation/response-store';
 import type { TableKey } from '../../functions/store/tables';
@@ -19,10 +31,12 @@ import { uuidV5 } from './ids';
 
 /**
  * The demo data of `npm start` (and of the tests that want a realistic district): 示范区 with ten units
- * and three service windows, the standard respondent groups, an evaluation period covering the current
- * year (Asia/Shanghai), and two published forms — the annual all-units 网上社会评议 on four dimensions, and
- * a one-unit form for the service windows, reached through printable QR links (一次一评) — with
- * deterministic demo responses submitted through the real submitResponse use case.
+ * and three service windows, the standard respondent groups (deputies and appointed supervisors count only
+ * through invitations), an evaluation period covering the current year (Asia/Shanghai) that is open to
+ * anyone with the link, and two published forms — the annual all-units 网上社会评议 on four dimensions, and
+ * a one-unit form for the service windows, reached through printable QR links (一次一评) — with a batch of
+ * invitations for deputies on the annual form, and deterministic demo responses submitted through the real
+ * submitResponse use case: the deputies' through their invitations, the others as open ballots.
  *
  * Seeding creates what is missing and never overwrites: an admin's edits to the demo survive a restart,
  * and the demo responses carry fixed submission ids, so a second seed meets the first one's items instead
@@ -118,6 +132,9 @@ export function demoPeriod(now: Date): Period {
     closesAt: `${year + 1}-01-01T00:00:00${TIME_ZONE_OFFSET}`,
     groupWeights: { ...DEMO_GROUP_WEIGHTS },
     minSample: DEMO_MIN_SAMPLE,
+    // Open to anyone with the link; a ballot claiming a group that counts only through invitations without
+    // one (the demo's appointed supervisors) is counted as the public.
+    admission: defaultAdmission(PUBLIC_GROUP_ID),
     rev: 1,
     updatedAt: DEMO_TIME,
   };
@@ -283,6 +300,17 @@ export function demoResponses(forms: FormVersion[], period: Period, now: Date): 
   return out;
 }
 
+/**
+ * The demo batch of invitations: twenty links for deputies and committee members (人大代表、政协委员) on the
+ * annual form. The demo's deputies rate through the first of them; the rest are left for trying out.
+ */
+export const DEMO_INVITATION_BATCH = {
+  batchId: 'demo-deputies',
+  groupId: 'deputy',
+  count: 20,
+  label: '示范：区人大代表、政协委员',
+} as const;
+
 /** What seedDemo wrote. */
 export interface DemoSeed {
   periodId: string;
@@ -291,6 +319,19 @@ export interface DemoSeed {
   units: number;
   /** Demo responses submitted (a re-seed submits the same ones and stores none of them again). */
   responses: number;
+  /** The demo invitation batch, when the period still took one at the first seed. */
+  invitationBatch: { periodId: string; batchId: string } | undefined;
+}
+
+export interface SeedOptions {
+  /** The instant the seed runs at (the demo period is its year). @default now */
+  now?: Date;
+  /**
+   * The ring the deputies' invitations are signed with, as the stack's functions read it. @default a ring
+   * made for this seed only — a token is checked by the same seed that signs it, and its ballot is keyed by
+   * its serial, whatever key signed it.
+   */
+  ballotKeys?: () => Promise<KeyRing>;
 }
 
 const SEED_CONCURRENCY = 16;
@@ -305,28 +346,61 @@ async function createIfMissing(write: () => Promise<unknown>): Promise<void> {
 }
 
 /**
- * Submits a demo response unless the catalog now refuses it: an admin closed the demo form or moved the
- * period's window since the first seed, and a re-seed must keep that edit, not fail the start.
+ * Submits a demo response unless the catalog now refuses it: an admin closed the demo form, moved the
+ * period's window or changed who it admits since the first seed, and a re-seed must keep that edit, not
+ * fail the start.
  */
-async function submitIfTaken(deps: SubmitResponseDeps, input: SubmissionInput): Promise<void> {
+async function submitIfTaken(deps: SubmitResponseDeps, input: SubmissionInput, client: SubmissionClient): Promise<void> {
   try {
-    await submitResponse(deps, input);
+    await submitResponse(deps, input, client);
   } catch (error) {
-    const refused = error instanceof PeriodClosedError || (error instanceof ConflictError && error.reason === CONFLICT.formClosed);
+    const refused =
+      error instanceof PeriodClosedError ||
+      error instanceof AdmissionRefusedError ||
+      (error instanceof ConflictError && error.reason === CONFLICT.formClosed);
     if (!refused) throw error;
   }
 }
 
 /**
+ * The address a demo ballot came from: one of its own in 10.0.0.0/8 for each, so that the open-form limits
+ * (per client per unit and day) flag none of the demo's ballots.
+ */
+const demoAddress = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
+/** A ring for one seed, when the stack's own is not given. */
+const seedRing = (): (() => Promise<KeyRing>) => {
+  const ring = keyRingOf({ current: 'k1', k1: randomBytes(32).toString('base64url') });
+  return async () => ring;
+};
+
+/**
+ * Issues the demo invitation batch unless it exists; undefined when the period no longer takes one (an
+ * admin ended it before this seed).
+ */
+async function demoInvitationBatch(deps: InvitationDeps, periodId: string, formId: string): Promise<InvitationBatch | undefined> {
+  const existing = await deps.getInvitationBatch(periodId, DEMO_INVITATION_BATCH.batchId);
+  if (existing) return existing;
+  const { batchId, ...input } = DEMO_INVITATION_BATCH;
+  try {
+    return await issueInvitations({ ...deps, newBatchId: () => batchId }, 'demo-seed', periodId, { formId, ...input });
+  } catch (error) {
+    if (error instanceof ConflictError && error.reason === CONFLICT.alreadyExists) return deps.getInvitationBatch(periodId, batchId);
+    if (error instanceof ValidationError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Writes whatever of the demo district is missing — units, groups and period as stored items, the forms
- * through the admin use cases (so the demo obeys every form rule) — then submits the demo responses
- * through submitResponse, wired to the real stores as on AWS (see functions/store/deps.ts), each stamped
- * with its demo instant. Idempotent: run it on every start.
+ * and the invitation batch through the admin use cases (so the demo obeys every rule) — then submits the
+ * demo responses through submitResponse, wired to the real stores as on AWS (see functions/store/deps.ts),
+ * each stamped with its demo instant and coming from an address of its own. Idempotent: run it on every start.
  */
 export async function seedDemo(
   db: DynamoDBDocumentClient,
   tables: Pick<Record<TableKey, string>, 'catalog' | 'responses'>,
-  now: Date = new Date(),
+  { now = new Date(), ballotKeys = seedRing() }: SeedOptions = {},
 ): Promise<DemoSeed> {
   const catalog = catalogStore(db, tables.catalog);
   const units = unitStore(db, tables.catalog);
@@ -350,32 +424,73 @@ export async function seedDemo(
     });
   }
 
+  const annualFormId = forms[0]!.formId;
+  const batch = await demoInvitationBatch(
+    {
+      ...catalog,
+      ...invitationStore(db, tables.catalog),
+      ballotKeys,
+      newBatchId: () => DEMO_INVITATION_BATCH.batchId,
+      now: () => new Date(period.opensAt),
+    },
+    period.periodId,
+    annualFormId,
+  );
+
   const versions = (await Promise.all(forms.map(({ formId }) => catalog.getFormVersion(formId, 1)))).filter(
     (v): v is FormVersion => v !== undefined,
   );
   const demo = demoResponses(versions, period, now);
+  // The demo's deputies rate through the batch's invitations, one each, in a fixed order: a re-seed signs
+  // the same serials, whose ballots are stored already.
+  if (batch) {
+    const ring = await ballotKeys();
+    let n = 0;
+    for (const { input } of demo) {
+      if (input.formId !== annualFormId || input.answers.group !== batch.groupId || n >= batch.count) continue;
+      n += 1;
+      input.token = signToken(ring, {
+        kind: 'invitation',
+        periodId: batch.periodId,
+        ...(batch.groupId !== undefined ? { groupId: batch.groupId } : {}),
+        expiresAt: new Date(batch.expiresAt),
+        serial: invitationSerial(batch.batchId, n),
+      });
+    }
+  }
   const contexts = new Map(
     await Promise.all(
       versions.map(async (v) => [v.formId, { form: await catalog.getForm(v.formId), version: v, period: await catalog.getPeriod(period.periodId) }] as const),
     ),
   );
+  // The demo's clients are made up, and so are their salts: kept for this seed only, never stored, so the
+  // day-salts job and the salts of real submissions are not touched.
+  const salts = new Map<string, string>();
+  const daySalt = async (day: string) => salts.get(day) ?? salts.set(day, newSalt()).get(day)!;
   const depsAt = (submittedAt: Date): SubmitResponseDeps => ({
     loadSubmissionContext: async (formId) => contexts.get(formId) ?? {},
+    ballotKeys,
+    daySalt,
     putResponseOnce: responses.putResponseOnce,
+    findResponse: responses.findResponse,
     newId: () => {
       throw new Error('demo responses carry their own submission ids');
     },
+    newReceiptCode,
     now: () => submittedAt,
   });
   for (let start = 0; start < demo.length; start += SEED_CONCURRENCY) {
     await Promise.all(
-      demo.slice(start, start + SEED_CONCURRENCY).map(({ input, submittedAt }) => submitIfTaken(depsAt(submittedAt), input)),
+      demo
+        .slice(start, start + SEED_CONCURRENCY)
+        .map(({ input, submittedAt }, i) => submitIfTaken(depsAt(submittedAt), input, { address: demoAddress(start + i), userAgent: 'pingyi-seed' })),
     );
   }
   return {
     periodId: period.periodId,
-    forms: { annual: forms[0]!.formId, windows: forms[1]!.formId },
+    forms: { annual: annualFormId, windows: forms[1]!.formId },
     units: DEMO_UNITS.length,
     responses: demo.length,
+    invitationBatch: batch ? { periodId: batch.periodId, batchId: batch.batchId } : undefined,
   };
 }

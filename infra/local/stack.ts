@@ -2,10 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ballotKeySource } from '../../functions/store/ballot-keys';
 import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
 import { jobs, type Role } from '../../functions/routes';
+import type { MachineScope } from '../../functions/routes/route';
 import { buildWeb } from '../../web/build';
+import { VIEWER_ADDRESS_HEADER } from '../constructs/edge-headers';
 import { createApiServer, loadRouteHandlers } from './api-server';
 import {
   createTables,
@@ -19,13 +22,14 @@ import { loadLocalIssuer } from './jwt';
 import { DEFAULT_DATA_DIR, jwtKeyFile } from './paths';
 import { invoke, loadHandler } from './lambda';
 import { startScheduler, type Scheduler } from './scheduler';
+import { localSecretEnv } from './secrets';
 import { seedDemo, type DemoSeed } from './seed';
 
 /**
  * The whole of Pingyi on one machine, behind `npm start` and the browser tests: DynamoDB Local with the
- * tables of functions/store/tables.ts, the demo seed, the functions of functions/routes.ts behind a local
- * API Gateway (with its JWT authorizer) on one port together with the built web pages, and the scheduled
- * jobs. Nothing calls AWS.
+ * tables of functions/store/tables.ts, the secrets of functions/store/secrets.ts in files of the data dir,
+ * the demo seed, the functions of functions/routes.ts behind a local API Gateway (with its JWT authorizer)
+ * on one port together with the built web pages, and the scheduled jobs. Nothing calls AWS.
  */
 
 export type JobId = (typeof jobs)[number]['id'];
@@ -41,7 +45,10 @@ export interface LocalStackOptions {
   tallyEveryMs?: number;
   /** No access log, no job log, only errors from the functions' logger. */
   quiet?: boolean;
-  /** Where persistent data, the token signing key and the built pages live; default `.local/` in the repo. */
+  /**
+   * Where persistent data, the token signing key, the ballot keys (`ballot-keys.json`) and the built pages
+   * live; default `.local/` in the repo. A test's own data dir gives it its own ballot keys.
+   */
   dataDir?: string;
   /** Use this running DynamoDB (e.g. the integration tests' one) instead of starting DynamoDB Local. */
   dynamoEndpoint?: string;
@@ -62,6 +69,8 @@ export interface LocalStack {
   url: string;
   /** A token for a demo staff member with this role, accepted by this stack (and by `npm run token`'s). */
   token(role: Role): Promise<string>;
+  /** Another system's client-credentials token with this scope (`npm run token -- service-records`). */
+  machineToken(scope: MachineScope): Promise<string>;
   /** Runs a scheduled job now (after a run of it in progress) and resolves when it is done. */
   runJob(id: JobId): Promise<void>;
   /** Stops the scheduler, the server and DynamoDB Local (no java process is left). Safe to call twice. */
@@ -130,7 +139,8 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     }
 
     // The functions read this at import, as Lambda hands it to them at a cold start.
-    const env = localFunctionEnv(endpoint, tables);
+    // The local adapter sets the viewer's address as the API's CloudFront distribution does on AWS.
+    const env = { ...localFunctionEnv(endpoint, tables), ...localSecretEnv(dataDir), CLIENT_ADDRESS_HEADER: VIEWER_ADDRESS_HEADER };
     if (functionsLoadedWith !== undefined && functionsLoadedWith !== JSON.stringify(env)) {
       throw new Error('startLocal: the functions of this process are bound to another stack; start one stack per process');
     }
@@ -141,7 +151,7 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     if (options.seed ?? true) {
       const db = createDocumentClient(endpoint);
       try {
-        seed = await seedDemo(db, tables);
+        seed = await seedDemo(db, tables, { ballotKeys: ballotKeySource(env) });
       } finally {
         db.destroy();
       }
@@ -172,6 +182,7 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     return {
       url: `http://127.0.0.1:${port}`,
       token: (role) => issuer.sign(role),
+      machineToken: (scope) => issuer.signMachine(scope),
       runJob: (id) => scheduler.runJob(id),
       stop: () => (stopping ??= cleanUp()),
       dynamoEndpoint: endpoint,
@@ -222,9 +233,11 @@ function superviseDynamo(dynamo: DynamoDbLocal, lost: (message: string) => void)
 
 /**
  * The shape of the data `npm start` keeps in `.local/`: raised whenever stored items change shape in a way
- * the code cannot read (version 2: forms with questions and versions, one item per response).
+ * the code cannot read (version 2: forms with questions and versions, one item per response; version 3:
+ * ballots keyed by their token or submission digest, with receipt codes and admission, periods with an
+ * admission policy, the reviews table).
  */
-export const LOCAL_DATA_VERSION = 2;
+export const LOCAL_DATA_VERSION = 3;
 
 /**
  * Refuses to start on data kept by an older version of Pingyi, saying what to do, rather than failing

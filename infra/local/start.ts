@@ -5,7 +5,8 @@
  *   npm start -- --in-memory      data gone when it stops
  *   npm start -- --no-seed        no demo district
  *
- * Prints the pages to open and a supervisor token; Ctrl-C (or SIGTERM) stops every process it started.
+ * Prints the pages to open, a supervisor token and where another system's token comes from; Ctrl-C (or
+ * SIGTERM) stops every process it started.
  * When DynamoDB Local dies it is restarted on the same data; with --in-memory its data is gone, so
  * everything stops with exit code 1.
  */
@@ -97,8 +98,15 @@ const lines = [
   seed
     ? `  Demo data:        ${seed.units} units, ${seed.responses} responses in period ${seed.periodId}; the tally runs every minute`
     : '',
+  seed?.invitationBatch
+    ? `  Invitations:      ${url}/admin-invitations.html#token=${adminToken}  (demo batch ${seed.invitationBatch.batchId})`
+    : '',
   '',
   'Staff tokens are valid 12 h; `npm run token -- supervisor|admin|unitHandler` prints another.',
+  "Another system's token (client credentials, scope service-records, valid 1 h): `npm run -s token -- service-records`, e.g.",
+  `  curl -X POST ${url}/service-records -H "Authorization: Bearer $(npm run -s token -- service-records)" \\`,
+  `       -H 'Content-Type: application/json' -d '{"formId":"${seed?.forms.windows ?? '<formId>'}","unitId":"window-general","recordNumber":"BJ-0001"}'`,
+  'Ballot keys: .local/ballot-keys.json (`npm run ballot-keys -- show|rotate|retire <keyId>`).',
   '',
   'Ctrl-C stops everything.',
   '',

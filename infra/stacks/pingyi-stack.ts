@@ -1,17 +1,21 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { jobs, routes } from '../../functions/routes';
+import { SECRETS } from '../../functions/store/secrets';
 import { TABLES } from '../../functions/store/tables';
 import { SIGN_IN_PAGE } from '../../web/src/app/config';
-import { ApiEdge, OriginCheck } from '../constructs/edge';
+import { ApiEdge, OriginCheck, VIEWER_ADDRESS_HEADER } from '../constructs/edge';
 import { HttpApi, pascalCase } from '../constructs/http-api';
+import { MachineClients } from '../constructs/machine-clients';
 import { Observability } from '../constructs/observability';
 import { ScheduledJob } from '../constructs/scheduled-job';
+import { Secrets } from '../constructs/secrets';
 import { Site } from '../constructs/site';
 import { OidcStaffIdentity, StaffIdentity, type StaffSignIn } from '../constructs/staff-identity';
 import { Tables } from '../constructs/tables';
+import { secretArnOutput } from '../ops/ballot-keys';
 import { tableNameOutput } from '../ops/restore-drill';
-import { checkAuthDomainPrefix, type DeploymentSettings, stageSettings } from './stage';
+import { checkAuthDomainPrefix, type DeploymentSettings, type MachineSettings, stageSettings } from './stage';
 
 export interface PingyiStackProps extends StackProps {
   /** `dev`, `prod`, or any short name for a disposable copy. */
@@ -35,12 +39,17 @@ export interface PingyiStackProps extends StackProps {
 const DIRECT_AWS: DeploymentSettings = { profile: 'aws', partition: 'aws', identity: { kind: 'cognito' } };
 
 /**
- * Pingyi in one stack: tables, staff sign-in, the HTTP API (a function per route), the scheduled jobs
- * and the web pages. Wiring only; every default lives in the constructs, every fact in routes.ts,
- * store/tables.ts and web/.
+ * Pingyi in one stack: tables, secrets, staff sign-in and other systems' clients, the HTTP API (a function
+ * per route), the scheduled jobs and the web pages. Wiring only; every default lives in the constructs,
+ * every fact in routes.ts, store/tables.ts, store/secrets.ts and web/.
  */
 export class PingyiStack extends Stack {
   readonly tables: Tables;
+  readonly secrets: Secrets;
+  /** How the API knows other systems' client-credentials tokens: Cognito's clients, or the OIDC context's. */
+  readonly machine: MachineSettings;
+  /** The Cognito resource server and machine clients; a deployment signing in with OIDC has none. */
+  readonly machineClients?: MachineClients;
   readonly site: Site;
   /** Whoever signs staff in: the Cognito user pool, or the OIDC issuer of the context. */
   readonly signIn: StaffSignIn;
@@ -73,6 +82,7 @@ export class PingyiStack extends Stack {
     if (deployment.edge && props.webAclArn === undefined) throw new Error('the API edge needs the web ACL of its ApiFirewallStack (webAclArn)');
 
     this.tables = new Tables(this, 'Tables', { deletionProtection: settings.deletionProtection });
+    this.secrets = new Secrets(this, 'Secrets', { removalPolicy: settings.removalPolicy });
 
     this.site = new Site(this, 'Site', {
       signInOrigins: oidc
@@ -99,14 +109,20 @@ export class PingyiStack extends Stack {
         removalPolicy: settings.removalPolicy,
       });
       this.signIn = this.cognito;
+      this.machineClients = new MachineClients(this, 'MachineClients', { userPool: this.cognito.userPool });
     }
+    this.machine = oidc ? oidc.machine : this.machineClients!;
 
     if (deployment.edge) this.originCheck = new OriginCheck(this, 'OriginCheck', logs);
     this.api = new HttpApi(this, 'Api', {
       routes,
       tables: this.tables,
+      secrets: this.secrets,
       identity: this.signIn,
-      ...(this.originCheck ? { publicAuthorizer: this.originCheck.authorizer } : {}),
+      machine: this.machine,
+      // Behind the API's distribution the functions find the viewer's address in its header; called
+      // directly (china), API Gateway's source IP is the viewer's own.
+      ...(this.originCheck ? { publicAuthorizer: this.originCheck.authorizer, clientAddressHeader: VIEWER_ADDRESS_HEADER } : {}),
       siteUrl: this.site.url,
       ...logs,
     });
@@ -156,9 +172,26 @@ export class PingyiStack extends Stack {
     if (this.cognito) {
       new CfnOutput(this, 'UserPoolId', { value: this.cognito.userPool.userPoolId, description: 'Staff user pool; add staff and their groups here.' });
       new CfnOutput(this, 'UserPoolClientId', { value: this.cognito.client.userPoolClientId, description: 'The web app client.' });
+      new CfnOutput(this, 'TokenEndpoint', {
+        value: this.cognito.tokenEndpoint,
+        description: 'Where another system gets a client-credentials token (README "Service records from another system").',
+      });
+      for (const [scope, client] of Object.entries(this.machineClients!.clients)) {
+        new CfnOutput(this, `${pascalCase(scope)}ClientId`, {
+          value: client.userPoolClientId,
+          description: `The machine client with scope ${this.machine.scopePrefix}${scope} (its secret stays in Cognito).`,
+        });
+      }
     } else {
       new CfnOutput(this, 'SignInRedirectUri', { value: this.signIn.redirectUri, description: "Register as the OIDC client's redirect URI." });
       new CfnOutput(this, 'SignOutRedirectUri', { value: `${this.site.url}/`, description: "Register as the OIDC client's post-logout redirect URI." });
+    }
+    // Where `npm run ballot-keys` rotates the keys (infra/ops/ballot-keys.ts).
+    for (const [key, definition] of Object.entries(SECRETS)) {
+      new CfnOutput(this, secretArnOutput(definition), {
+        value: this.secrets.get(key as keyof typeof SECRETS).secret.secretArn,
+        description: `The ${key} secret.`,
+      });
     }
     // What `npm run restore-drill` restores and compares (infra/ops/restore-drill.ts).
     for (const [key, definition] of Object.entries(TABLES)) {

@@ -58,6 +58,20 @@ export function stageSettings(stage: string): StageSettings {
  */
 export type DeploymentProfile = 'aws' | 'china';
 
+/**
+ * How the API recognises another system's client-credentials token (a machine route of routes.ts, such as
+ * POST /service-records): its audience, and the prefix the issuer puts before a scope name in `scope`.
+ */
+export interface MachineSettings {
+  /** Added to the JWT authorizer's audience: what the machine clients' tokens carry in `aud` (or `client_id`). */
+  readonly audience: readonly string[];
+  /** `scope` holds `<scopePrefix><scope>` (Cognito: `<resource server id>/`); functions read it as MACHINE_SCOPE_PREFIX. */
+  readonly scopePrefix: string;
+}
+
+/** The scope prefix of machine tokens unless the context names another: Cognito's resource server `pingyi`. */
+export const DEFAULT_MACHINE_SCOPE_PREFIX = 'pingyi/';
+
 /** Staff sign-in through any OpenID Connect issuer, as the context names it. */
 export interface OidcSettings {
   readonly kind: 'oidc';
@@ -76,6 +90,11 @@ export interface OidcSettings {
   /** The claim and value that mark an access token (as opposed to an ID token) of this issuer. */
   readonly tokenKindClaim: string;
   readonly tokenKindValue: string;
+  /**
+   * Other systems' clients of the same issuer (client-credentials flow), from `-c oidcMachineAudience=…` and
+   * `-c oidcMachineScopePrefix=…`. Their tokens must carry the same token-kind claim as staff access tokens.
+   */
+  readonly machine: MachineSettings;
 }
 
 export interface CognitoSettings {
@@ -171,9 +190,12 @@ const OIDC_REQUIRED = [
   'oidcTokenKindValue',
 ] as const;
 
+/** The OIDC keys with a default: they alone do not make a deployment sign in with OIDC, nor may they go without it. */
+const OIDC_OPTIONAL = ['oidcAudience', 'oidcScope', 'oidcMachineAudience', 'oidcMachineScopePrefix'] as const;
+
 function oidcFromContext(text: (key: string) => string | undefined): OidcSettings | undefined {
-  const given = OIDC_REQUIRED.filter((key) => text(key) !== undefined);
-  if (given.length === 0 && text('oidcAudience') === undefined && text('oidcScope') === undefined) return undefined;
+  const given = [...OIDC_REQUIRED, ...OIDC_OPTIONAL].filter((key) => text(key) !== undefined);
+  if (given.length === 0) return undefined;
   const missing = OIDC_REQUIRED.filter((key) => text(key) === undefined);
   if (missing.length > 0) throw new Error(`an OIDC staff issuer also needs ${missing.map((key) => `-c ${key}=…`).join(' ')}`);
   const value = (key: (typeof OIDC_REQUIRED)[number]) => text(key)!;
@@ -187,10 +209,17 @@ function oidcFromContext(text: (key: string) => string | undefined): OidcSetting
     // API Gateway's JWT authorizer fetches the issuer's keys over HTTPS only; tokens must not travel in clear.
     if (url.protocol !== 'https:') throw new Error(`${key} must be an https URL, got "${value(key)}"`);
   }
-  const audience = (text('oidcAudience') ?? value('oidcClientId'))
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+  const list = (raw: string) =>
+    raw
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+  const audience = list(text('oidcAudience') ?? value('oidcClientId'));
+  const scopePrefix = text('oidcMachineScopePrefix') ?? DEFAULT_MACHINE_SCOPE_PREFIX;
+  // The gateway compares `<prefix><scope>` with each space-separated entry of the token's `scope`.
+  if (!/^[\x21-\x7e]{1,100}$/.test(scopePrefix)) {
+    throw new Error(`oidcMachineScopePrefix must be printable characters without spaces (at most 100), got "${scopePrefix}"`);
+  }
   return {
     kind: 'oidc',
     // The issuer is compared character for character with `iss`: keep it exactly as given.
@@ -204,6 +233,7 @@ function oidcFromContext(text: (key: string) => string | undefined): OidcSetting
     groupsClaim: value('oidcGroupsClaim'),
     tokenKindClaim: value('oidcTokenKindClaim'),
     tokenKindValue: value('oidcTokenKindValue'),
+    machine: { audience: list(text('oidcMachineAudience') ?? ''), scopePrefix },
   };
 }
 
