@@ -24,6 +24,9 @@ export const PAGES = {
   'admin-forms': { entry: 'src/pages/admin/forms.tsx', title: '评议表管理', wide: true },
   'admin-form': { entry: 'src/pages/admin/form-editor.tsx', title: '编辑评议表', wide: true },
   'form-links': { entry: 'src/pages/admin/form-links.tsx', title: '评议二维码', wide: true },
+  'admin-invitations': { entry: 'src/pages/admin/invitations.tsx', title: '邀请链接', wide: true },
+  'invitation-sheet': { entry: 'src/pages/admin/invitation-sheet.tsx', title: '邀请二维码', wide: true },
+  appeals: { entry: 'src/pages/review/appeals.tsx', title: '评价与申诉', wide: true },
 } as const satisfies Record<string, { entry: string; title: string; wide?: boolean; citizen?: boolean }>;
 
 const STYLE_ENTRY = 'src/style.css';
@@ -54,7 +57,7 @@ const TARGET = ['chrome105', 'edge105', 'firefox110', 'safari15.4'];
 
 const ROUTES_DIR = path.resolve(WEB_DIR, '../functions/routes');
 /** The route modules whose entries the pages call; route.ts and params.ts are bundled as they are. */
-const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform)(\.ts)?$/;
+const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review)(\.ts)?$/;
 
 interface RouteLike {
   operationId: string;

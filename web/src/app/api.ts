@@ -31,11 +31,13 @@ export class ApiError extends Error {
     /** One of ERROR, or `HTTP_<status>` when the answer was not the API's (a gateway or CDN page). */
     readonly code: ErrorCode | `HTTP_${number}`,
     message: string,
-    /** CONFLICT's reason (CONFLICT of domain/errors.ts), PERIOD_CLOSED's state. */
+    /** CONFLICT's reason (CONFLICT of domain/errors.ts), PERIOD_CLOSED's state, ADMISSION_REFUSED's reason (ADMISSION_REFUSALS). */
     readonly reason: string | undefined,
     readonly fields: { path: string; message: string }[] = [],
     /** Seconds to wait before retrying, from a 503's Retry-After. */
     readonly retryAfterSeconds?: number,
+    /** For a 409 CONFLICT `tokenUsed`: when the link's token was used (an instant, ISO 8601). */
+    readonly usedAt?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -153,7 +155,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const { code, message, reason, fields } = (body ?? {}) as { code?: unknown; message?: unknown; reason?: unknown; fields?: unknown };
+  const { code, message, reason, fields, usedAt } = (body ?? {}) as { code?: unknown; message?: unknown; reason?: unknown; fields?: unknown; usedAt?: unknown };
   if (typeof code === 'string' && ERROR_CODES.has(code) && typeof message === 'string') {
     const fieldErrors = Array.isArray(fields)
       ? fields.flatMap((f: unknown) => {
@@ -161,7 +163,8 @@ async function toApiError(res: Response): Promise<ApiError> {
           return typeof path === 'string' && typeof m === 'string' ? [{ path, message: m }] : [];
         })
       : [];
-    return new ApiError(res.status, code as ErrorCode, message, typeof reason === 'string' ? reason : undefined, fieldErrors, retryAfter);
+    const used = typeof usedAt === 'string' && !Number.isNaN(Date.parse(usedAt)) ? usedAt : undefined;
+    return new ApiError(res.status, code as ErrorCode, message, typeof reason === 'string' ? reason : undefined, fieldErrors, retryAfter, used);
   }
   // Not our JSON (a gateway or CDN page): the status alone must do.
   return new ApiError(res.status, `HTTP_${res.status}`, res.statusText, undefined, [], retryAfter);

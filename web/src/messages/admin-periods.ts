@@ -28,6 +28,12 @@ export const adminPeriods = catalog(
     groupName: '名称',
     groupCreated: (p: { name: string }) => `已新增评议人类别“${p.name}”。`,
     groupRenamed: (p: { name: string }) => `已保存评议人类别“${p.name}”。`,
+    colRequiresInvitation: '只凭邀请计分',
+    yes: '是',
+    no: '否',
+    requiresInvitation: '只凭邀请计分（如人大代表、政协委员，特邀监督员）',
+    requiresInvitationHint:
+      '勾选后，只有通过为本类别发放的邀请链接提交的评价才按本类别计分；没有邀请链接而自称本类别的评价，按评议期的规定计为公开类别或不计入。',
 
     // periods
     periodsHeading: '评议期',
@@ -63,6 +69,30 @@ export const adminPeriods = catalog(
     errWholeNumber: '请填写正整数。',
     periodCreated: (p: { name: string }) => `已新增评议期“${p.name}”。`,
     periodSaved: (p: { name: string }) => `已保存评议期“${p.name}”。`,
+
+    // admission
+    colAdmission: '评价方式',
+    admissionLegend: '评价方式与防刷票',
+    modeLegend: '谁可以评价',
+    modeInvitation: '邀请评价',
+    modeInvitationHint: '只接受一次性邀请链接或二维码（由单位或监督部门发放），每个链接评价一次。',
+    modeServiceRecord: '一事一评',
+    modeServiceRecordHint: '只接受与一次办件绑定的评价链接（由业务系统生成）；人大代表等仍可使用为其类别发放的邀请链接。',
+    modeOpen: '公开评价',
+    modeOpenHint: '任何人凭评议表链接即可评价。超出下列限额的评价照常保存但先不计入，由监督员复核后放行或排除。',
+    limitsLegend: '公开评价的复核限额',
+    limitsHint: '超出限额的评价不会被拒绝或丢弃，而是标记待复核。“同一设备”按网络地址和浏览器的加盐摘要当天识别，不保存 IP 地址。',
+    limitPerClient: '同一设备每天对同一单位计入的评价数',
+    limitWindow: '集中评价的统计时段（分钟）',
+    limitBurst: '每个时段对同一单位计入的评价数',
+    limitIdentical: '每个时段对同一单位答案完全相同的评价数',
+    claimLegend: '未经核实的类别',
+    claimHint: '评价人自称“只凭邀请计分”的类别（如人大代表），却没有为该类别发放的邀请链接时：',
+    claimCountAs: '按公开类别计入',
+    claimGroupLabel: '计入的类别',
+    claimExclude: '不计入（原因：类别未经核实），在统计中单列',
+    claimCountedShort: (p: { group: string }) => `未核实类别计为“${p.group}”`,
+    claimExcludedShort: '未核实类别不计入',
   },
   {
     title: 'Periods and respondent groups',
@@ -87,6 +117,12 @@ export const adminPeriods = catalog(
     groupName: 'Name',
     groupCreated: (p) => `Respondent group "${p.name}" added.`,
     groupRenamed: (p) => `Respondent group "${p.name}" saved.`,
+    colRequiresInvitation: 'Counts only through invitations',
+    yes: 'Yes',
+    no: 'No',
+    requiresInvitation: 'Counts only through invitations (deputies and committee members, appointed supervisors …)',
+    requiresInvitationHint:
+      'When ticked, only ratings made through invitation links issued for this group count in it; a rating that claims the group without one is counted as the public or not counted, as the period says.',
 
     periodsHeading: 'Evaluation periods',
     periodsIntro:
@@ -122,5 +158,30 @@ export const adminPeriods = catalog(
     errWholeNumber: 'Enter a whole number of at least 1.',
     periodCreated: (p) => `Period "${p.name}" added.`,
     periodSaved: (p) => `Period "${p.name}" saved.`,
+
+    colAdmission: 'Who may rate',
+    admissionLegend: 'Who may rate, and one rating per respondent',
+    modeLegend: 'Who may rate',
+    modeInvitation: 'Invitations',
+    modeInvitationHint: 'Only one-time invitation links or QR codes handed out by the unit or the supervising office; each rates once.',
+    modeServiceRecord: 'One rating per service (一事一评)',
+    modeServiceRecordHint:
+      'Only links bound to one completed service, made by the service system; deputies and the like may still rate through invitations issued for their group.',
+    modeOpen: 'Open',
+    modeOpenHint: 'Anyone with the form’s link. Ratings past the limits below are stored but not counted until a supervisor releases or excludes them.',
+    limitsLegend: 'Review limits of open ratings',
+    limitsHint:
+      'Ratings past a limit are never refused or dropped: they are flagged for review. "One device" is a salted digest of the network address and browser for that day; no IP address is stored.',
+    limitPerClient: 'Ratings counted per device, unit and day',
+    limitWindow: 'Length of a burst window (minutes)',
+    limitBurst: 'Ratings counted per unit and window',
+    limitIdentical: 'Identical ratings counted per unit and window',
+    claimLegend: 'Unverified groups',
+    claimHint: 'When a rating claims a group that counts only through invitations (deputies …) without an invitation issued for that group:',
+    claimCountAs: 'Count it in a public group',
+    claimGroupLabel: 'Group it counts in',
+    claimExclude: 'Do not count it (reason: unverified group), shown apart in the figures',
+    claimCountedShort: (p) => `unverified groups count as "${p.group}"`,
+    claimExcludedShort: 'unverified groups not counted',
   },
 );

@@ -30,6 +30,7 @@ export const evaluation = catalog(
     previewForbidden: '您的账号没有预览评议表的权限。',
     previewNotSubmitted: '预览：答卷检查通过，未提交。',
     previewPeriod: (p: { state: string }) => `所属评议期当前状态：${p.state}。`,
+    previewLinksOnly: '本评议期只接受通过邀请链接或办件评价链接提交的评价。',
 
     // the unit
     unitLabel: '被评议单位',
@@ -56,14 +57,26 @@ export const evaluation = catalog(
     alreadyRecorded: '您之前的一次提交已经记录下来了，这份答卷不会再次计入。如果要重新评议，请开始新的评议。',
     startNew: '开始新的评议',
 
+    // links with a one-time token (邀请链接, 一事一评)
+    viaLink: '您正通过评价链接参加评议，这个链接只能提交一次评价。',
+    refusedTokenRequired: '本次评议只接受通过邀请链接或办件评价链接提交的评价。请用您收到的评价链接或二维码打开本页。',
+    refusedInvalidToken: '这个评价链接无效。请使用收到的完整链接，或重新扫描二维码。',
+    refusedExpiredToken: '这个评价链接已过期，不能再用于评价。',
+    refusedOtherPeriod: '这个评价链接不属于本次评议。',
+    refusedOtherUnit: '这个评价链接只能用于评价指定的单位。',
+    tokenUsedAt: (p: { at: string }) => `这个评价链接已于 ${p.at}（北京时间）使用过，每个链接只能评价一次。`,
+    tokenUsed: '这个评价链接已经使用过，每个链接只能评价一次。',
+    tokenUsedMine: '如果是您本人刚才提交的，您的评价已经记录，无需再次提交。',
+    linkRatesOnce: '每个评价链接只能评价一次。',
+
     // the receipt
     receiptHeading: '提交成功，感谢您的评价',
-    receiptId: '回执编号',
+    receiptCode: '回执编号',
     receiptTime: '提交时间（北京时间）',
     receiptUnits: '评价的单位',
     receiptNoUnits: '无（全部为“不了解”）',
     receiptDontKnow: (p: { count: number }) => `另有 ${p.count} 个单位选择了“不了解”。`,
-    receiptKeep: '请记下回执编号，以便日后查询。',
+    receiptKeep: '回执编号证明您已提交，它不包含也不能查出您的评价内容。',
     rateAgain: '再评一次',
   },
   {
@@ -92,6 +105,7 @@ export const evaluation = catalog(
     previewForbidden: 'Your account may not preview forms.',
     previewNotSubmitted: 'Preview: the answers pass every check; nothing was submitted.',
     previewPeriod: (p) => `Its period is currently: ${p.state}.`,
+    previewLinksOnly: 'This period takes ratings only through invitation or service-record links.',
 
     unitLabel: 'Unit you are rating',
     unitPlaceholder: 'Choose a unit',
@@ -115,13 +129,25 @@ export const evaluation = catalog(
     alreadyRecorded: 'An earlier try of yours was already recorded, so this response is not counted again. To rate again, start a new evaluation.',
     startNew: 'Start a new evaluation',
 
+    viaLink: 'You are rating through an evaluation link; it takes one rating only.',
+    refusedTokenRequired:
+      'This evaluation takes ratings only through an invitation or service-record link. Open this page with the link or QR code you received.',
+    refusedInvalidToken: 'This evaluation link is not valid. Use the whole link you received, or scan the QR code again.',
+    refusedExpiredToken: 'This evaluation link has expired and can no longer rate.',
+    refusedOtherPeriod: 'This evaluation link belongs to another evaluation.',
+    refusedOtherUnit: 'This evaluation link rates another unit only.',
+    tokenUsedAt: (p) => `This evaluation link was already used on ${p.at} (China Standard Time); each link rates once.`,
+    tokenUsed: 'This evaluation link was already used; each link rates once.',
+    tokenUsedMine: 'If it was you who just submitted, your rating is recorded; there is nothing more to do.',
+    linkRatesOnce: 'Each evaluation link rates once.',
+
     receiptHeading: 'Thank you: your rating was received',
-    receiptId: 'Receipt number',
+    receiptCode: 'Receipt code',
     receiptTime: 'Submitted (China Standard Time)',
     receiptUnits: 'Units rated',
     receiptNoUnits: 'None (“Don’t know” throughout)',
     receiptDontKnow: (p) => `You answered "Don't know" for ${p.count} more ${p.count === 1 ? 'unit' : 'units'}.`,
-    receiptKeep: 'Keep the receipt number to look it up later.',
+    receiptKeep: 'The receipt code proves that you submitted; it neither holds nor reveals what you answered.',
     rateAgain: 'Rate again',
   },
 );

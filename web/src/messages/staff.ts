@@ -9,7 +9,9 @@ export const staffCommon = catalog(
   {
     ...common['zh-CN'],
     staffNavLabel: '工作人员导航',
-    navTallies: '评议统计',
+    navTallies: '统计与复核',
+    navInvitations: '邀请链接',
+    navAppeals: '申诉',
     navUnits: '单位',
     navPeriods: '评议期与评议人类别',
     navForms: '评议表',
@@ -40,7 +42,9 @@ export const staffCommon = catalog(
   {
     ...common.en,
     staffNavLabel: 'Staff navigation',
-    navTallies: 'Results',
+    navTallies: 'Results and review',
+    navInvitations: 'Invitations',
+    navAppeals: 'Appeals',
     navUnits: 'Units',
     navPeriods: 'Periods and groups',
     navForms: 'Forms',

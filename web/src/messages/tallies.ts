@@ -1,3 +1,4 @@
+import type { ExclusionReason } from '../../../functions/domain/evaluation/tally';
 import { catalog } from '../app/i18n';
 
 /** Strings of the supervisors' results page: the period, the tally report and its download. */
@@ -23,7 +24,23 @@ export const tallies = catalog(
     colRate: '满意率（95% 区间）',
     colScore: '综合得分',
     colBad: '差评',
-    colExcluded: '未计入',
+    colExcluded: '未计入及原因',
+    colStored: '答卷 = 计入 + 未计入',
+    storedSum: (p: { stored: number; counted: number; excluded: number }) => `${p.stored} = ${p.counted} + ${p.excluded}`,
+    storedRule: '每个单位收到的每一份答卷，要么计入统计，要么列为未计入并注明原因：答卷 = 计入 + 未计入。',
+    // Why a response is not counted, in the tally's order of reasons; the same words as the CSV's
+    // (tally-report.ts EXCLUSION_LABELS, which the pages cannot import: the tally module needs node:crypto).
+    exclusionLabels: {
+      unreadable: '无法读取',
+      unknownFormVersion: '评议表版本不存在',
+      outsidePeriod: '不在评议期内',
+      unitNotOnForm: '单位不在该版评议表上',
+      invalidAnswers: '答案不符合评议表规则',
+      appealUpheld: '申诉复核成立',
+      flagged: '已标记待复核',
+      excludedOnReview: '复核后排除',
+      unverifiedGroup: '评议主体未经邀请核验',
+    } satisfies Record<ExclusionReason, string> as Record<ExclusionReason, string>,
     colDontKnow: '不了解',
     insufficientSample: '样本不足',
     retired: '已撤销',
@@ -63,7 +80,21 @@ export const tallies = catalog(
     colRate: 'Satisfaction (95% interval)',
     colScore: 'Composite score',
     colBad: 'Bad reviews',
-    colExcluded: 'Not counted',
+    colExcluded: 'Not counted, and why',
+    colStored: 'Stored = counted + not counted',
+    storedSum: (p) => `${p.stored} = ${p.counted} + ${p.excluded}`,
+    storedRule: 'Every response a unit received is either counted or shown as not counted with its reason: stored = counted + not counted.',
+    exclusionLabels: {
+      unreadable: 'unreadable',
+      unknownFormVersion: 'unknown form version',
+      outsidePeriod: 'outside the period',
+      unitNotOnForm: 'unit not on its form version',
+      invalidAnswers: 'answers break the form rules',
+      appealUpheld: 'appeal upheld',
+      flagged: 'flagged, awaiting review',
+      excludedOnReview: 'excluded on review',
+      unverifiedGroup: 'unverified group',
+    },
     colDontKnow: "Don't know",
     insufficientSample: 'Insufficient sample',
     retired: 'Retired',

@@ -16,6 +16,8 @@ const STAFF_PAGES: { href: string; label: (m: ReturnType<typeof messages<typeof 
   { href: 'admin-forms.html', label: (m) => m.navForms, roles: ['admin'] },
   { href: 'admin-periods.html', label: (m) => m.navPeriods, roles: ['admin'] },
   { href: 'admin-units.html', label: (m) => m.navUnits, roles: ['admin'] },
+  { href: 'admin-invitations.html', label: (m) => m.navInvitations, roles: ['admin'] },
+  { href: 'appeals.html', label: (m) => m.navAppeals, roles: ['unitHandler'] },
 ];
 
 function StaffNav() {

@@ -1,5 +1,13 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import {
+  ADMISSION_MODES,
+  PUBLIC_GROUP_ID,
+  defaultAdmission,
+  type AdmissionMode,
+  type AdmissionPolicy,
+  type OpenLimits,
+} from '../../../../functions/domain/evaluation/admission';
 import { periodState, weightIssues, type Period } from '../../../../functions/domain/evaluation/period';
 import type { PeriodWithForms } from '../../../../functions/domain/evaluation/period-admin';
 import type { RespondentGroup } from '../../../../functions/domain/evaluation/respondent-group';
@@ -29,9 +37,11 @@ import { staffCommon } from '../../messages/staff';
 
 /**
  * The admin's page of respondent groups (评议主体) and evaluation periods (评议期): groups listed, added
- * and renamed; periods listed newest first with their state and forms, added and edited — the window
- * entered and shown in China Standard Time, the minimum sample, and a weight per group whose sum must be 1.
- * Every save names the revision it read.
+ * and renamed, each saying whether it counts only through invitations; periods listed newest first with
+ * their state and forms, added and edited — the window entered and shown in China Standard Time, the
+ * minimum sample, a weight per group whose sum must be 1, and who may rate (the admission policy: invitation
+ * links, service-record links or open, the limits past which open ratings wait for review, and what becomes
+ * of an unverified claim to a group). Every save names the revision it read.
  */
 
 /** A message shown above a list, rendered in the language of the moment. */
@@ -42,7 +52,7 @@ interface SectionNotice {
 
 // ---- respondent groups --------------------------------------------------------------------------
 
-const GROUP_FIELDS = ['groupId', 'name'] as const;
+const GROUP_FIELDS = ['groupId', 'name', 'requiresInvitation'] as const;
 
 function GroupEditor(props: {
   start: RespondentGroup | undefined;
@@ -56,6 +66,7 @@ function GroupEditor(props: {
   const base = useSignal(start);
   const groupId = useSignal(start?.groupId ?? '');
   const name = useSignal<LocalizedText>(start ? { ...start.name } : { 'zh-CN': '', en: '' });
+  const requiresInvitation = useSignal(start?.requiresInvitation ?? false);
   const failure = useSignal<Failure | undefined>(undefined);
   const reloaded = useSignal(false);
   const busy = useSignal(false);
@@ -71,9 +82,11 @@ function GroupEditor(props: {
     failure.value = undefined;
     reloaded.value = false;
     try {
+      // Always sent: the API takes a missing flag as false.
+      const fields = { name: name.value, requiresInvitation: requiresInvitation.value };
       const saved = base.value
-        ? await call(updateGroup, { params: { groupId: base.value.groupId }, body: { name: name.value, rev: base.value.rev } })
-        : await call(createGroup, { body: { groupId: groupId.value.trim(), name: name.value } });
+        ? await call(updateGroup, { params: { groupId: base.value.groupId }, body: { ...fields, rev: base.value.rev } })
+        : await call(createGroup, { body: { groupId: groupId.value.trim(), ...fields } });
       onSaved(saved, !base.value);
     } catch (err) {
       failure.value = failureOf(err, { idPath: 'groupId' });
@@ -88,6 +101,7 @@ function GroupEditor(props: {
     if (!latest) return;
     base.value = latest;
     name.value = { ...latest.name };
+    requiresInvitation.value = latest.requiresInvitation;
     failure.value = undefined;
     reloaded.value = true;
     focusSoon('group-editor-reloaded');
@@ -133,6 +147,28 @@ function GroupEditor(props: {
             clear('name');
           }}
         />
+        <div class="field check-field">
+          <label class="choice">
+            <input
+              id="group-requires-invitation"
+              type="checkbox"
+              checked={requiresInvitation.value}
+              aria-describedby="group-requires-invitation-hint group-requires-invitation-error"
+              aria-invalid={Boolean(errorAt(errors, 'requiresInvitation'))}
+              onChange={(e) => {
+                requiresInvitation.value = (e.currentTarget as HTMLInputElement).checked;
+                clear('requiresInvitation');
+              }}
+            />
+            <span>{m.requiresInvitation}</span>
+          </label>
+          <p id="group-requires-invitation-hint" class="muted small">
+            {m.requiresInvitationHint}
+          </p>
+          <p id="group-requires-invitation-error" class="field-error" hidden={!errorAt(errors, 'requiresInvitation')}>
+            {errorAt(errors, 'requiresInvitation') ?? ''}
+          </p>
+        </div>
         <div class="actions">
           <button type="submit" class="primary" disabled={busy.value}>
             {busy.value ? c.saving : c.save}
@@ -188,6 +224,7 @@ function Groups({ groups, reload }: { groups: readonly RespondentGroup[]; reload
                 <th scope="col">{m.colId}</th>
                 <th scope="col">{m.colNameZh}</th>
                 <th scope="col">{m.colNameEn}</th>
+                <th scope="col">{m.colRequiresInvitation}</th>
                 <th scope="col">{m.colActions}</th>
               </tr>
             </thead>
@@ -199,6 +236,7 @@ function Groups({ groups, reload }: { groups: readonly RespondentGroup[]; reload
                   </th>
                   <td lang="zh-CN">{g.name['zh-CN']}</td>
                   <td lang="en">{g.name.en}</td>
+                  <td data-col="requiresInvitation">{g.requiresInvitation ? m.yes : m.no}</td>
                   <td>
                     <button type="button" class="secondary rename" onClick={() => open(g)}>
                       {m.renameGroup}
@@ -241,7 +279,23 @@ interface PeriodDraft {
   minSample: string;
   /** The weight typed for each group id; empty when the group takes no part. */
   weights: Record<string, string>;
+  admissionMode: AdmissionMode;
+  /** The open limits as typed. */
+  limits: Record<keyof OpenLimits, string>;
+  claimAction: AdmissionPolicy['unverifiedClaim']['action'];
+  /** The group an unverified claim counts as, when it is counted. */
+  claimGroup: string;
 }
+
+/** The open limits in the order the editor shows them. */
+const LIMIT_KEYS = ['perClientPerUnitPerDay', 'burstWindowMinutes', 'burstPerUnit', 'identicalPerUnit'] as const satisfies readonly (keyof OpenLimits)[];
+
+const admissionDraftOf = (a: AdmissionPolicy) => ({
+  admissionMode: a.mode,
+  limits: Object.fromEntries(LIMIT_KEYS.map((k) => [k, String(a.openLimits[k])])) as Record<keyof OpenLimits, string>,
+  claimAction: a.unverifiedClaim.action,
+  claimGroup: a.unverifiedClaim.action === 'countAs' ? a.unverifiedClaim.groupId : PUBLIC_GROUP_ID,
+});
 
 const periodDraftOf = (p: Period | undefined): PeriodDraft =>
   p
@@ -252,8 +306,24 @@ const periodDraftOf = (p: Period | undefined): PeriodDraft =>
         closesAt: toCstInput(p.closesAt),
         minSample: String(p.minSample),
         weights: Object.fromEntries(Object.entries(p.groupWeights).map(([g, w]) => [g, String(w)])),
+        ...admissionDraftOf(p.admission),
       }
-    : { periodId: '', name: { 'zh-CN': '', en: '' }, opensAt: '', closesAt: '', minSample: '', weights: {} };
+    : {
+        periodId: '',
+        name: { 'zh-CN': '', en: '' },
+        opensAt: '',
+        closesAt: '',
+        minSample: '',
+        weights: {},
+        ...admissionDraftOf(defaultAdmission(PUBLIC_GROUP_ID)),
+      };
+
+/** The policy the draft says (limits already checked to be whole numbers). */
+const admissionOf = (p: PeriodDraft): AdmissionPolicy => ({
+  mode: p.admissionMode,
+  openLimits: Object.fromEntries(LIMIT_KEYS.map((k) => [k, Number(p.limits[k].trim())])) as OpenLimits,
+  unverifiedClaim: p.claimAction === 'countAs' ? { action: 'countAs', groupId: p.claimGroup } : { action: 'exclude' },
+});
 
 const parseWeight = (text: string): number | undefined => {
   const t = text.trim();
@@ -272,7 +342,7 @@ function numericWeights(weights: Record<string, string>): Record<string, number>
   return out;
 }
 
-const PERIOD_FIELDS = ['periodId', 'name', 'opensAt', 'closesAt', 'minSample', 'groupWeights'] as const;
+const PERIOD_FIELDS = ['periodId', 'name', 'opensAt', 'closesAt', 'minSample', 'groupWeights', 'admission'] as const;
 
 function PeriodEditor(props: {
   start: Period | undefined;
@@ -310,6 +380,10 @@ function PeriodEditor(props: {
     if (!fromCstInput(p.closesAt)) out.closesAt = required;
     if (!/^\d+$/.test(p.minSample.trim())) out.minSample = p.minSample.trim() ? m.errWholeNumber : required;
     for (const [g, text] of Object.entries(p.weights)) if (Number.isNaN(parseWeight(text))) out[`groupWeights.${g}`] = m.errNotNumber;
+    for (const k of LIMIT_KEYS) {
+      const text = p.limits[k].trim();
+      if (!/^\d+$/.test(text)) out[`admission.openLimits.${k}`] = text ? m.errWholeNumber : required;
+    }
     return out;
   };
 
@@ -332,6 +406,8 @@ function PeriodEditor(props: {
       closesAt: fromCstInput(p.closesAt) ?? '',
       minSample: Number(p.minSample.trim()),
       groupWeights: numericWeights(p.weights),
+      // Always sent whole: the API takes a missing policy as open to all.
+      admission: admissionOf(p),
     };
     try {
       const saved = base.value
@@ -466,6 +542,7 @@ function PeriodEditor(props: {
             {sumError}
           </p>
         </fieldset>
+        <AdmissionFields draft={d} groups={groups} errors={errors} set={set} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy.value}>
             {busy.value ? c.saving : c.save}
@@ -479,6 +556,116 @@ function PeriodEditor(props: {
   );
 }
 
+/**
+ * Who may rate in the period: the mode, the limits past which open ratings are stored but wait for a
+ * supervisor's review, and what becomes of a rating that claims an invitation-only group without an
+ * invitation. The API's errors show at each control (paths under `admission.`).
+ */
+function AdmissionFields(props: {
+  draft: PeriodDraft;
+  groups: readonly RespondentGroup[];
+  errors: FieldErrors;
+  set: (patch: Partial<PeriodDraft>, path: string) => void;
+}) {
+  const { draft: d, groups, errors, set } = props;
+  const m = messages(adminPeriods);
+  const modeError = errorAt(errors, 'admission.mode');
+  const claimError = [errorAt(errors, 'admission.unverifiedClaim.action'), errorAt(errors, 'admission.unverifiedClaim.groupId')].filter(Boolean).join(' ');
+  // An unverified claim may count only as a group open to everyone; the one chosen stays listed to be changed.
+  const countable = groups.filter((g) => !g.requiresInvitation || g.groupId === d.claimGroup);
+  const modeText = { invitation: m.modeInvitation, serviceRecord: m.modeServiceRecord, open: m.modeOpen };
+  const modeHint = { invitation: m.modeInvitationHint, serviceRecord: m.modeServiceRecordHint, open: m.modeOpenHint };
+  const limitText = { perClientPerUnitPerDay: m.limitPerClient, burstWindowMinutes: m.limitWindow, burstPerUnit: m.limitBurst, identicalPerUnit: m.limitIdentical };
+  return (
+    <fieldset class="admission" id="period-admission">
+      <legend>{m.admissionLegend}</legend>
+      <fieldset class="bare-fieldset" id="period-admission-mode" aria-describedby="period-admission-mode-error" aria-invalid={Boolean(modeError)}>
+        <legend class="sub-legend">{m.modeLegend}</legend>
+        <div class="choices">
+          {ADMISSION_MODES.map((mode) => (
+            <label class="choice" key={mode}>
+              <input
+                type="radio"
+                name="admission-mode"
+                value={mode}
+                checked={d.admissionMode === mode}
+                aria-describedby={`admission-mode-${mode}-hint`}
+                onChange={() => set({ admissionMode: mode }, 'admission.mode')}
+              />
+              <span>
+                {modeText[mode]}
+                <span id={`admission-mode-${mode}-hint`} class="muted small choice-hint">
+                  {modeHint[mode]}
+                </span>
+              </span>
+            </label>
+          ))}
+        </div>
+        <p id="period-admission-mode-error" class="field-error" hidden={!modeError}>
+          {modeError ?? ''}
+        </p>
+      </fieldset>
+      <fieldset class="bare-fieldset limits" id="period-open-limits" aria-describedby="period-open-limits-hint">
+        <legend class="sub-legend">{m.limitsLegend}</legend>
+        <p id="period-open-limits-hint" class="muted small">
+          {m.limitsHint}
+        </p>
+        <div class="limits-grid">
+          {LIMIT_KEYS.map((k) => (
+            <TextField
+              key={k}
+              id={`limit-${k}`}
+              label={limitText[k]}
+              value={d.limits[k]}
+              inputMode="numeric"
+              required
+              error={errorAt(errors, `admission.openLimits.${k}`)}
+              onInput={(v) => set({ limits: { ...d.limits, [k]: v } }, `admission.openLimits.${k}`)}
+            />
+          ))}
+        </div>
+      </fieldset>
+      <fieldset class="bare-fieldset" id="period-unverified-claim" aria-describedby="period-unverified-claim-hint period-unverified-claim-error" aria-invalid={Boolean(claimError)}>
+        <legend class="sub-legend">{m.claimLegend}</legend>
+        <p id="period-unverified-claim-hint" class="muted small">
+          {m.claimHint}
+        </p>
+        <div class="choices">
+          <label class="choice">
+            <input type="radio" name="claim-action" value="countAs" checked={d.claimAction === 'countAs'} onChange={() => set({ claimAction: 'countAs' }, 'admission.unverifiedClaim')} />
+            <span>{m.claimCountAs}</span>
+          </label>
+          {d.claimAction === 'countAs' && (
+            <div class="field claim-group">
+              <label for="claim-group">{m.claimGroupLabel}</label>
+              <select
+                id="claim-group"
+                value={d.claimGroup}
+                aria-describedby="period-unverified-claim-error"
+                aria-invalid={Boolean(errorAt(errors, 'admission.unverifiedClaim.groupId'))}
+                onChange={(e) => set({ claimGroup: (e.currentTarget as HTMLSelectElement).value }, 'admission.unverifiedClaim')}
+              >
+                {countable.map((g) => (
+                  <option key={g.groupId} value={g.groupId}>
+                    {local(g.name)}
+                  </option>
+                ))}
+                {!groups.some((g) => g.groupId === d.claimGroup) && <option value={d.claimGroup}>{d.claimGroup}</option>}
+              </select>
+            </div>
+          )}
+          <label class="choice">
+            <input type="radio" name="claim-action" value="exclude" checked={d.claimAction === 'exclude'} onChange={() => set({ claimAction: 'exclude' }, 'admission.unverifiedClaim')} />
+            <span>{m.claimExclude}</span>
+          </label>
+        </div>
+        <p id="period-unverified-claim-error" class="field-error" hidden={!claimError}>
+          {claimError}
+        </p>
+      </fieldset>
+    </fieldset>
+  );
+}
 
 function Periods(props: {
   periods: readonly PeriodWithForms[];
@@ -531,6 +718,7 @@ function Periods(props: {
                   <th scope="col">{m.colWindow}</th>
                   <th scope="col">{m.colMinSample}</th>
                   <th scope="col">{m.colWeights}</th>
+                  <th scope="col">{m.colAdmission}</th>
                   <th scope="col">{m.colForms}</th>
                   <th scope="col">{m.colActions}</th>
                 </tr>
@@ -560,6 +748,14 @@ function Periods(props: {
                             );
                           })}
                         </ul>
+                      </td>
+                      <td data-col="admission">
+                        {{ invitation: m.modeInvitation, serviceRecord: m.modeServiceRecord, open: m.modeOpen }[p.admission.mode]}
+                        <span class="muted small block">
+                          {p.admission.unverifiedClaim.action === 'exclude'
+                            ? m.claimExcludedShort
+                            : m.claimCountedShort({ group: local(groupName.get(p.admission.unverifiedClaim.groupId) ?? { 'zh-CN': p.admission.unverifiedClaim.groupId, en: p.admission.unverifiedClaim.groupId }) })}
+                        </span>
                       </td>
                       <td>
                         {p.formIds.length === 0 ? (

@@ -2,7 +2,7 @@ import { useSignal, type Signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { PublishedForm } from '../../../../functions/domain/evaluation/published-form';
 import type { Receipt } from '../../../../functions/domain/evaluation/response';
-import { CONFLICT } from '../../../../functions/domain/errors';
+import { CONFLICT, type AdmissionRefusal } from '../../../../functions/domain/errors';
 import { ERROR } from '../../../../functions/platform/error-codes';
 import { getForm, previewForm, submitResponse } from '../../../../functions/routes/evaluation';
 import { ApiError, NetworkError, call } from '../../app/api';
@@ -29,16 +29,49 @@ import {
 import { FormView, unitName } from './form-view';
 
 /**
- * The citizens' page: `rate.html?form=<formId>[&unit=<unitId>][&preview=1]`. Loads a published form (or,
- * for an admin, the preview of its draft), lets the respondent fill it in, checks it with the domain's own
- * rules, and sends it once — every retry of one submission carries the same submissionId, so a retry never
- * counts twice — then shows the receipt.
+ * The citizens' page: `rate.html?form=<formId>[&unit=<unitId>][&preview=1][#t=<token>]`. Loads a published
+ * form (or, for an admin, the preview of its draft), lets the respondent fill it in, checks it with the
+ * domain's own rules, and sends it once — every retry of one submission carries the same submissionId, so a
+ * retry never counts twice — then shows the receipt code. An invitation or service-record link (一事一评)
+ * carries its one-time token in the fragment; a period that takes ballots through such links only says so
+ * before anyone fills anything in.
  */
 
 const params = new URLSearchParams(location.search);
 const formId = params.get('form') ?? '';
 const unitParam = params.get('unit') ?? '';
 const isPreview = params.get('preview') === '1';
+
+/** Where this tab keeps the token of the link it was opened by, so that a reload still rates with it. */
+const TOKEN_KEY = `pingyi.ballot-token${location.search}`;
+
+/**
+ * The ballot token of the link (`#t=<token>`). A fragment never reaches a server; the page takes it out of
+ * the address bar and the history at once (so it is not bookmarked, synced or shared by accident), keeps it
+ * for this tab only, and sends it nowhere but in the body of the submission.
+ */
+function takeBallotToken(): string | undefined {
+  const fromLink = new URLSearchParams(location.hash.replace(/^#/, '')).get('t') ?? undefined;
+  if (fromLink) history.replaceState(null, '', location.pathname + location.search);
+  try {
+    if (fromLink) sessionStorage.setItem(TOKEN_KEY, fromLink);
+    return fromLink ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    // Blocked storage: the token still works until the page is left.
+    return fromLink;
+  }
+}
+
+/** Forgets the kept token once the link has rated (or can no longer rate). */
+function forgetBallotToken(): void {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing kept.
+  }
+}
+
+const ballotToken = takeBallotToken();
 
 type Load =
   | { kind: 'loading' }
@@ -47,6 +80,9 @@ type Load =
 
 /** Why the form takes no answers now: the period's state, or the form closed. */
 type Closed = 'notYetOpen' | 'ended' | 'formClosed';
+
+/** Why this link cannot rate: the period's admission refused it, or its token was used (and when). */
+type Refused = { kind: 'admission'; reason: AdmissionRefusal } | { kind: 'tokenUsed'; usedAt: string | undefined };
 
 /** What the last try to send said, above the form. */
 type Outcome =
@@ -178,6 +214,7 @@ function Rating({ form }: { form: PublishedForm }) {
   const errors = useSignal<FieldErrors>({});
   const outcome = useSignal<Outcome | undefined>(undefined);
   const closed = useSignal<Closed | undefined>(undefined);
+  const refused = useSignal<Refused | undefined>(undefined);
   const sending = useSignal(false);
   const sent = useSignal<Sent | undefined>(undefined);
   /** Made once per submission and sent again on every retry of it. */
@@ -213,11 +250,18 @@ function Rating({ form }: { form: PublishedForm }) {
     sending.value = true;
     try {
       const receipt = await call(submitResponse, {
-        body: { formId: form.formId, version: form.version, ...submission, submissionId: submissionId.value },
+        body: {
+          formId: form.formId,
+          version: form.version,
+          ...submission,
+          submissionId: submissionId.value,
+          ...(ballotToken ? { token: ballotToken } : {}),
+        },
       });
       const rated = ratedUnits(content, submission);
       sent.value = { receipt, rated, dontKnow: Object.keys(submission.units).length - rated.length };
       submissionId.value = undefined;
+      if (ballotToken) forgetBallotToken();
       afterRender(() => document.getElementById('receipt-heading')?.focus());
     } catch (err) {
       onFailure(err);
@@ -235,6 +279,18 @@ function Rating({ form }: { form: PublishedForm }) {
     if (err instanceof ApiError && err.code === ERROR.conflict && err.reason === CONFLICT.formClosed) {
       closed.value = 'formClosed';
       afterRender(() => document.getElementById('form-closed')?.focus());
+      return;
+    }
+    if (err instanceof ApiError && err.code === ERROR.admissionRefused && isRefusal(err.reason)) {
+      refused.value = { kind: 'admission', reason: err.reason };
+      if (err.reason !== 'otherUnit') forgetBallotToken();
+      afterRender(() => document.getElementById('link-refused')?.focus());
+      return;
+    }
+    if (err instanceof ApiError && err.code === ERROR.conflict && err.reason === CONFLICT.tokenUsed) {
+      refused.value = { kind: 'tokenUsed', usedAt: err.usedAt };
+      forgetBallotToken();
+      afterRender(() => document.getElementById('link-refused')?.focus());
       return;
     }
     if (err instanceof ApiError && err.code === ERROR.conflict && err.reason === CONFLICT.submissionIdReused) {
@@ -256,11 +312,16 @@ function Rating({ form }: { form: PublishedForm }) {
   };
 
   const stateNow: Closed | undefined = closed.value ?? (form.preview || period.state === 'open' ? undefined : period.state);
+  // A period open to invitation or service-record links only: said before anything is filled in.
+  const refusedNow: Refused | undefined =
+    refused.value ?? (!form.preview && !ballotToken && period.admission !== 'open' ? { kind: 'admission', reason: 'tokenRequired' } : undefined);
   const title = local(content.title);
 
   let body;
   if (sent.value) {
-    body = <ReceiptView form={form} sent={sent.value} onAgain={startAgain} />;
+    body = <ReceiptView form={form} sent={sent.value} onAgain={ballotToken ? undefined : startAgain} />;
+  } else if (refusedNow && !stateNow) {
+    body = <RefusedView refused={refusedNow} />;
   } else if (stateNow) {
     const text = {
       notYetOpen: m.periodNotYetOpen({ opens: formatDateTime(period.opensAt) }),
@@ -283,6 +344,7 @@ function Rating({ form }: { form: PublishedForm }) {
         <ErrorSummary form={form} order={order} errors={shownErrors(content, draft.value, errors.value)} />
         {content.intro && <p class="intro">{local(content.intro)}</p>}
         {unitParam && !fixedUnit && content.layout === 'oneUnit' && <Notice kind="info">{m.unitFromLink}</Notice>}
+        {ballotToken && <p class="muted small" id="via-link">{m.viaLink}</p>}
         <FormView form={form} draft={draft} errors={errors} fixedUnit={fixedUnit} />
         <OutcomeView outcome={outcome.value} onStartNew={startAgain} />
         <button type="submit" class="primary" id="submit" disabled={sending.value}>
@@ -304,6 +366,7 @@ function Rating({ form }: { form: PublishedForm }) {
             {m.previewPeriod({ state: { notYetOpen: m.stateNotYetOpen, open: m.stateOpen, ended: m.stateEnded }[period.state] })}
           </p>
         )}
+        {form.preview && period.admission !== 'open' && <p class="muted small">{m.previewLinksOnly}</p>}
       </header>
       {body}
     </Frame>
@@ -398,7 +461,48 @@ function OutcomeView({ outcome, onStartNew }: { outcome: Outcome | undefined; on
   );
 }
 
-function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent; onAgain: () => void }) {
+const REFUSALS: readonly AdmissionRefusal[] = ['tokenRequired', 'invalidToken', 'expiredToken', 'otherPeriod', 'otherUnit'];
+const isRefusal = (reason: string | undefined): reason is AdmissionRefusal => REFUSALS.includes(reason as AdmissionRefusal);
+
+/** Why this link cannot rate, in place of the form: the period takes links only, the link is wrong, or it was used. */
+function RefusedView({ refused }: { refused: Refused }) {
+  const m = messages(evaluation);
+  let text;
+  if (refused.kind === 'tokenUsed') {
+    text = (
+      <>
+        <p>{refused.usedAt ? m.tokenUsedAt({ at: formatDateTime(refused.usedAt) }) : m.tokenUsed}</p>
+        <p>{m.tokenUsedMine}</p>
+      </>
+    );
+  } else {
+    text = (
+      <p>
+        {
+          {
+            tokenRequired: m.refusedTokenRequired,
+            invalidToken: m.refusedInvalidToken,
+            expiredToken: m.refusedExpiredToken,
+            otherPeriod: m.refusedOtherPeriod,
+            otherUnit: m.refusedOtherUnit,
+          }[refused.reason]
+        }
+      </p>
+    );
+  }
+  return (
+    <>
+      <div id="link-refused" tabIndex={-1} data-reason={refused.kind === 'tokenUsed' ? 'tokenUsed' : refused.reason}>
+        <Notice kind="info">{text}</Notice>
+      </div>
+      <p>
+        <a href="./">← {m.backHome}</a>
+      </p>
+    </>
+  );
+}
+
+function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent; onAgain: (() => void) | undefined }) {
   const m = messages(evaluation);
   const { receipt, rated, dontKnow } = sent;
   return (
@@ -407,9 +511,9 @@ function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent;
         {m.receiptHeading}
       </h2>
       <dl>
-        <dt>{m.receiptId}</dt>
+        <dt>{m.receiptCode}</dt>
         <dd>
-          <code id="receipt-id">{receipt.receiptId}</code>
+          <code id="receipt-code">{receipt.receiptCode}</code>
         </dd>
         <dt>{m.receiptTime}</dt>
         <dd id="receipt-time">{formatDateTime(receipt.submittedAt)}</dd>
@@ -430,10 +534,13 @@ function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent;
         </dd>
       </dl>
       <p class="muted small">{m.receiptKeep}</p>
+      {!onAgain && <p class="muted small">{m.linkRatesOnce}</p>}
       <div class="actions">
-        <button type="button" class="primary" id="rate-again" onClick={onAgain}>
-          {m.rateAgain}
-        </button>
+        {onAgain && (
+          <button type="button" class="primary" id="rate-again" onClick={onAgain}>
+            {m.rateAgain}
+          </button>
+        )}
         <a class="button" href="./">
           {m.backHome}
         </a>

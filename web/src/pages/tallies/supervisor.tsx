@@ -1,10 +1,9 @@
 import { useSignal, type Signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { periodState } from '../../../../functions/domain/evaluation/period';
 import type { PeriodWithForms } from '../../../../functions/domain/evaluation/period-admin';
 import { DONT_KNOW, RATING_LEVELS, ratingLabel } from '../../../../functions/domain/evaluation/rating-scale';
-import { EXCLUSION_REASONS, type ExclusionReason, type Tally } from '../../../../functions/domain/evaluation/tally';
-import { EXCLUSION_LABELS, type TallyReport } from '../../../../functions/domain/evaluation/tally-report';
+import type { ExclusionReason, Tally } from '../../../../functions/domain/evaluation/tally';
+import type { TallyReport } from '../../../../functions/domain/evaluation/tally-report';
 import { SUPERVISORS } from '../../../../functions/routes/route';
 import { downloadTallies, listPeriods, listTallies } from '../../../../functions/routes/evaluation';
 import { call, download } from '../../app/api';
@@ -12,35 +11,27 @@ import { failureOf } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDateTime, formatPercent, formatScore } from '../../app/format';
+import { keepPeriodInUrl, PeriodField, pickPeriod } from '../../app/periods';
 import { lang, local, messages } from '../../app/i18n';
 import { tallies } from '../../messages/tallies';
+import { ReviewPanels } from '../review/review-panels';
 
 /**
- * The supervisors' results page (评议统计): a period picked (kept in the URL as `?period=`), each unit's
+ * The supervisors' results page (评议统计与复核): a period picked (kept in the URL as `?period=`), each unit's
  * tally with its N — 满意率 with its 95% interval, the composite score and its weight coverage, bad
- * reviews, what was not counted and why — a per-unit breakdown by dimension and by respondent group, the
- * last run of the scheduled tally, and the report as CSV.
+ * reviews, every stored response either counted or not counted with its reason (stored = counted +
+ * excluded, shown per unit) — a per-unit breakdown by dimension and by respondent group, the last run of
+ * the scheduled tally, the report as CSV; and under it review: flagged batches, appeals and their record.
  */
 
 type Row = TallyReport['rows'][number];
 
-/** The period in the URL, else the one open now, else the newest. */
-function pickPeriod(periods: PeriodWithForms[], wanted: string | null): string {
-  if (wanted && periods.some((p) => p.periodId === wanted)) return wanted;
-  const open = periods.find((p) => periodState(p, new Date()) === 'open');
-  return (open ?? periods[0])?.periodId ?? '';
-}
-
-function keepInUrl(periodId: string): void {
-  const url = new URL(location.href);
-  url.searchParams.set('period', periodId);
-  history.replaceState(null, '', url);
-}
-
 /** Exclusions by reason as one phrase: `不在评议期内 2、无法读取 1`. */
 function reasonsText(excluded: Partial<Record<ExclusionReason, number>>): string {
-  return EXCLUSION_REASONS.filter((r) => excluded[r])
-    .map((r) => `${EXCLUSION_LABELS[r][lang.value]} ${excluded[r]}`)
+  const labels = messages(tallies).exclusionLabels;
+  return (Object.keys(labels) as ExclusionReason[])
+    .filter((r) => excluded[r])
+    .map((r) => `${labels[r]} ${excluded[r]}`)
     .join(lang.value === 'en' ? ', ' : '、');
 }
 
@@ -92,8 +83,8 @@ function Results() {
     try {
       const got = (await call(listPeriods, {})).periods;
       periods.value = got;
-      periodId.value = pickPeriod(got, new URLSearchParams(location.search).get('period'));
-      if (periodId.value) keepInUrl(periodId.value);
+      periodId.value = pickPeriod(got);
+      if (periodId.value) keepPeriodInUrl(periodId.value);
       await loadReport();
     } catch (err) {
       problem.value = failureOf(err).message;
@@ -143,27 +134,18 @@ function Results() {
         <p>{m.noPeriods}</p>
       ) : (
         <div class="toolbar">
-          <div class="field">
-            <label for="period">{m.periodLabel}</label>
-            <select
-              id="period"
-              value={periodId.value}
-              onChange={(e) => {
-                periodId.value = (e.currentTarget as HTMLSelectElement).value;
-                keepInUrl(periodId.value);
-                report.value = undefined;
-                open.value = new Set();
-                csv.value = undefined;
-                void loadReport();
-              }}
-            >
-              {periods.value.map((p) => (
-                <option key={p.periodId} value={p.periodId}>
-                  {local(p.name)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <PeriodField
+            periods={periods.value}
+            value={periodId.value}
+            label={m.periodLabel}
+            onPick={(id) => {
+              periodId.value = id;
+              report.value = undefined;
+              open.value = new Set();
+              csv.value = undefined;
+              void loadReport();
+            }}
+          />
           <div class="actions">
             <button type="button" class="primary" id="download-csv" disabled={!periodId.value || downloading.value} onClick={() => void onDownload()}>
               {downloading.value ? m.downloading : m.downloadCsv}
@@ -181,6 +163,17 @@ function Results() {
       )}
       {problem.value && <Failed message={problem.value} onRetry={() => void loadReport()} />}
       {r ? <ReportView report={r} open={open} busy={loading.value} /> : loading.value && <Loading />}
+      {periodId.value && (
+        <ReviewPanels
+          key={periodId.value}
+          periodId={periodId.value}
+          unitName={(unitId) => {
+            const row = report.value?.rows.find((x) => x.unit.unitId === unitId);
+            return row ? local(row.unit.name) : unitId;
+          }}
+          onDecided={() => void loadReport()}
+        />
+      )}
     </>
   );
 }
@@ -221,6 +214,7 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
           {run && wholeExcluded > 0 && <> {m.lastRunExcluded({ count: wholeExcluded, reasons: reasonsText(run.excluded) })}</>}
         </p>
         <p class="muted small">{m.minSample({ min: period.minSample })}</p>
+        <p class="muted small">{m.storedRule}</p>
         {weights && <p class="muted small">{m.weights({ weights })}</p>}
       </div>
       <p class="muted small scroll-hint">{m.scrollHint}</p>
@@ -245,6 +239,9 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
               <th scope="col" class="num">
                 {m.colDontKnow}
               </th>
+              <th scope="col" class="num">
+                {m.colStored}
+              </th>
               <th scope="col">{m.colExcluded}</th>
             </tr>
           </thead>
@@ -257,7 +254,7 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
   );
 }
 
-const COLUMNS = 7;
+const COLUMNS = 8;
 
 /** A unit's row, and below it the breakdown it opens: one tbody per unit keeps the two together. */
 function UnitRows({
@@ -326,6 +323,10 @@ function UnitRows({
         </td>
         <td class="num" data-col="dontKnow">
           {tally.dontKnow}
+        </td>
+        {/* Counted = N + 不了解 throughout, read from the tally rather than derived, so the sum is a check that shows. */}
+        <td class="num" data-col="stored" data-stored={tally.ballots} data-counted={tally.n + tally.dontKnow} data-excluded={excluded}>
+          {m.storedSum({ stored: tally.ballots, counted: tally.n + tally.dontKnow, excluded })}
         </td>
         <td data-col="excluded">
           {excluded === 0 ? '0' : lang.value === 'en' ? `${excluded} (${reasonsText(tally.excluded)})` : `${excluded}（${reasonsText(tally.excluded)}）`}
