@@ -304,7 +304,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     await page.close();
   });
 
-  it('adds a respondent group and renames it', async () => {
+  it('adds a respondent group that counts only through invitations, and renames it without losing that', async () => {
     const page = await openPeriods();
     await checkState(page, 'periods-list');
 
@@ -314,19 +314,22 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     await page.fill('#group-id', 'media');
     await page.fill('#group-name-zh-CN', '新闻媒体');
     await page.fill('#group-name-en', 'Media');
+    await page.check('#group-requires-invitation');
     await checkState(page, 'groups-add');
     await page.click('#group-editor button[type="submit"]');
     await page.locator('#groups-notice').waitFor();
     expect(await page.locator('#groups-notice').textContent()).toBe(P.groupCreated({ name: '新闻媒体' }));
     expect(await focusedId(page)).toBe('groups-notice');
     await page.locator('tr[data-group-id="media"]').waitFor();
+    expect(await page.locator('tr[data-group-id="media"] [data-col="requiresInvitation"]').textContent()).toBe('是');
 
     await page.click('tr[data-group-id="media"] button.rename');
     await page.fill('#group-name-zh-CN', '新闻媒体记者');
+    expect(await page.isChecked('#group-requires-invitation')).toBe(true);
     await page.click('#group-editor button[type="submit"]');
     await expect.poll(() => page.locator('#groups-notice').textContent()).toBe(P.groupRenamed({ name: '新闻媒体记者' }));
     const groups: RespondentGroup[] = (await ok(listGroups)).groups;
-    expect(groups.find((g) => g.groupId === 'media')).toEqual({ groupId: 'media', name: { 'zh-CN': '新闻媒体记者', en: 'Media' }, rev: 2 });
+    expect(groups.find((g) => g.groupId === 'media')).toEqual({ groupId: 'media', name: { 'zh-CN': '新闻媒体记者', en: 'Media' }, requiresInvitation: true, rev: 2 });
     await page.close();
   });
 

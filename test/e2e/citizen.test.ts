@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ZReceiptCode } from '../../functions/domain/evaluation/ballot-ids';
 import { ZPublishedForm, type PublishedForm } from '../../functions/domain/evaluation/published-form';
 import { ZTallyReport, type TallyReport } from '../../functions/domain/evaluation/tally-report';
 import { downloadTallies, getForm, listTallies, submitResponse } from '../../functions/routes/evaluation';
@@ -142,15 +143,16 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await expectAxeClean(page, 'all-units form filled in');
     await page.locator('#submit').click();
 
-    // Assert: one post, a receipt naming the three rated units, in CST.
-    const receiptId = (await page.locator('#receipt-id').textContent({ timeout: 15_000 }))?.trim() ?? '';
-    expect(receiptId).toMatch(UUID);
+    // Assert: one post, a receipt naming the three rated units, in CST; its code is not the submission id.
+    const receiptCode = (await page.locator('#receipt-code').textContent({ timeout: 15_000 }))?.trim() ?? '';
+    expect(ZReceiptCode.safeParse(receiptCode).success).toBe(true);
     expect(posts).toHaveLength(1);
     const sent = posts[0]!.postDataJSON() as { answers: Record<string, unknown>; units: Record<string, Record<string, Record<string, string>>>; submissionId: string };
     expect(sent.answers).toEqual({ group: 'citizen' });
     expect(Object.keys(sent.units)).toEqual(annual.content.unitIds);
     expect(sent.units[unknown[0]!]!.evaluation).toEqual(Object.fromEntries(dimensions.map((d) => [d.id, 'dontKnow'])));
-    expect(sent.submissionId).toBe(receiptId);
+    expect(sent.submissionId).toMatch(UUID);
+    expect(sent).not.toHaveProperty('token');
     expect(await page.locator('#receipt-units li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-unit-id')))).toEqual([first, second, third]);
     expect(await page.locator('#receipt-time').textContent()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
     await expectAxeClean(page, 'receipt');
@@ -228,7 +230,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await expectAxeClean(page, 'service window form with the follow-up');
     await screenshot(page, 'rate-window-follow-up');
     await page.locator('#submit').click();
-    await page.locator('#receipt-id').waitFor();
+    await page.locator('#receipt-code').waitFor();
     expect(posts).toHaveLength(1);
     const first = posts[0]!.postDataJSON() as { answers: object; units: Record<string, object>; submissionId: string };
     expect(first.units).toEqual({ [unit]: { overall: 'veryDissatisfied', problems: ['waiting'] } });
@@ -243,7 +245,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await expect.poll(() => page.locator(field('unit.problems')).count()).toBe(0);
     await page.locator(`${field('unit.comment')}`).fill('  窗口很快  ');
     await page.locator('#submit').click();
-    await page.locator('#receipt-id').waitFor();
+    await page.locator('#receipt-code').waitFor();
     expect(posts).toHaveLength(2);
     const second = posts[1]!.postDataJSON() as { units: Record<string, Record<string, unknown>>; submissionId: string };
     expect(second.units).toEqual({ [unit]: { overall: 'satisfied', comment: '窗口很快' } });
@@ -330,11 +332,13 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await page.locator('#submit').click();
 
     // Assert: one id for all three tries, a receipt, one ballot in the tally.
-    await page.locator('#receipt-id').waitFor();
+    await page.locator('#receipt-code').waitFor();
     expect(bodies).toHaveLength(3);
     expect(bodies[0]!.submissionId).toMatch(UUID);
     expect(new Set(bodies.map((b) => b.submissionId)).size).toBe(1);
-    expect(await page.locator('#receipt-id').textContent()).toBe(bodies[0]!.submissionId);
+    const code = ((await page.locator('#receipt-code').textContent()) ?? '').trim();
+    expect(ZReceiptCode.safeParse(code).success).toBe(true);
+    expect(code).not.toBe(bodies[0]!.submissionId);
     const after = await tallyAfter(Date.now());
     expect(tallyOf(after, unit)?.n).toBe(nBefore + 1);
   });
@@ -372,7 +376,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     expect(await page.locator(`${field('unit.overall')} input:checked`).count()).toBe(0);
     await choose(page, 'unit.overall', 'basicallySatisfied');
     await page.locator('#submit').click();
-    await page.locator('#receipt-id').waitFor();
+    await page.locator('#receipt-code').waitFor();
     expect(ids).toHaveLength(3);
     expect(ids[2]).not.toBe(ids[0]);
   });

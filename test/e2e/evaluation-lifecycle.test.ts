@@ -87,7 +87,7 @@ describe.runIf(hasChromium)('an evaluation from the admin to the supervisor, acr
     await expectAxeClean(page, `${what}, filled in`);
     await expectFitsWidth(page);
     await page.locator('#submit').click();
-    await page.locator('#receipt-id').waitFor({ timeout: 15_000 });
+    await page.locator('#receipt-code').waitFor({ timeout: 15_000 });
     await expectFitsWidth(page);
     await screenshot(page, `lifecycle-${what}-receipt`);
     await page.close();

@@ -1,8 +1,9 @@
 /**
  * What DynamoDB refuses that in-memory fake tables would store: an item over 400 KB, a partition key over
- * 2,048 bytes or a sort key over 1,024, an empty key, a transaction of more than 100 items, a batch of
- * more than 25. On AWS each is a ValidationException, so a handler that sends one answers 500; the fuzzer
- * asks this of every command a handler sent.
+ * 2,048 bytes or a sort key over 1,024, an empty key, a number outside DynamoDB's range (a magnitude
+ * under 1E-130 — JavaScript's 5e-324 — or from 1E+126 up, or not finite), a transaction of more than 100
+ * items, a batch of more than 25. On AWS each is a ValidationException, so a handler that sends one answers
+ * 500; the fuzzer asks this of every command a handler sent.
  */
 
 const ITEM_MAX_BYTES = 400 * 1024;
@@ -10,6 +11,23 @@ const PARTITION_KEY_MAX_BYTES = 2048;
 const SORT_KEY_MAX_BYTES = 1024;
 const TRANSACTION_MAX_ITEMS = 100;
 const BATCH_WRITE_MAX_ITEMS = 25;
+/** DynamoDB's numbers: 0, or a magnitude from 1E-130 to under 1E+126. */
+const NUMBER_MIN_MAGNITUDE = 1e-130;
+const NUMBER_MAX_MAGNITUDE = 1e126;
+
+/** The numbers DynamoDB cannot store in a value, with where they stand. */
+export function unstorableNumbers(value: unknown, at = ''): string[] {
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    const storable = Number.isFinite(value) && (magnitude === 0 || (magnitude >= NUMBER_MIN_MAGNITUDE && magnitude < NUMBER_MAX_MAGNITUDE));
+    return storable ? [] : [`${at || '(value)'} = ${value}`];
+  }
+  if (Array.isArray(value) || value instanceof Set) return [...value].flatMap((v, i) => unstorableNumbers(v, `${at}[${i}]`));
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.entries(value).flatMap(([k, v]) => unstorableNumbers(v, at ? `${at}.${k}` : k));
+  }
+  return [];
+}
 
 /** An item's size as DynamoDB counts it: names and values, lists and maps 3 bytes plus 1 per element. */
 export function itemBytes(value: unknown): number {
@@ -35,6 +53,7 @@ function itemProblems(item: Record<string, unknown> | undefined, where: string):
     const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : itemBytes(value);
     if (value === '' || bytes > max) problems.push(`${where}: key ${key} of ${bytes} bytes (DynamoDB takes 1 to ${max})`);
   }
+  for (const number of unstorableNumbers(item)) problems.push(`${where}: a number DynamoDB cannot store, ${number}`);
   return problems;
 }
 

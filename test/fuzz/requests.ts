@@ -59,11 +59,14 @@ type Channel = 'body' | 'params' | 'query' | 'headers' | 'bodyless';
 /** The route's path parameters, in order. */
 export const paramNames = (route: Pick<Route, 'path'>): string[] => [...route.path.matchAll(/\{(\w+)\+?\}/g)].map(([, name]) => name!);
 
+/** An id, or a stored ballot's reference (`o.…`, `i.…`, `r.…`, which appeals name). */
+const NAMES_A_THING = /^(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}|[oir]\.[A-Za-z0-9_-]{4,64})$/;
+
 /** The id-shaped strings among stored items: what requests should often name, to get past "not found". */
 export function idsIn(items: readonly unknown[]): string[] {
   const found = new Set<string>();
   const walk = (v: unknown) => {
-    if (typeof v === 'string' && v.length <= 63 && /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(v)) found.add(v);
+    if (typeof v === 'string' && NAMES_A_THING.test(v)) found.add(v);
     else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
   };
   items.forEach(walk);

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jobs, routes, type OperationId, type Route } from '../../functions/routes';
+import { MACHINE_SCOPES, isStaffAccess, jobs, routes, type OperationId, type Route } from '../../functions/routes';
 import { NODE_RUNTIME } from '../../infra/constructs/api-function';
+import { machineScope } from '../../functions/platform/auth';
+import { RESOURCE_SERVER_ID } from '../../infra/constructs/machine-clients';
 import { cleanUp, logicalId, repoRoot, synth } from './synth';
 
 const { stack, template } = synth('dev');
@@ -17,8 +19,11 @@ function routeResource(method: string, path: string) {
     (route) => route.Properties.RouteKey === `${method} ${path}`,
   );
   expect(found).toHaveLength(1);
-  return found[0]!.Properties as { AuthorizationType: string; AuthorizerId?: unknown; Target: unknown };
+  return found[0]!.Properties as { AuthorizationType: string; AuthorizerId?: unknown; AuthorizationScopes?: string[]; Target: unknown };
 }
+
+const machineRoutes = routes.filter((route) => route.access !== 'public' && !isStaffAccess(route.access));
+const staffRoutes = routes.filter((route) => isStaffAccess(route.access));
 
 describe('HTTP API routes', () => {
   it('has exactly one route per entry of routes.ts', () => {
@@ -73,17 +78,77 @@ describe('HTTP API routes', () => {
     }
   });
 
-  it('accepts only tokens of the staff user pool issued to the web client', () => {
+  it('accepts only tokens of the staff user pool issued to the web client or to a machine client', () => {
     const jwt = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer')).filter((a) => a.Properties.AuthorizerType === 'JWT');
     expect(jwt).toHaveLength(1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: logicalId(stack.identity.client) }],
+        Audience: [{ Ref: logicalId(stack.identity.client) }, ...Object.values(stack.machineClients!.clients).map((client) => ({ Ref: logicalId(client) }))],
         Issuer: { 'Fn::GetAtt': [logicalId(stack.identity.userPool), 'ProviderURL'] },
       },
     });
+  });
+});
+
+describe('machine routes (another system, client-credentials tokens)', () => {
+  it('has at least the service-record route', () => {
+    expect(machineRoutes.map((route) => route.operationId)).toContain('createServiceRecordLink');
+  });
+
+  it("names scopes as the functions do by default, so local tokens (npm run token) match Cognito's", () => {
+    expect(process.env.MACHINE_SCOPE_PREFIX).toBeUndefined();
+    expect(machineScope(MACHINE_SCOPES.serviceRecords)).toBe(`${RESOURCE_SERVER_ID}/${MACHINE_SCOPES.serviceRecords}`);
+  });
+
+  it.each(machineRoutes.map((route) => [route.operationId, route] as const))(
+    'asks the JWT authorizer for the scope of %s, so a staff token is refused (403) before the function runs',
+    (_operationId, route) => {
+      const props = routeResource(route.method, route.path);
+      expect(props.AuthorizationType).toBe('JWT');
+      expect(props.AuthorizationScopes).toEqual([`${RESOURCE_SERVER_ID}/${(route.access as { scope: string }).scope}`]);
+    },
+  );
+
+  it('asks no scope on staff routes: the function refuses a machine token there (no groups, 403)', () => {
+    for (const route of staffRoutes) expect(routeResource(route.method, route.path).AuthorizationScopes, route.operationId).toBeUndefined();
+  });
+
+  it.each(machineRoutes.map((route) => [route.operationId] as const))('tells the function of %s the scope prefix of machine tokens', (operationId) => {
+    const variables = resources()[logicalId(stack.api.functions[operationId as OperationId].function)]!.Properties.Environment as { Variables: Record<string, unknown> };
+    expect(variables.Variables.MACHINE_SCOPE_PREFIX).toBe(`${RESOURCE_SERVER_ID}/`);
+  });
+
+  it('declares the resource server pingyi with one scope per machine scope of routes.ts', () => {
+    const servers = Object.values(template.findResources('AWS::Cognito::UserPoolResourceServer'));
+    expect(servers).toHaveLength(1);
+    expect(servers[0]!.Properties).toMatchObject({
+      Identifier: RESOURCE_SERVER_ID,
+      UserPoolId: { Ref: logicalId(stack.identity.userPool) },
+      Scopes: Object.values(MACHINE_SCOPES).map((scope) => expect.objectContaining({ ScopeName: scope })),
+    });
+  });
+
+  it('gives each machine scope a confidential client that can only use the client-credentials flow', () => {
+    for (const [scope, client] of Object.entries(stack.machineClients!.clients)) {
+      const props = resources()[logicalId(client)]!.Properties;
+      expect(props).toMatchObject({
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      });
+      expect(JSON.stringify(props.AllowedOAuthScopes)).toContain(`/${scope}`);
+      expect(props.CallbackURLs).toBeUndefined();
+    }
+  });
+
+  it('outputs the machine client id and the token endpoint, never the client secret', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.ServiceRecordsClientId?.Value).toEqual({ Ref: logicalId(stack.machineClients!.clients['service-records']) });
+    expect(JSON.stringify(outputs.TokenEndpoint?.Value)).toContain('/oauth2/token');
+    expect(JSON.stringify(outputs)).not.toMatch(/ClientSecret/);
   });
 });
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobs, routes } from '../../functions/routes';
+import { SECRETS } from '../../functions/store/secrets';
 import { TABLES, type TableKey } from '../../functions/store/tables';
 import { SIGN_IN_PAGE, ZWebConfig } from '../../web/src/app/config';
 import { CHINA_CONTEXT, CHINA_OIDC } from './profiles';
@@ -29,11 +30,24 @@ describe('china profile: what is built', () => {
     expect(Object.keys(template.toJSON().Outputs)).not.toContain('UserPoolId');
   });
 
-  it('creates no WAF, CloudFront-for-the-API, origin check or secret (CloudFront-scope WAF is not offered there)', () => {
-    for (const type of ['AWS::WAFv2::WebACL', 'AWS::SecretsManager::Secret']) expect(ofType(type)).toEqual([]);
+  it('creates no WAF, CloudFront-for-the-API or origin check (CloudFront-scope WAF is not offered there)', () => {
+    expect(ofType('AWS::WAFv2::WebACL')).toEqual([]);
     expect(ofType('AWS::CloudFront::Distribution')).toHaveLength(1);
+    expect(ofType('AWS::CloudFront::Function')).toEqual([]);
     expect(stack.apiEdge).toBeUndefined();
+    expect(stack.originCheck).toBeUndefined();
     expect(stack.apiUrl).toBe(stack.api.url);
+  });
+
+  it('keeps the ballot keys in Secrets Manager as on aws, and no other secret (no origin secret)', () => {
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(Object.keys(SECRETS).length);
+    expect(resources()[logicalId(stack.secrets.get('ballotKeys').secret)]!.Type).toBe('AWS::SecretsManager::Secret');
+  });
+
+  it("lets the functions take the viewer's address from API Gateway's source IP: the API is called directly", () => {
+    for (const route of routes) {
+      expect(props(stack.api.functions[route.operationId].function).Environment.Variables, route.operationId).not.toHaveProperty('CLIENT_ADDRESS_HEADER');
+    }
   });
 
   it('writes every ARN in the aws-cn partition and every service host name with the URL suffix of the partition', () => {
@@ -87,6 +101,29 @@ describe('china profile: staff sign-in through an OIDC issuer', () => {
       if (route.access === 'public') expect(resource!.Properties.AuthorizationType, route.operationId).toBe('NONE');
       else expect(resource!.Properties.AuthorizerId, route.operationId).toEqual({ Ref: jwtId });
     }
+  });
+
+  it('accepts no machine client but the staff audience unless the context names one, and asks for the default scope', () => {
+    const route = routes.find((r) => r.operationId === 'createServiceRecordLink')!;
+    const [resource] = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+    expect(resource!.Properties.AuthorizationScopes).toEqual(['pingyi/service-records']);
+    expect(stack.machineClients).toBeUndefined();
+  });
+
+  it('adds the machine audience of -c oidcMachineAudience to the authorizer and the scope prefix of -c oidcMachineScopePrefix', () => {
+    const other = synth('dev', {}, { ...CHINA_CONTEXT, oidcMachineAudience: 'pingyi-service-records, gov-service-platform', oidcMachineScopePrefix: 'api://pingyi/' });
+    const [authorizer] = Object.values(other.template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizer!.Properties.JwtConfiguration.Audience).toEqual([CHINA_OIDC.oidcClientId, 'pingyi-service-records', 'gov-service-platform']);
+    const route = routes.find((r) => r.operationId === 'createServiceRecordLink')!;
+    const [resource] = Object.values(other.template.findResources('AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+    expect(resource!.Properties.AuthorizationScopes).toEqual(['api://pingyi/service-records']);
+    const variables = other.template.toJSON().Resources[logicalId(other.stack.api.functions.createServiceRecordLink.function)].Properties.Environment.Variables;
+    expect(variables.MACHINE_SCOPE_PREFIX).toBe('api://pingyi/');
+  });
+
+  it('refuses a machine scope prefix with spaces, and machine keys without an issuer', () => {
+    expect(() => synth('dev', {}, { ...CHINA_CONTEXT, oidcMachineScopePrefix: 'pingyi api/' })).toThrow(/oidcMachineScopePrefix/);
+    expect(() => synth('dev', {}, { profile: 'china', region: 'cn-north-1', oidcMachineAudience: 'x' })).toThrow(/-c oidcIssuer=/);
   });
 
   it("tells every function where this issuer's tokens carry the groups and the token kind", () => {

@@ -27,7 +27,7 @@ describe('deploymentSettings', () => {
     expect(() => settings({ profile: 'gov' })).toThrow(/"aws" or "china"/);
   });
 
-  it('reads the OIDC issuer, with the client id as audience and openid profile as scope by default', () => {
+  it('reads the OIDC issuer, with the client id as audience, openid profile as scope and no machine client by default', () => {
     expect(settings({ profile: 'china', region: 'cn-north-1', ...CHINA_OIDC }).identity).toEqual({
       kind: 'oidc',
       issuer: CHINA_OIDC.oidcIssuer,
@@ -40,7 +40,13 @@ describe('deploymentSettings', () => {
       groupsClaim: 'groups',
       tokenKindClaim: 'typ',
       tokenKindValue: 'Bearer',
+      machine: { audience: [], scopePrefix: 'pingyi/' },
     });
+  });
+
+  it("reads other systems' clients of the OIDC issuer: their audiences and scope prefix", () => {
+    const identity = settings({ ...CHINA_OIDC, oidcMachineAudience: ' svc-a ,svc-b', oidcMachineScopePrefix: 'api://pingyi/' }).identity;
+    expect(identity.kind === 'oidc' && identity.machine).toEqual({ audience: ['svc-a', 'svc-b'], scopePrefix: 'api://pingyi/' });
   });
 
   it('lets an aws deployment sign in with OIDC too, and then refuses a Cognito domain prefix', () => {

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes';
-import { ORIGIN_HEADER } from '../../infra/constructs/edge';
+import { ORIGIN_HEADER, VIEWER_ADDRESS_HEADER } from '../../infra/constructs/edge';
 import { CLOUDFRONT_REGION, WEB_ACL_ARN_OUTPUT } from '../../infra/stacks/api-firewall-stack';
 import { DEFAULT_API_RATE_LIMIT } from '../../infra/stacks/stage';
 import { cleanUp, type Json, logicalId, synth } from './synth';
@@ -109,6 +109,37 @@ describe('API distribution', () => {
     expect(api!.Properties.CorsConfiguration.AllowOrigins).toEqual([
       { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]] },
     ]);
+  });
+});
+
+describe("the viewer's address behind CloudFront", () => {
+  const config = () => props(stack.apiEdge!.distribution).DistributionConfig as Json;
+
+  it('sets x-viewer-address on every viewer request with a CloudFront Function on the API behavior', () => {
+    const associations = config().DefaultCacheBehavior.FunctionAssociations as Json[];
+    expect(associations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [logicalId(stack.apiEdge!.viewerAddress), 'FunctionARN'] } },
+    ]);
+    const fn = props(stack.apiEdge!.viewerAddress);
+    expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.AutoPublish).toBe(true);
+  });
+
+  it("writes the connecting viewer's address over whatever the viewer sent in that header", () => {
+    const code = props(stack.apiEdge!.viewerAddress).FunctionCode as string;
+    expect(code).toContain(`request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip }`);
+    // The function is plain CloudFront Functions JavaScript: run it on an event that carries a forged header.
+    const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { headers: Record<string, { value: string }> };
+    const request = handler({ viewer: { ip: '203.0.113.7' }, request: { headers: { [VIEWER_ADDRESS_HEADER]: { value: '198.51.100.1' } } } });
+    expect(request.headers[VIEWER_ADDRESS_HEADER]).toEqual({ value: '203.0.113.7' });
+  });
+
+  it('names the header to the functions of the public routes, whose origin check proves they came through CloudFront', () => {
+    for (const route of routes) {
+      const variables = props(stack.api.functions[route.operationId].function).Environment.Variables as Record<string, unknown>;
+      if (route.access === 'public') expect(variables.CLIENT_ADDRESS_HEADER, route.operationId).toBe(VIEWER_ADDRESS_HEADER);
+      else expect(variables, route.operationId).not.toHaveProperty('CLIENT_ADDRESS_HEADER');
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { jobs, routes, type OperationId } from '../../functions/routes';
+import { jobs, routes, type OperationId, type ScheduledJob } from '../../functions/routes';
+import { SECRETS, type SecretKey } from '../../functions/store/secrets';
 import { TABLES, type TableAccess, type TableKey } from '../../functions/store/tables';
 import type { ApiFunction } from '../../infra/constructs/api-function';
 import { cleanUp, logicalId, synth } from './synth';
@@ -23,10 +24,29 @@ const EXPECTED: Record<TableAccess, string[]> = {
   readWrite: [...new Set([...READ, ...WRITE])].sort(),
 };
 
+// Where a grant is held to partitions (dynamodb:LeadingKeys), only the actions that name their partitions:
+// a Scan carries no leading key, and ForAllValues holds for a request without one.
+const PARTITIONED: Record<TableAccess, string[]> = {
+  read: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  append: ['dynamodb:PutItem'],
+  write: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  readWrite: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
+};
+
 interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 const { stack, template } = synth('dev');
@@ -67,8 +87,23 @@ function dynamoActionsOf(fn: ApiFunction): Partial<Record<TableKey, string[]>> {
   return Object.fromEntries(Object.entries(byTable).map(([key, set]) => [key, [...set].sort()]));
 }
 
-function expectedFor(tables: Partial<Record<TableKey, TableAccess>>): Partial<Record<TableKey, string[]>> {
-  return Object.fromEntries(Object.entries(tables).map(([key, access]) => [key, [...EXPECTED[access]].sort()]));
+function expectedFor(
+  tables: Partial<Record<TableKey, TableAccess>>,
+  partitions: ScheduledJob['partitions'] = {},
+): Partial<Record<TableKey, string[]>> {
+  return Object.fromEntries(
+    Object.entries(tables).map(([key, access]) => [key, [...(key in partitions ? PARTITIONED : EXPECTED)[access]].sort()]),
+  );
+}
+
+/** The DynamoDB statements of a function on one table. */
+function tableStatements(fn: ApiFunction, key: TableKey): Statement[] {
+  const table = { 'Fn::GetAtt': [logicalId(stack.tables.get(key).table), 'Arn'] };
+  return statementsOf(fn).filter(
+    (statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('dynamodb:')) &&
+      asArray(statement.Resource).some((resource) => JSON.stringify(resource) === JSON.stringify(table)),
+  );
 }
 
 const apiFunction = (operationId: OperationId) => stack.api.functions[operationId];
@@ -84,7 +119,29 @@ describe('table permissions', () => {
   it.each(jobs.map((job) => [job.id, job] as const))('job %s may do exactly what routes.ts declares', (id, job) => {
     const scheduled = stack.jobs[id];
     expect(scheduled).toBeDefined();
-    expect(dynamoActionsOf(scheduled!.handler)).toEqual(expectedFor(job.tables));
+    expect(dynamoActionsOf(scheduled!.handler)).toEqual(expectedFor(job.tables, 'partitions' in job ? job.partitions : {}));
+  });
+
+  it.each(jobs.flatMap((job) => Object.entries('partitions' in job ? job.partitions : {}).map(([table, pks]) => [job.id, table, pks] as const)))(
+    'holds job %s to its declared partitions of %s (dynamodb:LeadingKeys)',
+    (id, table, partitions) => {
+      const statements = tableStatements(stack.jobs[id]!.handler, table as TableKey);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...(partitions as readonly string[])] } });
+        // What carries no leading key would escape the condition.
+        expect(asArray(statement.Action)).not.toContain('dynamodb:Scan');
+        expect(asArray(statement.Action)).not.toContain('dynamodb:DescribeTable');
+      }
+    },
+  );
+
+  it("lets the daySalts job touch only the salts' partition of the responses table, never a ballot", () => {
+    const statements = tableStatements(stack.jobs.daySalts!.handler, 'responses');
+    expect(statements).toEqual([
+      expect.objectContaining({ Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SALT'] } } }),
+    ]);
+    expect(Object.keys(dynamoActionsOf(stack.jobs.daySalts!.handler))).toEqual(['responses']);
   });
 
   it('lets submitResponse put a rating but not read ratings back, nor touch the tallies', () => {
@@ -135,6 +192,39 @@ describe('table env vars', () => {
       }
     },
   );
+});
+
+/** The Secrets Manager statements of a function's role. */
+const secretStatements = (fn: ApiFunction) =>
+  statementsOf(fn).filter((statement) => asArray(statement.Action).some((action) => action.startsWith('secretsmanager:')));
+
+describe('secret permissions', () => {
+  const secretRef = (key: SecretKey) => ({ Ref: logicalId(stack.secrets.get(key).secret) });
+
+  it.each(routes.map((route) => [route.operationId, route] as const))(
+    'route %s may read exactly the secrets routes.ts names for it, with GetSecretValue only, and knows their ARNs',
+    (operationId, route) => {
+      const fn = apiFunction(operationId);
+      const named: readonly SecretKey[] = 'secrets' in route ? route.secrets : [];
+      expect(secretStatements(fn)).toEqual(
+        named.map((key) => ({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretRef(key) })),
+      );
+      const variables = template.toJSON().Resources[logicalId(fn.function)].Properties.Environment.Variables as Record<string, unknown>;
+      for (const [key, definition] of Object.entries(SECRETS) as [SecretKey, (typeof SECRETS)[SecretKey]][]) {
+        if (named.includes(key)) expect(variables[definition.envVar]).toEqual(secretRef(key));
+        else expect(variables).not.toHaveProperty(definition.envVar);
+      }
+    },
+  );
+
+  it('gives the ballot keys to the functions that sign or check tokens, and to no other', () => {
+    const readers = Object.entries(stack.api.functions)
+      .filter(([, fn]) => secretStatements(fn).length > 0)
+      .map(([operationId]) => operationId)
+      .sort();
+    expect(readers).toEqual(['createServiceRecordLink', 'getInvitationLinks', 'submitResponse']);
+    for (const job of Object.values(stack.jobs)) expect(secretStatements(job.handler)).toEqual([]);
+  });
 });
 
 describe('function roles', () => {

@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../functions/routes';
 import { JOB_RETRY_ATTEMPTS } from '../../infra/constructs/scheduled-job';
@@ -16,12 +18,21 @@ describe('scheduled jobs', () => {
   it.each(jobs.map((job) => [job.id, job] as const))('runs %s at its rate, on its own function', (id, job) => {
     const scheduled = stack.jobs[id]!;
     const { Properties } = resource(logicalId(scheduled.schedule));
+    // CDK writes the rate in the largest whole unit: `rate(5 minutes)`, `rate(1 hour)`.
     const minutes: number = job.everyMinutes.aws;
-    expect(Properties.ScheduleExpression).toBe(`rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`);
+    const expected = ScheduleExpression.rate(Duration.minutes(minutes)).expressionString;
+    expect(Properties.ScheduleExpression).toBe(expected);
+    expect(expected).toMatch(minutes % 60 === 0 ? /^rate\(\d+ hours?\)$/ : /^rate\(\d+ minutes?\)$/);
     expect(Properties.State).toBe('ENABLED');
     expect(Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
     expect(Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(scheduled.handler.function), 'Arn'] });
     expect(Properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalId(scheduled.schedulerRole), 'Arn'] });
+  });
+
+  it('forgets the day salts at least every hour, so a day\'s salt is gone within an hour of the day\'s end (CST)', () => {
+    const daySalts = jobs.find((job) => job.id === 'daySalts');
+    expect(daySalts?.everyMinutes.aws).toBeLessThanOrEqual(60);
+    expect(resource(logicalId(stack.jobs.daySalts!.schedule)).Properties.State).toBe('ENABLED');
   });
 
   it.each(jobs.map((job) => [job.id, job] as const))('retries %s, then dead-letters it', (id, job) => {

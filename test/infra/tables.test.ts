@@ -22,6 +22,14 @@ describe('tables', () => {
     synth('dev').template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableKeys.length);
   });
 
+  it('has the reviews table for appeals, batch reviews and their events', () => {
+    expect(tableKeys).toContain('reviews');
+    expect(tableResource('dev', 'reviews').Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+  });
+
   it.each(tableKeys)('%s has the declared string keys and is billed on demand', (key) => {
     const { Properties } = tableResource('dev', key);
     expect(Properties.KeySchema).toEqual([

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, type Role, type Route } from '../../functions/routes';
+import { isStaffAccess, routes, type Route } from '../../functions/routes';
 import type { LocalStack } from '../../infra/local/stack';
-import { PRESENTED, describePresented, tokenMaker, type Presented, type TokenMaker } from './tokens';
+import { PRESENTED, describePresented, tokenMaker, type Presented, type TokenBase, type TokenMaker } from './tokens';
 import { startTestStack, type TestStack } from './helpers';
 
 /**
  * Every operation × every kind of token, through the local HTTP API, generated from the route table: a
  * staff route answers 401 to no token and to every token that is not a valid access token of this issuer
  * for this client (an ID token, an expired one, another issuer's or client's, `alg: none`, a tampered
- * signature or claims, garbage), 403 to a valid access token of a role its access leaves out, and lets a
- * role it names through; a public route answers every one of them as it answers anybody. A new route is
- * covered without a new test.
+ * signature or claims, garbage), 403 to a valid access token of a role its access leaves out and to another
+ * system's machine token (a scope is no role), and lets a role it names through. A machine route (another
+ * system's, by scope) answers 401 the same way, 403 to every staff member's token and to a machine token
+ * without its scope, and lets a machine token with its scope through. A public route answers every one of
+ * them as it answers anybody. A new route is covered without a new test.
  */
 const all = routes as readonly Route[];
 
@@ -21,17 +23,24 @@ type Expected = 'through' | 401 | 403;
 
 /** What the route table says a caller presenting this gets. */
 function expected(route: Route, presented: Presented): Expected {
-  if (route.access === 'public') return 'through';
+  const { access } = route;
+  if (access === 'public') return 'through';
   switch (presented.kind) {
     case 'no token':
     case 'bad':
       return 401;
     case 'role':
-      return route.access.includes(presented.role) ? 'through' : 403;
+      return isStaffAccess(access) && access.includes(presented.role) ? 'through' : 403;
     case 'unit handler with units':
-      return route.access.includes('unitHandler') ? 'through' : 403;
+      return isStaffAccess(access) && access.includes('unitHandler') ? 'through' : 403;
+    case 'machine':
+      return !isStaffAccess(access) && access.scope === presented.scope ? 'through' : 403;
   }
 }
+
+/** What bad tokens for a route are made from: a token it lets through (public routes: an admin's). */
+const baseOf = (route: Route): TokenBase =>
+  route.access === 'public' ? 'admin' : isStaffAccess(route.access) ? route.access[0]! : { scope: route.access.scope };
 
 describe('route × token matrix (local API)', () => {
   let test: TestStack | undefined;
@@ -49,10 +58,9 @@ describe('route × token matrix (local API)', () => {
     await test?.stop();
   });
 
-  /** Calls a route with an empty JSON body where it takes one, presenting `token` (bad tokens made from `role`). */
+  /** Calls a route with an empty JSON body where it takes one, presenting a token (bad ones made from one it lets through). */
   async function call(route: Route, presented: Presented) {
-    const role: Role = route.access === 'public' ? 'admin' : route.access[0]!;
-    const token = await tokens.token(presented, role);
+    const token = await tokens.token(presented, baseOf(route));
     const res = await fetch(`${stack.url}${pathOf(route)}`, {
       method: route.method,
       headers: {
@@ -69,8 +77,29 @@ describe('route × token matrix (local API)', () => {
     // assert
     expect(all.length).toBeGreaterThanOrEqual(26);
     expect(PRESENTED.map(describePresented)).toEqual(
-      expect.arrayContaining(['no token', 'an ID token', 'an expired token', 'an alg:none token', 'a token with a tampered signature', 'a malformed token']),
+      expect.arrayContaining([
+        'no token',
+        'a machine token with scope service-records',
+        'an ID token',
+        'an expired token',
+        'an alg:none token',
+        'a token with a tampered signature',
+        'a malformed token',
+      ]),
     );
+    expect(all.some((r) => r.access !== 'public' && !isStaffAccess(r.access))).toBe(true);
+  });
+
+  it('lets no staff role through a machine route, and no machine token through a staff route', () => {
+    // act
+    const leaks = all.flatMap((route) =>
+      PRESENTED.filter((p) => expected(route, p) === 'through')
+        .filter((p) => (isStaffAccess(route.access) ? p.kind === 'machine' : route.access !== 'public' && p.kind !== 'machine'))
+        .map((p) => `${route.operationId} × ${describePresented(p)}`),
+    );
+
+    // assert
+    expect(leaks).toEqual([]);
   });
 
   it('leaves public only the operations a citizen or a probe needs, so a route made public by mistake fails here', () => {
@@ -95,10 +124,11 @@ describe('route × token matrix (local API)', () => {
           expect(status, body).toBeLessThan(500);
         } else {
           expect(status, body).toBe(want);
-          // The gateway refuses what it can check (signature, issuer, client, expiry); the function refuses
-          // an ID token, which the gateway lets through, and answers 403 for a role.
+          // The gateway refuses what it can check (signature, issuer, client, expiry, and a machine route's
+          // scope); the function refuses an ID token, which the gateway lets through, and answers 403 for a role.
           const refusal = JSON.parse(body) as Record<string, unknown>;
-          if (want === 403) expect(refusal).toMatchObject({ code: 'FORBIDDEN' });
+          if (want === 403 && !isStaffAccess(route.access)) expect(refusal).toEqual({ message: 'Forbidden' });
+          else if (want === 403) expect(refusal).toMatchObject({ code: 'FORBIDDEN' });
           else if (presented.kind === 'bad' && presented.bad === 'an ID token') expect(refusal).toMatchObject({ code: 'UNAUTHORIZED' });
           else expect(refusal).toEqual({ message: 'Unauthorized' });
         }

@@ -32,6 +32,8 @@ const probeRoute = (overrides: Partial<Route>): Route => ({
 /** A route behind the real platform stack (httpHandler), which checks the groups the authorizer passed on. */
 const staffRoute = probeRoute({ operationId: 'staffOnly', path: '/staff', access: ['admin', 'unitHandler'] });
 const staffHandler = httpHandler(staffRoute, async (_, { caller }) => ok({ caller }));
+/** A route for another system (a client-credentials token with the service-records scope). */
+const machineRoute = probeRoute({ operationId: 'machineOnly', path: '/machine', access: { scope: 'service-records' } });
 
 describe('local API Gateway adapter', () => {
   let dir: string;
@@ -88,6 +90,7 @@ describe('local API Gateway adapter', () => {
         { route: probeRoute({}), handler: record },
         { route: probeRoute({ operationId: 'publicPost', method: 'POST', path: '/uploads', access: 'public' }), handler: record },
         { route: staffRoute, handler: staffHandler as LambdaHandler },
+        { route: machineRoute, handler: record },
         {
           route: probeRoute({ operationId: 'broken', path: '/broken', access: 'public' }),
           handler: async () => {
@@ -229,6 +232,48 @@ describe('local API Gateway adapter', () => {
       expect(await res.json()).toEqual({
         caller: { sub: expect.any(String), roles: ['unitHandler'], unitIds: ['tax-bureau', 'window-general'] },
       });
+    });
+  });
+
+  describe('scopes through the authorizer on a route for another system', () => {
+    it("lets a machine token with the route's scope through, handing the function its claims and scopes", async () => {
+      // prepare
+      const token = await issuer.signMachine('service-records');
+
+      // act
+      const res = await fetch(`${url}/machine`, { headers: { authorization: `Bearer ${token}` } });
+
+      // assert
+      expect(res.status).toBe(200);
+      expect(events).toHaveLength(1);
+      const { jwt } = events[0]!.requestContext.authorizer;
+      expect(jwt.scopes).toEqual(['pingyi/service-records']);
+      expect(jwt.claims).toMatchObject({ token_use: 'access', scope: 'pingyi/service-records' });
+      expect(jwt.claims).not.toHaveProperty('cognito:groups');
+    });
+
+    it.each([
+      ["an admin's access token", async () => issuer.sign('admin')],
+      ["a unit handler's access token with units", async () => issuer.sign('unitHandler', { unitIds: ['tax-bureau'] })],
+      ['a token with another scope of the same resource server', async () => signWithLocalKey({ scope: 'pingyi/reports', 'cognito:groups': [] })],
+      ['a token with the scope of another resource server', async () => signWithLocalKey({ scope: 'other/service-records', 'cognito:groups': [] })],
+    ])('answers 403 {"message":"Forbidden"} to %s without calling the function', async (_, makeToken) => {
+      // act
+      const res = await fetch(`${url}/machine`, { headers: { authorization: `Bearer ${await makeToken()}` } });
+
+      // assert
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ message: 'Forbidden' });
+      expect(events).toHaveLength(0);
+    });
+
+    it('answers 401 without a token, as on a staff route', async () => {
+      // act
+      const res = await fetch(`${url}/machine`);
+
+      // assert
+      expect(res.status).toBe(401);
+      expect(events).toHaveLength(0);
     });
   });
 

@@ -8,6 +8,7 @@ import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
 import { createTables, deleteTables, localDynamoClient, localFunctionEnv, tableNames } from '../../infra/local/dynamodb';
 import { startLocal, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import { bindBallotKeys } from '../fixtures/ballot-keys';
 
 /**
  * What every integration test file shares: fresh tables of its own in the run's DynamoDB Local, the
@@ -26,7 +27,8 @@ export interface TestTables {
 
 /**
  * Creates uniquely named tables (from functions/store/tables.ts) for one test file and sets process.env
- * as the functions' Lambda configuration would: endpoint, region, throwaway credentials, table names.
+ * as the functions' Lambda configuration would: endpoint, region, throwaway credentials, table names, and
+ * the ballot keys (the test ring, fixtures/ballot-keys.ts).
  */
 export async function freshTables(): Promise<TestTables> {
   const endpoint = inject('dynamoEndpoint');
@@ -34,6 +36,7 @@ export async function freshTables(): Promise<TestTables> {
   const admin = localDynamoClient(endpoint);
   await createTables(admin, tables);
   Object.assign(process.env, localFunctionEnv(endpoint, tables));
+  bindBallotKeys();
   const db = createDocumentClient(endpoint);
   return {
     endpoint,
@@ -78,12 +81,12 @@ export interface TestStack {
 /**
  * Starts the local stack (`npm start`'s runtime) on the shared DynamoDB Local, with uniquely named tables
  * (`it-<name>-…`), no pages, quiet, and the tally left to the test (it runs once an hour). `options`
- * overrides any of that, e.g. `{ seed: true }` for the demo district.
+ * overrides any of that, e.g. `{ seed: true }` for the demo district; a `dataDir` given is used (and
+ * removed on stop), so a ballot-key ring written there first is the one the stack's functions use.
  */
 export async function startTestStack(name: string, options: LocalStackOptions = {}): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pingyi-it-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pingyi-it-'));
   const stack = await startLocal({
-    dataDir,
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `it-${name}-${randomUUID().slice(0, 8)}`,
     seed: false,
@@ -91,6 +94,7 @@ export async function startTestStack(name: string, options: LocalStackOptions = 
     quiet: true,
     web: false,
     ...options,
+    dataDir,
   });
   return {
     stack,

@@ -10,6 +10,7 @@ import type { OpenAPI3 } from 'openapi-typescript';
 import * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZPublishedForm, ZFormSummaryList } from '../../functions/domain/evaluation/published-form';
+import { ZServiceRecordLink } from '../../functions/domain/evaluation/invitations';
 import { ZReceipt } from '../../functions/domain/evaluation/response';
 import { ZTallyReport } from '../../functions/domain/evaluation/tally-report';
 import { ZErrorBody } from '../../functions/platform/error-body';
@@ -82,8 +83,8 @@ import type { components, paths } from './api';
 type Problem = components['schemas']['Error'];
 type GatewayRefusal = components['schemas']['GatewayError'];
 
-const [baseUrl, windowsFormId, supervisorToken] = process.argv.slice(2);
-if (!baseUrl || !windowsFormId || !supervisorToken) throw new Error('usage: client.ts <baseUrl> <formId> <token>');
+const [baseUrl, windowsFormId, supervisorToken, machineToken] = process.argv.slice(2);
+if (!baseUrl || !windowsFormId || !supervisorToken || !machineToken) throw new Error('usage: client.ts <baseUrl> <formId> <token> <machine token>');
 const api = createClient<paths>({ baseUrl });
 
 // Never called: proves the generated types are strict (an unused @ts-expect-error fails the type-check).
@@ -127,6 +128,13 @@ const tallies = await api.GET('/periods/{periodId}/tallies', {
 });
 const anonymous = await api.GET('/periods/{periodId}/tallies', { params: { path: { periodId } } });
 
+// Another system posts a completed service with its client-credentials token and gets the link that rates it.
+const record = await api.POST('/service-records', {
+  body: { formId: windowsFormId, unitId, recordNumber: 'SZ-2026-000042' },
+  headers: { Authorization: 'Bearer ' + machineToken },
+});
+const recordPath: string | undefined = record.data?.path;
+
 console.log(
   JSON.stringify({
     list: { status: list.response.status, body: list.data },
@@ -135,6 +143,7 @@ console.log(
     rejected: { status: rejected.response.status, body: problem, fields: fields.map((f) => f.path) },
     tallies: { status: tallies.response.status, body: tallies.data },
     anonymous: { status: anonymous.response.status, body: anonymous.error },
+    record: { status: record.response.status, body: record.data, path: recordPath },
   }),
 );
 `;
@@ -245,10 +254,10 @@ describe('the OpenAPI document with a generated client', () => {
     expect(typecheck).toEqual({ ok: true, output: '' });
     const { stdout } = await run(
       join(BIN, 'tsx'),
-      [join(workDir, 'client.ts'), stack.url, windowsFormId, await stack.token('supervisor')],
+      [join(workDir, 'client.ts'), stack.url, windowsFormId, await stack.token('supervisor'), await stack.machineToken('service-records')],
       { cwd: workDir, timeout: STEP_TIMEOUT_MS },
     );
-    const got = JSON.parse(stdout) as Record<string, { status: number; body: unknown; submissionId?: string; fields?: string[] }>;
+    const got = JSON.parse(stdout) as Record<string, { status: number; body: unknown; submissionId?: string; fields?: string[]; path?: string }>;
 
     // assert: the published forms, one form, a stored response, a named rejection, the tallies
     expect(got.list!.status).toBe(200);
@@ -261,11 +270,12 @@ describe('the OpenAPI document with a generated client', () => {
 
     expect(got.submitted!.status).toBe(201);
     expect(ZReceipt.parse(got.submitted!.body)).toEqual({
-      receiptId: got.submitted!.submissionId,
+      receiptCode: expect.stringMatching(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/),
       formId: windowsFormId,
       version: form.version,
       submittedAt: expect.any(String),
     });
+    expect(JSON.stringify(got.submitted!.body)).not.toContain(got.submitted!.submissionId);
 
     expect(got.rejected!.status).toBe(400);
     const problem = ZErrorBody.parse(got.rejected!.body);
@@ -284,5 +294,10 @@ describe('the OpenAPI document with a generated client', () => {
     // API Gateway's JWT authorizer answers for a call without a token, before any function runs.
     expect(got.anonymous!.status).toBe(401);
     expect(z.object({ message: z.string() }).safeParse(got.anonymous!.body).success).toBe(true);
+
+    // The machine route, called with the security scheme the document declares for it.
+    expect(got.record!.status).toBe(200);
+    expect(ZServiceRecordLink.parse(got.record!.body).path).toMatch(new RegExp(`^rate\\.html\\?form=${windowsFormId}&unit=window-general#t=r\\.`));
+    expect(got.record!.path).not.toContain('SZ-2026-000042');
   }, 60_000);
 });

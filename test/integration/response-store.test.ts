@@ -9,15 +9,25 @@ import { submitDeps } from '../../functions/store/deps';
 import { catalogStore } from '../../functions/store/evaluation/catalog-store';
 import { SHARDS, responseKey, responseStore } from '../../functions/store/evaluation/response-store';
 import { unitStore } from '../../functions/store/units/unit-store';
-import { aForm, aFormVersion, aResponse, aUnitWithId, anOpenPeriod, someGroups } from '../fixtures/catalog';
+import { forgetPastSalts, newSalt } from '../../functions/domain/evaluation/client-key';
+import { SALT_PARTITION, saltKeeper, saltMaker } from '../../functions/store/evaluation/admission-store';
+import { aForm, aFormVersion, aResponse, aUnitWithId, anOpenPeriod, openBallotOf, someGroups } from '../fixtures/catalog';
 import { freshTables, type TestTables } from './helpers';
 
-/** How many items a table holds (a COUNT scan: the table is this file's own). */
+/** How many ballots a table holds (a COUNT scan: the table is this file's own), leaving out the day salts. */
 async function countAll(db: DynamoDBDocumentClient, table: string): Promise<number> {
   let count = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey }));
+    const page = await db.send(
+      new ScanCommand({
+        TableName: table,
+        Select: 'COUNT',
+        FilterExpression: 'pk <> :salt',
+        ExpressionAttributeValues: { ':salt': SALT_PARTITION },
+        ExclusiveStartKey,
+      }),
+    );
     count += page.Count ?? 0;
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -73,60 +83,146 @@ describe('response store on DynamoDB Local', () => {
     ...overrides,
   });
 
+  const CLIENT = { address: '203.0.113.10', userAgent: 'integration-test' };
+  /** A stored response of a fresh open ballot in this file's period. */
+  const aStoredResponse = (overrides: Parameters<typeof aResponse>[0] = {}) =>
+    aResponse({ ...openBallotOf(randomUUID()), periodId: period.periodId, submittedAt: new Date().toISOString(), ...overrides });
+
   describe('putResponseOnce', () => {
-    it('stores a new response as one item under its submission id', async () => {
+    it('stores a new response as one item under its ballot reference', async () => {
       // prepare
       const store = responseStore(t.db, t.tables.responses);
-      const response = aResponse({ submissionId: randomUUID(), periodId: period.periodId, submittedAt: new Date().toISOString() });
+      const response = aStoredResponse();
 
       // act
       const result = await store.putResponseOnce(response);
 
       // assert
       expect(result).toEqual({ stored: true });
-      const { Item } = await t.db.send(
-        new GetCommand({ TableName: t.tables.responses, Key: responseKey(period.periodId, response.submissionId) }),
-      );
-      expect(Item).toEqual({ ...response, ...responseKey(period.periodId, response.submissionId) });
+      const { Item } = await t.db.send(new GetCommand({ TableName: t.tables.responses, Key: responseKey(period.periodId, response.ballotRef) }));
+      expect(Item).toEqual({ ...response, ...responseKey(period.periodId, response.ballotRef) });
     });
 
-    it('hands back the stored response, unchanged, when its submission id is written again', async () => {
+    it('hands back the stored response, unchanged, when its ballot is written again', async () => {
       // prepare
       const store = responseStore(t.db, t.tables.responses);
-      const first = aResponse({ submissionId: randomUUID(), periodId: period.periodId, units: { 'tax-bureau': { overall: 'verySatisfied', comment: '很好' } } });
+      const first = aStoredResponse({ units: { 'tax-bureau': { overall: 'verySatisfied', comment: '很好' } } });
       await store.putResponseOnce(first);
 
       // act
-      const second = await store.putResponseOnce({ ...first, units: { 'service-centre': { overall: 'veryDissatisfied' } } });
+      const second = await store.putResponseOnce({ ...first, receiptCode: 'ZZZZ-ZZZZ-ZZZZ', units: { 'service-centre': { overall: 'veryDissatisfied' } } });
 
       // assert
       expect(second).toEqual({ stored: false, existing: first });
     });
   });
 
-  describe('submitResponse with the real stores', () => {
-    it('stores a submission on a warm function with one conditional PutItem and no read', async () => {
+  describe('findResponse (what the submit function, which may only put, reads by)', () => {
+    it('hands back the stored response under a ballot reference and writes nothing', async () => {
       // prepare
-      const deps = submitDeps(t.db);
-      await submitResponse(deps, submission());
+      const store = responseStore(t.db, t.tables.responses);
+      const stored = aStoredResponse();
+      await store.putResponseOnce(stored);
+      const before = await countAll(t.db, t.tables.responses);
 
       // act
-      const sent = await commandsDuring(t.db, () => submitResponse(deps, submission()));
+      const sent = await commandsDuring(t.db, async () => expect(await store.findResponse(period.periodId, stored.ballotRef)).toEqual(stored));
 
       // assert
       expect(sent).toEqual(['PutItemCommand']);
+      expect(await countAll(t.db, t.tables.responses)).toBe(before);
+    });
+
+    it('finds nothing under a free reference, and leaves it free', async () => {
+      // prepare
+      const store = responseStore(t.db, t.tables.responses);
+      const free = aStoredResponse();
+
+      // act
+      const found = await store.findResponse(period.periodId, free.ballotRef);
+
+      // assert
+      expect(found).toBeUndefined();
+      const { Item } = await t.db.send(new GetCommand({ TableName: t.tables.responses, Key: responseKey(period.periodId, free.ballotRef) }));
+      expect(Item).toBeUndefined();
+      expect(await store.putResponseOnce(free)).toEqual({ stored: true });
+    });
+  });
+
+  describe('unitBallots', () => {
+    it("pages through a unit's ballots across the shards, each once, leaving out ballots of other units", async () => {
+      // prepare: a period of its own, 45 ballots for tax-bureau and 30 for service-centre
+      const periodId = 'unit-ballots-period';
+      const store = responseStore(t.db, t.tables.responses);
+      const ballots = Array.from({ length: 75 }, (_, i) =>
+        aStoredResponse({ periodId, units: { [i % 5 < 3 ? 'tax-bureau' : 'service-centre']: { overall: 'satisfied' } } }),
+      );
+      for (let i = 0; i < ballots.length; i += 15) await Promise.all(ballots.slice(i, i + 15).map((b) => store.putResponseOnce(b)));
+      const expected = ballots.filter((b) => 'tax-bureau' in b.units).map((b) => b.ballotRef);
+
+      // act
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.unitBallots(periodId, 'tax-bureau', cursor, 10);
+        seen.push(...page.ballots.map((b) => b.ballotRef));
+        cursor = page.cursor;
+        pages += 1;
+      } while (cursor && pages < 100);
+
+      // assert
+      expect(seen.sort()).toEqual(expected.sort());
+      expect(pages).toBeGreaterThan(1);
+    });
+  });
+
+  describe('submitResponse with the real stores', () => {
+    it('stores a submission on a warm function with one conditional PutItem and no read', async () => {
+      // prepare: the first submission reads the catalog and makes the day's salt
+      const deps = submitDeps(t.db);
+      await submitResponse(deps, submission(), CLIENT);
+
+      // act
+      const sent = await commandsDuring(t.db, () => submitResponse(deps, submission(), CLIENT));
+
+      // assert
+      expect(sent).toEqual(['PutItemCommand']);
+    });
+
+    it('makes one salt for the day whichever function puts first, and every function keys a client with it', async () => {
+      // prepare: three cold functions at once
+      const functions = [submitDeps(t.db), submitDeps(t.db), submitDeps(t.db)];
+
+      // act
+      const receipts = await Promise.all(functions.map((deps) => submitResponse(deps, submission(), CLIENT)));
+
+      // assert
+      const stored = await Promise.all(
+        receipts.map(async (r) => {
+          const { Items } = await t.db.send(
+            new ScanCommand({ TableName: t.tables.responses, FilterExpression: 'receiptCode = :code', ExpressionAttributeValues: { ':code': r.receiptCode } }),
+          );
+          return Items?.[0]?.admission as { clientKey: string };
+        }),
+      );
+      expect(new Set(stored.map((a) => a.clientKey)).size).toBe(1);
+      const { Items: salts } = await t.db.send(
+        new ScanCommand({ TableName: t.tables.responses, FilterExpression: 'pk = :salt', ExpressionAttributeValues: { ':salt': SALT_PARTITION } }),
+      );
+      expect(salts).toHaveLength(1);
     });
 
     it('gives a retry the first receipt and stores nothing new, even when the retry names another unit', async () => {
       // prepare
       const deps = submitDeps(t.db);
       const first = submission();
-      const receipt = await submitResponse(deps, first);
+      const receipt = await submitResponse(deps, first, CLIENT);
       const before = await countAll(t.db, t.tables.responses);
 
       // act
-      const retry = await submitResponse({ ...deps, now: () => new Date(Date.now() + 60_000) }, first);
-      const otherUnit = submitResponse(deps, { ...first, units: { 'service-centre': { overall: 'veryDissatisfied' } } });
+      const retry = await submitResponse({ ...deps, now: () => new Date(Date.now() + 60_000) }, first, CLIENT);
+      const otherUnit = submitResponse(deps, { ...first, units: { 'service-centre': { overall: 'veryDissatisfied' } } }, CLIENT);
 
       // assert
       expect(retry).toEqual(receipt);
@@ -134,7 +230,7 @@ describe('response store on DynamoDB Local', () => {
       await expect(otherUnit).rejects.toBeInstanceOf(ConflictError);
       expect(await countAll(t.db, t.tables.responses)).toBe(before);
       const { Item } = await t.db.send(
-        new GetCommand({ TableName: t.tables.responses, Key: responseKey(period.periodId, first.submissionId!) }),
+        new GetCommand({ TableName: t.tables.responses, Key: responseKey(period.periodId, openBallotOf(first.submissionId!).ballotRef) }),
       );
       expect(Item?.units).toEqual({ 'tax-bureau': { overall: 'basicallySatisfied' } });
     });
@@ -146,11 +242,11 @@ describe('response store on DynamoDB Local', () => {
       const before = await countAll(t.db, t.tables.responses);
 
       // act
-      const receipts = await Promise.all(Array.from({ length: 20 }, () => submitResponse(deps, one)));
+      const receipts = await Promise.all(Array.from({ length: 20 }, () => submitResponse(deps, one, CLIENT)));
 
       // assert
       expect(new Set(receipts.map((r) => JSON.stringify(r))).size).toBe(1);
-      expect(receipts[0]?.receiptId).toBe(one.submissionId);
+      expect(receipts[0]?.receiptCode).not.toContain(one.submissionId!.slice(0, 8));
       expect(await countAll(t.db, t.tables.responses)).toBe(before + 1);
     });
 
@@ -164,7 +260,7 @@ describe('response store on DynamoDB Local', () => {
       );
 
       // act
-      const results = await Promise.allSettled(tries.map((s) => submitResponse(deps, s)));
+      const results = await Promise.allSettled(tries.map((s) => submitResponse(deps, s, CLIENT)));
 
       // assert
       expect(await countAll(t.db, t.tables.responses)).toBe(before + 1);
@@ -176,18 +272,59 @@ describe('response store on DynamoDB Local', () => {
     });
   });
 
+  describe('day salts (the responses table, partition SALT)', () => {
+    it('makes one salt per day at the first put, which every later maker of that day gets back', async () => {
+      // prepare
+      const day = '2031-03-03';
+      const first = saltMaker(t.db, t.tables.responses, newSalt);
+      const second = saltMaker(t.db, t.tables.responses, newSalt);
+
+      // act
+      const [a, b] = await Promise.all([first(day), second(day)]);
+      const again = await saltMaker(t.db, t.tables.responses, newSalt)(day);
+
+      // assert
+      expect(a).toBe(b);
+      expect(again).toBe(a);
+      expect(Buffer.from(a, 'base64')).toHaveLength(32);
+    });
+
+    it("forgets the salts of past days (CST) and keeps today's, touching no ballot", async () => {
+      // prepare: salts of three days, and a ballot
+      const make = saltMaker(t.db, t.tables.responses, newSalt);
+      for (const day of ['2031-04-01', '2031-04-02', '2031-04-03']) await make(day);
+      const ballot = aStoredResponse();
+      await responseStore(t.db, t.tables.responses).putResponseOnce(ballot);
+      const ballotsBefore = await countAll(t.db, t.tables.responses);
+      const keeper = saltKeeper(t.db, t.tables.responses);
+
+      // act: 00:30 on 3 April in China is still 2 April in UTC
+      const forgotten = await forgetPastSalts({ ...keeper, now: () => new Date('2031-04-02T16:30:00Z') });
+
+      // assert
+      expect(forgotten).toEqual(expect.arrayContaining(['2031-04-01', '2031-04-02']));
+      expect(forgotten).not.toContain('2031-04-03');
+      expect(await keeper.saltDays()).toContain('2031-04-03');
+      expect(await keeper.saltDays()).not.toContain('2031-04-01');
+      expect(await countAll(t.db, t.tables.responses)).toBe(ballotsBefore);
+      expect(await responseStore(t.db, t.tables.responses).getBallot(period.periodId, ballot.ballotRef)).toEqual(ballot);
+    });
+  });
+
   describe('periodBallots', () => {
     it('reads every stored item of a period from all 16 shards, page by page, unreadable ones included', async () => {
-      // prepare: another period, 1,500 responses in shard 0 (ids ending in 0) and one per other shard
+      // prepare: another period, 1,500 ballots in shard 0 and one in each other shard (one of them an enterprise's)
       const periodId = 'paged-period';
-      const response = (submissionId: string) => ({
-        ...aResponse({ submissionId, periodId, group: submissionId.endsWith('1') ? 'enterprise' : 'citizen' }),
-        ...responseKey(periodId, submissionId),
+      const shardOf = (ballotRef: string) => Number.parseInt(responseKey(periodId, ballotRef).pk.split('#').at(-1)!, 16);
+      const refs = Array.from({ length: 40_000 }, (_, i) => `o.paged${String(i).padStart(6, '0')}`);
+      const inShard0 = refs.filter((ref) => shardOf(ref) === 0).slice(0, 1_500);
+      const oneInEach = Array.from({ length: SHARDS - 1 }, (_, s) => refs.find((ref) => shardOf(ref) === s + 1)!);
+      const response = (ballotRef: string, group = 'citizen') => ({
+        ...aResponse({ ballotRef, periodId, group }),
+        ...responseKey(periodId, ballotRef),
       });
-      const items = [
-        ...Array.from({ length: 1_500 }, (_, i) => response(`00000000-0000-4000-8000-${String(i).padStart(11, '0')}0`)),
-        ...Array.from({ length: SHARDS - 1 }, (_, s) => response(`00000000-0000-4000-8000-00000000000${(s + 1).toString(16)}`)),
-      ];
+      const items = [...inShard0.map((ref) => response(ref)), ...oneInEach.map((ref, i) => response(ref, i === 0 ? 'enterprise' : 'citizen'))];
+      expect(inShard0).toHaveLength(1_500);
       for (let start = 0; start < items.length; start += 250) {
         const chunk = items.slice(start, start + 250);
         await Promise.all(
@@ -200,7 +337,7 @@ describe('response store on DynamoDB Local', () => {
           ),
         );
       }
-      const unreadable = { ...responseKey(periodId, '00000000-0000-4000-8000-0000000000ff'), units: { 'tax-bureau': {} }, version: 'one' };
+      const unreadable = { ...responseKey(periodId, 'o.unreadable'), units: { 'tax-bureau': {} }, version: 'one' };
       await t.db.send(new PutCommand({ TableName: t.tables.responses, Item: unreadable }));
 
       // act

@@ -2,15 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitAnswers } from '../../functions/domain/evaluation/answers';
+import { cstDay } from '../../functions/domain/evaluation/client-key';
 import { createForm, publishForm, saveDraft } from '../../functions/domain/evaluation/form-admin';
+import type { Period } from '../../functions/domain/evaluation/period';
 import { submitResponse } from '../../functions/domain/evaluation/response';
+import { listFlaggedBatches, reviewBatch, type FlaggedBatch } from '../../functions/domain/evaluation/review';
 import { runTally } from '../../functions/domain/evaluation/tally';
 import { tallyReport, type TallyReport } from '../../functions/domain/evaluation/tally-report';
-import { formAdminDeps, runTallyDeps, submitDeps, tallyReportDeps } from '../../functions/store/deps';
+import { formAdminDeps, reviewDeps, runTallyDeps, submitDeps, tallyReportDeps } from '../../functions/store/deps';
 import { catalogStore } from '../../functions/store/evaluation/catalog-store';
-import { responseKey } from '../../functions/store/evaluation/response-store';
+import { responseKey, responseStore } from '../../functions/store/evaluation/response-store';
+import { tallyStore } from '../../functions/store/evaluation/tally-store';
 import { unitStore } from '../../functions/store/units/unit-store';
-import { aDimensionsQuestion, aResponse, aUnitWithId, anAllUnitsContent, anOpenPeriod, someGroups } from '../fixtures/catalog';
+import { bindBallotKeys } from '../fixtures/ballot-keys';
+import {
+  TEST_CLIENT,
+  aDimensionsQuestion,
+  aFormContent,
+  aResponse,
+  aUnitWithId,
+  anAllUnitsContent,
+  anEndedPeriod,
+  anOpenAdmission,
+  anOpenPeriod,
+  openBallotOf,
+  someGroups,
+} from '../fixtures/catalog';
 import { freshTables, type TestTables } from './helpers';
 
 /**
@@ -48,12 +65,16 @@ describe('the tally on DynamoDB Local', () => {
   });
   const dontKnow = rate('dontKnow', 'dontKnow', 'dontKnow', 'dontKnow');
 
+  let respondents = 0;
+  /** A submission from a respondent of its own (a client key of its own). */
   async function submit(version: number, group: string, units: UnitAnswers) {
-    await submitResponse(submitDeps(t.db), { formId, version, answers: { group }, units, submissionId: randomUUID() });
+    const client = { ...TEST_CLIENT, userAgent: `respondent-${++respondents}` };
+    await submitResponse(submitDeps(t.db), { formId, version, answers: { group }, units, submissionId: randomUUID() }, client);
   }
 
   beforeAll(async () => {
     t = await freshTables();
+    bindBallotKeys();
     const catalog = catalogStore(t.db, t.tables.catalog);
     const units = unitStore(t.db, t.tables.catalog);
     await Promise.all([
@@ -130,8 +151,8 @@ describe('the tally on DynamoDB Local', () => {
 
   it('names the dimensions of the newest version, and counts a response to a version that does not exist as excluded', async () => {
     // prepare
-    const ghost = aResponse({ submissionId: randomUUID(), formId, version: 9, periodId: period.periodId, submittedAt: new Date().toISOString() });
-    await t.db.send(new PutCommand({ TableName: t.tables.responses, Item: { ...ghost, ...responseKey(period.periodId, ghost.submissionId) } }));
+    const ghost = aResponse({ ...openBallotOf(randomUUID()), formId, version: 9, periodId: period.periodId, submittedAt: new Date().toISOString() });
+    await t.db.send(new PutCommand({ TableName: t.tables.responses, Item: { ...ghost, ...responseKey(period.periodId, ghost.ballotRef) } }));
 
     // act
     await runTally(runTallyDeps(t.db));
@@ -150,5 +171,127 @@ describe('the tally on DynamoDB Local', () => {
       n: 3,
       excluded: { unknownFormVersion: 1 },
     });
+  });
+});
+
+/**
+ * Flagged batches through the real stores: open ballots from one client past the period's limit of three a
+ * day are stored and flagged, the supervisor releases their batch, and the next tally counts them — also
+ * once the period has ended, when nothing but the review has changed.
+ */
+describe('flagged batches on DynamoDB Local', () => {
+  let t: TestTables;
+  const supervisor = { sub: 'supervisor-1' };
+  const oneUnit = aFormContent({ unitIds: ['tax-bureau'] });
+
+  /** A period with a published one-unit form of its own. */
+  async function periodWithForm(period: Period, formId: string) {
+    await catalogStore(t.db, t.tables.catalog).createPeriod(period);
+    const admin = formAdminDeps(t.db);
+    const created = await createForm(admin, { formId, periodId: period.periodId, content: oneUnit });
+    await publishForm(admin, formId, { rev: created.form.rev });
+  }
+
+  /** The stored tally of tax-bureau in a period. */
+  const taxBureau = async (periodId: string) => (await tallyStore(t.db, t.tables.tallies).listTallies(periodId)).find((x) => x.unitId === 'tax-bureau');
+
+  beforeAll(async () => {
+    t = await freshTables();
+    bindBallotKeys();
+    const catalog = catalogStore(t.db, t.tables.catalog);
+    await Promise.all([unitStore(t.db, t.tables.catalog).createUnit(aUnitWithId('tax-bureau')), ...someGroups().map((g) => catalog.createGroup(g))]);
+  });
+  afterAll(() => t.drop());
+
+  it('stores the flagged ballots of one client as a batch, excluded until released, and counts them at the tally after the release', async () => {
+    // prepare: twelve submissions from one phone to an open period
+    const period = anOpenPeriod({ periodId: 'burst-period' });
+    await periodWithForm(period, 'burst-form');
+    for (let i = 0; i < 12; i++) {
+      await submitResponse(
+        submitDeps(t.db),
+        { formId: 'burst-form', version: 1, answers: { group: 'citizen' }, units: { 'tax-bureau': { overall: 'veryDissatisfied' } }, submissionId: randomUUID() },
+        TEST_CLIENT,
+      );
+    }
+    await runTally(runTallyDeps(t.db));
+    const [flagged] = await listFlaggedBatches(reviewDeps(t.db), period.periodId);
+    const before = await taxBureau(period.periodId);
+
+    // act
+    await reviewBatch(reviewDeps(t.db), supervisor, period.periodId, flagged!.batchId, { action: 'release', reason: '营业厅共用平板', upTo: flagged!.lastAt, rev: 0 });
+    const untilTheNextTally = await taxBureau(period.periodId);
+    await runTally(runTallyDeps(t.db));
+
+    // assert
+    expect(before).toMatchObject({ ballots: 12, n: 3, excluded: { flagged: 9 } });
+    expect(flagged).toMatchObject({ kind: 'clientLimit', ballots: 9, pending: 9, released: 0 });
+    expect(untilTheNextTally).toEqual(before);
+    expect(await taxBureau(period.periodId)).toMatchObject({ ballots: 12, n: 12, excluded: {} });
+    expect(await tallyStore(t.db, t.tables.tallies).listFlaggedBatches(period.periodId)).toEqual([
+      expect.objectContaining({ batchId: flagged!.batchId, ballots: 9, pending: 0, released: 9 }),
+    ]);
+    expect(await tallyStore(t.db, t.tables.tallies).getTallyRun(period.periodId)).toMatchObject({ reviewDecisions: 1, flaggedPending: 0 });
+  });
+
+  it('recounts a period that has ended when a batch is excluded after its final tally, and only then', async () => {
+    // prepare: an ended period whose ballots (stored while it was open) include five from one phone
+    const period = anEndedPeriod({ periodId: 'ended-burst' });
+    await periodWithForm(period, 'ended-form');
+    const responses = responseStore(t.db, t.tables.responses);
+    const during = Date.parse(period.closesAt) - 3 * 3_600_000;
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(during + i * 1_000);
+      await responses.putResponseOnce(
+        aResponse({
+          ...openBallotOf(randomUUID()),
+          formId: 'ended-form',
+          periodId: period.periodId,
+          submittedAt: at.toISOString(),
+          admission: anOpenAdmission({ day: cstDay(at) }),
+        }),
+      );
+    }
+    const finalRuns = await runTally(runTallyDeps(t.db));
+    const [flagged] = await tallyStore(t.db, t.tables.tallies).listFlaggedBatches(period.periodId);
+
+    // act
+    const untouched = await runTally(runTallyDeps(t.db));
+    await reviewBatch(reviewDeps(t.db), supervisor, period.periodId, flagged!.batchId, { action: 'exclude', reason: '刷票', upTo: flagged!.lastAt, rev: 0 });
+    const afterReview = await runTally(runTallyDeps(t.db));
+    const afterThat = await runTally(runTallyDeps(t.db));
+
+    // assert
+    expect(finalRuns.map((r) => r.periodId)).toContain(period.periodId);
+    expect(untouched.map((r) => r.periodId)).not.toContain(period.periodId);
+    expect(afterReview.map((r) => r.periodId)).toContain(period.periodId);
+    expect(afterThat.map((r) => r.periodId)).not.toContain(period.periodId);
+    expect(await taxBureau(period.periodId)).toMatchObject({ ballots: 5, n: 3, excluded: { excludedOnReview: 2 } });
+  });
+
+  it('replaces the flagged batches of the last run, dropping those a run no longer flags', async () => {
+    // prepare
+    const store = tallyStore(t.db, t.tables.tallies);
+    const run = { periodId: 'store-period', computedAt: new Date().toISOString(), units: 0, ballots: 0, excluded: {} };
+    const batch = (batchId: string): FlaggedBatch => ({
+      periodId: 'store-period',
+      batchId,
+      unitId: 'tax-bureau',
+      kind: 'burst',
+      bucket: '2026-06-15T10:00:00+08:00',
+      firstAt: '2026-06-15T02:00:00.000Z',
+      lastAt: '2026-06-15T02:05:00.000Z',
+      ballots: 2,
+      pending: 2,
+      released: 0,
+      excluded: 0,
+    });
+    await store.saveTallies(run, [], [batch('batch0000000000a1'), batch('batch0000000000b2')]);
+
+    // act
+    await store.saveTallies(run, [], [batch('batch0000000000b2')]);
+
+    // assert
+    expect((await store.listFlaggedBatches('store-period')).map((b) => b.batchId)).toEqual(['batch0000000000b2']);
   });
 });

@@ -1,20 +1,24 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobs, routes, type OperationId, type Route, type ScheduledJob } from '../../../functions/routes';
+import { SECRETS, type SecretKey } from '../../../functions/store/secrets';
 import { TABLES, type TableAccess, type TableKey } from '../../../functions/store/tables';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
-import { DURING_PERIOD, aForm, aFormContent, aResponse } from '../../fixtures/catalog';
-import { httpEvent, lambdaContext, staffClaims } from '../../fixtures/http';
+import { ballotKeysBinding } from '../../fixtures/ballot-keys';
+import { DURING_PERIOD, aForm, aFormContent } from '../../fixtures/catalog';
+import { claimsFor, httpEvent, lambdaContext } from '../../fixtures/http';
+import { saltItem } from '../../fixtures/items';
 import { EXAMPLE_BODIES, EXAMPLE_PARAMS, type OperationWithBody } from '../../fixtures/requests';
-import { responseItem } from '../../fixtures/items';
-import { aDistrict, storeDistrict } from './district';
+import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
 import { UNIT_TABLE, fakeTables } from './fake-tables';
 
 /**
  * A handler's dependencies agree with its declaration in the route table (functions/routes.ts), which is
- * what CDK grants: every route's and job's module starts with only the table bindings it declares, and on
- * its success path sends DynamoDB only commands its declared access allows, on its declared tables.
+ * what CDK grants: every route's and job's module starts with only the table and secret bindings it
+ * declares, and on its success path sends DynamoDB only commands its declared access allows, on its
+ * declared tables (and, where a job names them, only in its declared partitions).
  * Generated from the route table: a new route only needs an example request below (the compiler asks
  * for one).
  */
@@ -43,18 +47,32 @@ function tablesOf(input: Record<string, unknown>): string[] {
   throw new Error(`cannot tell the table of ${JSON.stringify(input)}`);
 }
 
-/** Every command sent, as `Command on table-key`. */
+/** The partition keys a single-table command names (its key, item, or key condition's `:pk`). */
+function partitionsOf(input: Record<string, unknown>): string[] {
+  const key = (input.Key ?? input.Item) as { pk?: unknown } | undefined;
+  if (key?.pk !== undefined) return [String(key.pk)];
+  const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+  if (values?.[':pk'] !== undefined) return [String(values[':pk'])];
+  throw new Error(`cannot tell the partition of ${JSON.stringify(input)}`);
+}
+
+/** Every command sent, as `Command on table-key`, with the partitions it names. */
 const commandsSent = () =>
   ddb.calls().flatMap((call) => {
     const command = call.args[0] as { constructor: { name: string }; input: Record<string, unknown> };
-    return tablesOf(command.input).map((table) => ({ command: command.constructor.name, table: tableKeyOf.get(table) ?? table }));
+    return tablesOf(command.input).map((table) => ({
+      command: command.constructor.name,
+      table: tableKeyOf.get(table) ?? table,
+      partitions: typeof command.input.TableName === 'string' ? partitionsOf(command.input) : undefined,
+    }));
   });
 
-/** Imports a function module as a cold start does, with only these table bindings in the environment. */
-async function coldStart(entry: string, tables: Partial<Record<TableKey, TableAccess>>): Promise<LambdaHandler> {
+/** Imports a function module as a cold start does, with only these table and secret bindings in the environment. */
+async function coldStart(entry: string, tables: Partial<Record<TableKey, TableAccess>>, secrets: readonly SecretKey[] = []): Promise<LambdaHandler> {
   const saved = { ...process.env };
-  for (const { envVar } of Object.values(TABLES)) delete process.env[envVar];
+  for (const { envVar } of [...Object.values(TABLES), ...Object.values(SECRETS)]) delete process.env[envVar];
   for (const key of Object.keys(tables) as TableKey[]) process.env[TABLES[key].envVar] = UNIT_TABLE[key];
+  for (const key of secrets) process.env[SECRETS[key].envVar] = ballotKeysBinding();
   try {
     vi.resetModules();
     return await loadHandler(entry);
@@ -75,7 +93,7 @@ function exampleEvent(route: Route) {
     ...(Object.keys(params).length > 0 ? { params } : {}),
     ...(query ? { query } : {}),
     ...(route.body ? { body: EXAMPLE_BODIES[route.operationId as OperationWithBody] } : {}),
-    ...(route.access === 'public' ? {} : { claims: staffClaims(route.access[0]!) }),
+    ...(route.access === 'public' ? {} : { claims: claimsFor(route.access) }),
   });
 }
 
@@ -89,16 +107,24 @@ beforeEach(() => {
   ddb.reset();
   const tables = fakeTables(ddb);
   storeDistrict(tables, aDistrict({ form: aForm({ draft: aFormContent({ title: { 'zh-CN': '修订标题', en: 'Revised title' } }) }) }));
-  tables.put(UNIT_TABLE.responses, responseItem(aResponse()));
+  storeDistrictReviews(tables);
+  // yesterday's salt, for the day-salts job to forget
+  tables.put(UNIT_TABLE.responses, saltItem('2026-06-14', 'c2FsdC1vZi15ZXN0ZXJkYXktdGhpcnR5LXR3by1ieXRlcw=='));
 });
 
-function expectAllowed(tables: Partial<Record<TableKey, TableAccess>>) {
-  const sent = commandsSent();
-  const refused = sent.filter(({ command, table }) => {
+type Partitions = Partial<Record<TableKey, readonly string[]>>;
+
+/** The commands sent that the declaration does not allow: another table, another kind, another partition. */
+const refusedCommands = (tables: Partial<Record<TableKey, TableAccess>>, partitions: Partitions) =>
+  commandsSent().filter(({ command, table, partitions: touched }) => {
     const access = tables[table as TableKey];
-    return !access || !ALLOWED[access].includes(command);
+    const allowed = partitions[table as TableKey];
+    return !access || !ALLOWED[access].includes(command) || (allowed !== undefined && touched?.some((pk) => !allowed.includes(pk)) !== false);
   });
-  expect(refused, `declared ${JSON.stringify(tables)}`).toEqual([]);
+
+function expectAllowed(tables: Partial<Record<TableKey, TableAccess>>, partitions: Partitions = {}) {
+  const sent = commandsSent();
+  expect(refusedCommands(tables, partitions), `declared ${JSON.stringify({ tables, partitions })}`).toEqual([]);
   // and nothing is declared that the success path does not use
   expect([...new Set(sent.map((s) => s.table))].sort()).toEqual(Object.keys(tables).sort());
 }
@@ -117,7 +143,7 @@ describe("a handler's dependencies agree with its declaration", () => {
     'route %s starts with only its declared tables and uses them only as declared',
     async (_, route) => {
       // prepare
-      const handler = await coldStart(route.entry, route.tables);
+      const handler = await coldStart(route.entry, route.tables, route.secrets);
 
       // act
       const result = (await handler(exampleEvent(route), lambdaContext())) as { statusCode: number; body: string };
@@ -138,7 +164,7 @@ describe("a handler's dependencies agree with its declaration", () => {
       await handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} }, lambdaContext());
 
       // assert
-      expectAllowed(job.tables);
+      expectAllowed(job.tables, job.partitions);
     },
   );
 
@@ -148,5 +174,28 @@ describe("a handler's dependencies agree with its declaration", () => {
 
     // assert
     await expect(start).rejects.toThrow(/RESPONSES_TABLE is not set/);
+  });
+
+  it('fails a cold start that lacks a secret its declaration names', async () => {
+    // act
+    const start = coldStart('api/evaluation/submit-response.ts', { catalog: 'read', responses: 'append' });
+
+    // assert
+    await expect(start).rejects.toThrow(/BALLOT_KEYS_SECRET is not set/);
+  });
+
+  it('would refuse a command outside the partitions a job declares (the check is live)', async () => {
+    // prepare
+    ddb.resetHistory();
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+    // act
+    await db.send(new GetCommand({ TableName: UNIT_TABLE.responses, Key: { pk: 'SALT', sk: '2026-06-14' } }));
+    await db.send(new GetCommand({ TableName: UNIT_TABLE.responses, Key: { pk: 'P#2026-annual#0', sk: 'B#o.x' } }));
+
+    // assert
+    expect(refusedCommands({ responses: 'readWrite' }, { responses: ['SALT'] })).toEqual([
+      { command: 'GetCommand', table: 'responses', partitions: ['P#2026-annual#0'] },
+    ]);
   });
 });

@@ -1,8 +1,19 @@
 import type { Form, FormVersion } from '../../../functions/domain/evaluation/form';
 import type { Period } from '../../../functions/domain/evaluation/period';
 import type { Unit } from '../../../functions/domain/units/unit';
-import { aForm, aFormVersion, aPeriod, aUnit, aUnitWithId, someGroups } from '../../fixtures/catalog';
-import { formItem, formVersionItem, groupItem, periodItem, unitItem } from '../../fixtures/items';
+import { aForm, aFormVersion, aPeriod, aResponse, aUnit, aUnitWithId, someGroups } from '../../fixtures/catalog';
+import {
+  appealItem,
+  flaggedBatchItem,
+  formItem,
+  formVersionItem,
+  groupItem,
+  invitationBatchItem,
+  periodItem,
+  responseItem,
+  unitItem,
+} from '../../fixtures/items';
+import { aDistrictAppeal, aDistrictFlaggedBatch, aDistrictInvitationBatch, anAppealedResponse } from '../../fixtures/reviews';
 import { UNIT_TABLE, type FakeTables } from './fake-tables';
 
 /**
@@ -37,4 +48,20 @@ export function storeDistrict(tables: FakeTables, district: District = aDistrict
     ...district.versions.map(formVersionItem),
   );
   return district;
+}
+
+/**
+ * Stores what the admission and review routes of the district act on: two stored ballots (aResponse(), and
+ * a dissatisfied one tax-bureau has appealed), an invitation batch, a flagged batch of the last tally and
+ * the open appeal.
+ */
+export function storeDistrictReviews(tables: FakeTables): void {
+  tables.put(
+    UNIT_TABLE.responses,
+    responseItem(aResponse()),
+    responseItem(anAppealedResponse()),
+  );
+  tables.put(UNIT_TABLE.catalog, invitationBatchItem(aDistrictInvitationBatch()));
+  tables.put(UNIT_TABLE.tallies, flaggedBatchItem(aDistrictFlaggedBatch()));
+  tables.put(UNIT_TABLE.reviews, appealItem(aDistrictAppeal()));
 }

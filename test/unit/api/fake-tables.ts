@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,6 +10,7 @@ import {
   TransactWriteCommand,
   type BatchGetCommandInput,
   type BatchWriteCommandInput,
+  type DeleteCommandInput,
   type GetCommandInput,
   type PutCommandInput,
   type QueryCommandInput,
@@ -20,9 +22,10 @@ import { TABLES, type TableKey } from '../../../functions/store/tables';
 
 /**
  * DynamoDB tables held in memory behind aws-sdk-client-mock, for handler tests that run a whole use case:
- * the commands the stores send (GetItem, BatchGetItem, Query on the key, PutItem under the stores' two
- * conditions, TransactWriteItems and BatchWriteItem of puts) are answered as DynamoDB answers them, and a
- * test reads back what was written. The mock still records every command, for assertions on what was sent.
+ * the commands the stores send (GetItem, BatchGetItem, Query on the key — with the stores' one filter, a
+ * limit and a start key —, PutItem under the stores' conditions, DeleteItem, TransactWriteItems and
+ * BatchWriteItem of puts) are answered as DynamoDB answers them, and a test reads back what was written.
+ * The mock still records every command, for assertions on what was sent.
  */
 
 export type Item = Record<string, unknown>;
@@ -57,16 +60,24 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     return item === undefined ? undefined : structuredClone(item);
   };
 
-  /** The stores' conditions: a new key, or the revision read. Anything else is a test that needs a better fake. */
-  const holds = (put: Pick<PutCommandInput, 'TableName' | 'Item' | 'ConditionExpression' | 'ExpressionAttributeValues'>) => {
+  /**
+   * The stores' conditions: a new key, the revision read, an open appeal, or the condition that never holds
+   * (the submit function's read by put). Anything else is a test that needs a better fake.
+   */
+  const holds = (put: Pick<PutCommandInput, 'TableName' | 'Item' | 'ConditionExpression' | 'ExpressionAttributeValues' | 'ExpressionAttributeNames'>) => {
     const existing = read(put.TableName!, put.Item!);
+    const values = put.ExpressionAttributeValues ?? {};
     switch (put.ConditionExpression) {
       case undefined:
         return true;
       case 'attribute_not_exists(pk)':
         return existing === undefined;
+      case 'attribute_exists(pk) AND attribute_not_exists(pk)':
+        return false;
       case 'rev = :rev':
-        return existing !== undefined && existing.rev === put.ExpressionAttributeValues?.[':rev'];
+        return existing !== undefined && existing.rev === values[':rev'];
+      case '#status = :open':
+        return existing !== undefined && existing[put.ExpressionAttributeNames?.['#status'] ?? ''] === values[':open'];
       default:
         throw new Error(`fake-tables: unsupported condition ${put.ConditionExpression}`);
     }
@@ -85,6 +96,17 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     UnprocessedKeys: {},
   }));
 
+  /** The stores' one filter: the ballots that rate a unit (`attribute_exists(#units.#unit)`). */
+  const filterOf = (input: QueryCommandInput): ((item: Item) => boolean) => {
+    if (input.FilterExpression === undefined) return () => true;
+    if (input.FilterExpression !== 'attribute_exists(#units.#unit)') throw new Error(`fake-tables: unsupported filter ${input.FilterExpression}`);
+    const names = input.ExpressionAttributeNames ?? {};
+    return (item) => {
+      const map = item[names['#units']!];
+      return map !== null && typeof map === 'object' && Object.hasOwn(map, names['#unit']!);
+    };
+  };
+
   ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
     const values = input.ExpressionAttributeValues ?? {};
     const condition = input.KeyConditionExpression;
@@ -92,11 +114,27 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
       throw new Error(`fake-tables: unsupported key condition ${condition}`);
     }
     const prefix = condition.includes('begins_with') ? String(values[':prefix']) : '';
-    const Items = [...table(input.TableName!).values()]
+    const start = input.ExclusiveStartKey;
+    const matching = [...table(input.TableName!).values()]
       .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix))
       .sort(byKey)
-      .map((item) => structuredClone(item));
-    return { Items, Count: Items.length };
+      .filter((item) => start === undefined || keyText(item).localeCompare(keyText(start)) > 0);
+    // As DynamoDB does: the limit counts the items read, before the filter.
+    const page = input.Limit === undefined ? matching : matching.slice(0, input.Limit);
+    const last = page.length < matching.length ? page.at(-1) : undefined;
+    const Items = page.filter(filterOf(input)).map((item) => structuredClone(item));
+    return {
+      ...(input.Select === 'COUNT' ? {} : { Items }),
+      Count: Items.length,
+      ScannedCount: page.length,
+      ...(last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
+    };
+  });
+
+  ddb.on(DeleteCommand).callsFake(async (input: DeleteCommandInput) => {
+    if (input.ConditionExpression !== undefined) throw new Error(`fake-tables: unsupported delete condition ${input.ConditionExpression}`);
+    table(input.TableName!).delete(keyText(input.Key!));
+    return {};
   });
 
   ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => {

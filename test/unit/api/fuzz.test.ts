@@ -2,23 +2,26 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes, type Route } from '../../../functions/routes';
+import { SALT_PARTITION } from '../../../functions/store/evaluation/admission-store';
+import { SECRETS } from '../../../functions/store/secrets';
 import { TABLES, type TableKey } from '../../../functions/store/tables';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
-import { DURING_PERIOD, aResponse } from '../../fixtures/catalog';
-import { lambdaContext, staffClaims } from '../../fixtures/http';
-import { responseItem } from '../../fixtures/items';
+import { ballotKeysBinding } from '../../fixtures/ballot-keys';
+import { DURING_PERIOD } from '../../fixtures/catalog';
+import { claimsFor, lambdaContext } from '../../fixtures/http';
 import { dynamoLimitProblems } from '../../fuzz/dynamodb-limits';
 import { problemsWith } from '../../fuzz/oracle';
 import { eventOf, idsIn, malformedRequests, type FuzzRequest } from '../../fuzz/requests';
 import { FUZZ, StatusCounts, fuzz } from '../../fuzz/run';
-import { aDistrict, storeDistrict } from './district';
+import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
 import { UNIT_TABLE, WRITE_COMMANDS, fakeTables, type FakeTables } from './fake-tables';
 
 /**
  * Every operation of the route table, called in-process with at least a thousand malformed requests
  * generated from its own schemas (test/fuzz/): none may answer 5xx, show an internal detail or echo what
  * was sent, store anything unless it answered 2xx, or send DynamoDB an item it would refuse. Staff routes
- * are called as a role their access allows, so that validation, not the access check, answers.
+ * are called as a role their access allows (a unit handler with a unit), machine routes with a token of
+ * their scope, so that validation, not the access check, answers.
  *
  * The tables are in memory (fake-tables.ts) rather than in DynamoDB Local: tens of thousands of requests
  * run in seconds, each is compared against an exact copy of every table taken just before it, and a run
@@ -30,11 +33,15 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const all = routes as readonly Route[];
 const counts = new StatusCounts();
 
-/** Imports a function module as a cold start does, with exactly the table bindings its route declares. */
+/**
+ * Imports a function module as a cold start does, with exactly the table and secret bindings its route
+ * declares (the ballot keys: the test ring, in a file).
+ */
 async function coldStart(route: Route): Promise<LambdaHandler> {
   const saved = { ...process.env };
-  for (const { envVar } of Object.values(TABLES)) delete process.env[envVar];
+  for (const { envVar } of [...Object.values(TABLES), ...Object.values(SECRETS)]) delete process.env[envVar];
   for (const key of Object.keys(route.tables) as TableKey[]) process.env[TABLES[key].envVar] = UNIT_TABLE[key];
+  for (const key of route.secrets ?? []) process.env[SECRETS[key].envVar] = ballotKeysBinding();
   try {
     vi.resetModules();
     return await loadHandler(route.entry);
@@ -52,13 +59,14 @@ function freshTablesIfNeeded(): void {
     ddb.reset();
     tables = fakeTables(ddb);
     storeDistrict(tables, aDistrict());
-    tables.put(UNIT_TABLE.responses, responseItem(aResponse()));
+    storeDistrictReviews(tables);
     dirty = false;
   }
   ddb.resetHistory();
 }
 
-const snapshot = () => JSON.stringify(Object.values(UNIT_TABLE).map((name) => tables.items(name)));
+/** Every table but the day salts (the first open submission of a day makes one, whatever it answers then). */
+const snapshot = () => JSON.stringify(Object.values(UNIT_TABLE).map((name) => tables.items(name).filter((item) => item.pk !== SALT_PARTITION)));
 
 /** The DynamoDB commands the handler sent, by name. */
 const commandsSent = () =>
@@ -89,12 +97,32 @@ describe(`malformed requests to every operation, in-process (seed ${FUZZ.seed})`
     expect(FUZZ.runs).toBeGreaterThanOrEqual(FUZZ.path ? 1 : 1_000);
   });
 
+  it('would find an item DynamoDB refuses (the check is live)', () => {
+    // prepare
+    const put = (Item: Record<string, unknown>) => ({ name: 'PutCommand', input: { TableName: 't', Item } });
+
+    // act
+    const problems = dynamoLimitProblems([
+      put({ pk: 'P', sk: 'x', groupWeights: { citizen: 1, tiny: 5e-324 } }),
+      put({ pk: 'P', sk: 'y', n: 1e130 }),
+      put({ pk: '', sk: 'z' }),
+      put({ pk: 'P', sk: 'ok', weights: [0, 0.5, 1e-100, -3] }),
+    ]);
+
+    // assert
+    expect(problems).toEqual([
+      'PutCommand: a number DynamoDB cannot store, groupWeights.tiny = 5e-324',
+      'PutCommand: a number DynamoDB cannot store, n = 1e+130',
+      'PutCommand: key pk of 0 bytes (DynamoDB takes 1 to 2048)',
+    ]);
+  });
+
   it.each(all.map((route) => [route.operationId, route] as const))(
     '%s answers each without a 5xx, a leak or a write',
     async (operationId, route) => {
       // prepare
       const handler = await coldStart(route);
-      const claims = route.access === 'public' ? undefined : staffClaims(route.access[0]!);
+      const claims = claimsFor(route.access);
       const requests = malformedRequests(route, { known: knownValues() });
       const writes = Object.values(route.tables).some((access) => access !== 'read');
 

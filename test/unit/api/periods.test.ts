@@ -9,6 +9,7 @@ import { handler as listPeriods } from '../../../functions/api/evaluation/list-p
 import { handler as updateGroup } from '../../../functions/api/evaluation/update-group';
 import { handler as updatePeriod } from '../../../functions/api/evaluation/update-period';
 import { ZPeriodWithForms } from '../../../functions/domain/evaluation/period-admin';
+import { defaultAdmission } from '../../../functions/domain/evaluation/admission';
 import { ZPeriod } from '../../../functions/domain/evaluation/period';
 import { ERROR } from '../../../functions/platform/error-codes';
 import { ZErrorBody } from '../../../functions/platform/error-body';
@@ -61,7 +62,8 @@ describe('createPeriod handler', () => {
 
     // assert
     expect(res.status).toBe(201);
-    expect(ZPeriod.parse(res.json)).toEqual({ ...periodInput(), rev: 1, updatedAt: NOW.toISOString() });
+    // open to everyone, unverified claims counted as citizens, unless the admin says otherwise
+    expect(ZPeriod.parse(res.json)).toEqual({ ...periodInput(), admission: defaultAdmission('citizen'), rev: 1, updatedAt: NOW.toISOString() });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' });
     expect(tables.get(UNIT_TABLE.catalog, { pk: 'PERIOD', sk: '2027-annual' })).toMatchObject({ minSample: 30 });
   });
@@ -106,6 +108,39 @@ describe('createPeriod handler', () => {
       { path: 'closesAt', message: 'The end must be after the start.' },
       { path: 'groupWeights.martians', message: 'There is no respondent group "martians".' },
     ]);
+  });
+
+  it('adds a period with the admission policy given', async () => {
+    // prepare
+    const admission = {
+      mode: 'invitation',
+      openLimits: { perClientPerUnitPerDay: 1, burstWindowMinutes: 5, burstPerUnit: 20, identicalPerUnit: 10 },
+      unverifiedClaim: { action: 'exclude' },
+    };
+
+    // act
+    const res = await call(createPeriod, 'createPeriod', { body: periodInput({ admission }) });
+
+    // assert
+    expect(res.status).toBe(201);
+    expect(tables.get(UNIT_TABLE.catalog, { pk: 'PERIOD', sk: '2027-annual' })).toMatchObject({ admission });
+  });
+
+  it('refuses to count unverified claims as a group that counts only through invitations, or as an unknown one', async () => {
+    // act
+    const verified = await call(createPeriod, 'createPeriod', {
+      body: periodInput({ admission: { ...defaultAdmission('citizen'), unverifiedClaim: { action: 'countAs', groupId: 'deputy' } } }),
+    });
+    const unknown = await call(createPeriod, 'createPeriod', {
+      body: periodInput({ admission: { ...defaultAdmission('citizen'), unverifiedClaim: { action: 'countAs', groupId: 'martians' } } }),
+      headers: { 'accept-language': 'en' },
+    });
+
+    // assert
+    expect(verified.status).toBe(400);
+    expect(errorOf(verified).fields?.map((f) => f.path)).toEqual(['admission.unverifiedClaim.groupId']);
+    expect(errorOf(unknown).fields).toEqual([{ path: 'admission.unverifiedClaim.groupId', message: 'There is no respondent group "martians".' }]);
+    expect(writesSent()).toEqual([]);
   });
 
   it('answers 409 alreadyExists for a taken id', async () => {
@@ -159,6 +194,15 @@ describe('listPeriods handler', () => {
       ['2026-annual', ['district-2026']],
     ]);
   });
+
+  it('gives a unit handler the periods too (to find the ratings of their units)', async () => {
+    // act
+    const res = await call(listPeriods, 'listPeriods', { claims: staffClaims('unitHandler', 'unit:tax-bureau') });
+
+    // assert
+    expect(res.status).toBe(200);
+    expect((res.json as { periods: { periodId: string }[] }).periods.map((p) => p.periodId)).toEqual(['2026-annual']);
+  });
 });
 
 describe('respondent group handlers', () => {
@@ -167,13 +211,14 @@ describe('respondent group handlers', () => {
     const created = await call(createGroup, 'createGroup', { body: { groupId: 'business-owner', name: text('个体工商户', 'Business owner') } });
     const renamed = await call(updateGroup, 'updateGroup', {
       params: { groupId: 'business-owner' },
-      body: { name: text('个体户', 'Sole trader'), rev: 1 },
+      body: { name: text('个体户', 'Sole trader'), requiresInvitation: true, rev: 1 },
     });
     const listed = await call(listGroups, 'listGroups');
 
     // assert
     expect(created.status).toBe(201);
-    expect(renamed.json).toEqual({ groupId: 'business-owner', name: text('个体户', 'Sole trader'), rev: 2 });
+    expect(created.json).toEqual({ groupId: 'business-owner', name: text('个体工商户', 'Business owner'), requiresInvitation: false, rev: 1 });
+    expect(renamed.json).toEqual({ groupId: 'business-owner', name: text('个体户', 'Sole trader'), requiresInvitation: true, rev: 2 });
     expect((listed.json as { groups: { groupId: string }[] }).groups.map((g) => g.groupId)).toEqual([
       'appointed-supervisor',
       'business-owner',

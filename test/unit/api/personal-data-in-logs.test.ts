@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRIC, METRICS_NAMESPACE } from '../../../functions/platform/metric-names';
 import { jobs, routes, type OperationId, type Route } from '../../../functions/routes';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
-import { DURING_PERIOD, aResponse, aSubmission } from '../../fixtures/catalog';
-import { httpEvent, lambdaContext, staffClaims } from '../../fixtures/http';
+import { submissionHashOf } from '../../../functions/domain/evaluation/response';
+import { aToken, bindBallotKeys, foreignRing } from '../../fixtures/ballot-keys';
+import { NO_LIMITS } from '../../fixtures/ballots';
+import { DURING_PERIOD, aPeriod, aSubmission } from '../../fixtures/catalog';
+import { claimsFor, httpEvent, lambdaContext } from '../../fixtures/http';
 import { EXAMPLE_BODIES, EXAMPLE_PARAMS, csvFile, type OperationWithBody } from '../../fixtures/requests';
-import { responseItem } from '../../fixtures/items';
-import { aDistrict, storeDistrict } from './district';
+import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
 import { UNIT_TABLE, fakeTables } from './fake-tables';
 
 /**
@@ -21,8 +23,11 @@ import { UNIT_TABLE, fakeTables } from './fake-tables';
  * once), in every path parameter, in the query, in the headers (User-Agent, Referer, X-Forwarded-For,
  * Accept-Language, a cookie) and in a broken body — also when DynamoDB fails with an error that carries an
  * item. Everything the function writes (Powertools logs and metrics on stdout and stderr, console) is
- * captured, and none of the values may appear in it in any spacing. The tally then counts the stored
- * responses with their planted comments, under the same watch.
+ * captured, and none of the values may appear in it in any spacing. The new free texts are among the
+ * fields planted in: appeal and review reasons, invitation labels, service-record numbers. The tally then
+ * counts the stored responses with their planted comments, under the same watch. A submission's own
+ * secrets — its client's address and browser, its token, its submission id — reach no log line either,
+ * whether it is stored, retried, refused or a reuse.
  *
  * The lines must stay useful: every request writes `request answered` with its operation, status, request
  * ids, error code and (on staff routes) the staff subject, and one metrics line for its operation.
@@ -112,7 +117,7 @@ function baseEvent(route: Route, options: { params?: Record<string, string>; bod
     ...(options.rawBody !== undefined ? { rawBody: options.rawBody } : route.body ? { body: options.body ?? BODIES[route.operationId as OperationWithBody] } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.query ? { query: options.query } : {}),
-    ...(route.access === 'public' ? {} : { claims: staffClaims(route.access[0]!) }),
+    ...(route.access === 'public' ? {} : { claims: claimsFor(route.access) }),
   });
   event.requestContext.requestId = 'api-request-1';
   return event;
@@ -202,6 +207,7 @@ beforeAll(async () => {
   // Everything a function may write: every log level, and the metrics as on Lambda.
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
+  bindBallotKeys();
   handlers = new Map();
   for (const entry of [...routes.map((r) => r.entry), ...jobs.map((j) => j.entry)]) {
     vi.resetModules();
@@ -213,11 +219,12 @@ afterAll(() => {
   vi.useRealTimers();
 });
 
-function freshTables() {
+/** The district with its stored ballots, invitation batch, flagged batch and appeal; its period as given. */
+function freshTables(period = aPeriod()) {
   ddb.reset();
   const tables = fakeTables(ddb);
-  storeDistrict(tables, aDistrict());
-  tables.put(UNIT_TABLE.responses, responseItem(aResponse()));
+  storeDistrict(tables, aDistrict({ period }));
+  storeDistrictReviews(tables);
   return tables;
 }
 
@@ -234,7 +241,7 @@ function expectUseful(route: Route, output: string, result: { statusCode: number
     status: result.statusCode,
     function_request_id: 'test-request-id',
     apiRequestId: 'api-request-1',
-    ...(route.access === 'public' ? {} : { sub: 'staff-1' }),
+    ...(route.access === 'public' ? {} : { sub: claimsFor(route.access)!.sub }),
   });
   if (result.statusCode >= 400) expect(answered!.code, what).toBe((JSON.parse(result.body) as { code: string }).code);
   const emf = lines.find((line) => line._aws !== undefined);
@@ -305,15 +312,17 @@ describe('no personal data in what the functions write', () => {
   );
 
   it('the tally counts responses with planted comments and logs only ids and counts', async () => {
-    // prepare: responses stored through the submit handler, one comment per planted value
+    // prepare: responses stored through the submit handler, one comment per planted value, in a period whose
+    // limits flag none of them (they all come from one client)
     const submit = routes.find((r) => r.operationId === 'submitResponse')! as Route;
-    const tables = freshTables();
+    const tables = freshTables(aPeriod({ admission: { ...aPeriod().admission, openLimits: NO_LIMITS } }));
     for (const value of PLANTED) {
       const body = aSubmission({ units: { 'tax-bureau': { overall: 'satisfied', comment: value } }, submissionId: undefined });
       const { result } = await call(submit, baseEvent(submit, { body }));
       expect(result.statusCode).toBe(201);
     }
-    expect(tables.items(UNIT_TABLE.responses).length).toBe(PLANTED.length + 1);
+    const stored = tables.items(UNIT_TABLE.responses).filter((item) => item.pk !== 'SALT').length;
+    expect(stored).toBe(PLANTED.length + 2);
 
     // act
     const { output } = await written(() => handlers.get(jobs[0].entry)!({ source: 'aws.scheduler' }, lambdaContext()));
@@ -321,12 +330,50 @@ describe('no personal data in what the functions write', () => {
     // assert
     expect(leaks(output)).toEqual([]);
     const lines = jsonLines(output);
-    expect(lines.find((line) => line.message === 'tally computed')).toMatchObject({ periodId: '2026-annual', ballots: PLANTED.length + 1 });
+    expect(lines.find((line) => line.message === 'tally computed')).toMatchObject({ periodId: '2026-annual', ballots: stored });
     expect(lines.find((line) => line._aws !== undefined)).toMatchObject({
       operation: jobs[0].id,
       [METRIC.tallyPeriods]: 1,
-      [METRIC.tallyResponsesCounted]: PLANTED.length + 1,
+      [METRIC.tallyResponsesCounted]: stored,
       [METRIC.tallyResponsesExcluded]: 0,
     });
+  });
+
+  it("no line carries a submission's address, browser, token or submission id, whatever the answer", async () => {
+    // prepare: one client's ballot with a token, its retry, a reuse of the token, a forged token, and an
+    // open ballot, each with the same secrets
+    const submit = routes.find((r) => r.operationId === 'submitResponse')! as Route;
+    freshTables();
+    const address = '198.51.100.23';
+    const userAgent = 'Mozilla/5.0 (Linux; Android 14; HUAWEI-P60-SN-77XK21) MicroMessenger/8.0.49';
+    const token = aToken();
+    const forged = aToken({ serial: 'batch1-2' }, foreignRing());
+    const submissionId = '5d0c8e4f-93a1-4b7e-8c2d-61f0a9b3e7c5';
+    const secrets = [address, userAgent, token, forged, submissionId, submissionHashOf(submissionId), token.split('.').at(-1)!];
+    const bodies = [
+      aSubmission({ token, submissionId }),
+      aSubmission({ token, submissionId }),
+      aSubmission({ token, submissionId: '0b7d1c1e-2f3a-4b5c-8d6e-7f8091a2b3c4' }),
+      aSubmission({ token: forged, submissionId }),
+      aSubmission({ submissionId }),
+    ];
+
+    // act
+    const statuses: number[] = [];
+    let output = '';
+    for (const body of bodies) {
+      const event = baseEvent(submit, { body, headers: { 'user-agent': userAgent, 'content-type': 'application/json' } });
+      event.requestContext.http.sourceIp = address;
+      event.requestContext.http.userAgent = userAgent;
+      const answer = await call(submit, event);
+      statuses.push(answer.result.statusCode);
+      output += answer.output;
+    }
+
+    // assert
+    expect(statuses).toEqual([201, 201, 409, 403, 201]);
+    expect(output).toContain('request answered');
+    for (const secret of secrets) expect(output, secret).not.toContain(secret);
+    expect(output).not.toMatch(/198\.51\.100|HUAWEI/);
   });
 });

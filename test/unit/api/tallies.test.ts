@@ -6,7 +6,7 @@ import { handler as download } from '../../../functions/api/evaluation/download-
 import { handler as list } from '../../../functions/api/evaluation/list-tallies';
 import { PeriodTally } from '../../../functions/domain/evaluation/tally';
 import { ZTallyReport } from '../../../functions/domain/evaluation/tally-report';
-import { DURING_PERIOD, aForm, aFormVersion, aPeriod, aResponse, aUnit, aUnitWithId, anAllUnitsContent } from '../../fixtures/catalog';
+import { DURING_PERIOD, aForm, aFormVersion, aPeriod, aResponse, aUnit, aUnitWithId, anAllUnitsContent, openBallotOf, someGroups } from '../../fixtures/catalog';
 import { httpEvent, lambdaContext, staffClaims } from '../../fixtures/http';
 import { tallyItem, tallyRunItem } from '../../fixtures/items';
 import { aDistrict, storeDistrict } from './district';
@@ -30,7 +30,7 @@ const dims = (attitude: string, efficiency: string, integrity: string, policy: s
 });
 const RESPONSES = [
   aResponse({
-    submissionId: '00000000-0000-4000-8000-000000000001',
+    ...openBallotOf('00000000-0000-4000-8000-000000000001'),
     group: 'citizen',
     answers: { group: 'citizen' },
     units: {
@@ -40,7 +40,7 @@ const RESPONSES = [
     },
   }),
   aResponse({
-    submissionId: '00000000-0000-4000-8000-000000000002',
+    ...openBallotOf('00000000-0000-4000-8000-000000000002'),
     group: 'enterprise',
     answers: { group: 'enterprise' },
     units: {
@@ -63,7 +63,7 @@ beforeEach(() => {
       versions: [version],
     }),
   );
-  const tally = new PeriodTally(period);
+  const tally = new PeriodTally(period, { groups: someGroups(), appeals: [], batchReviews: [] });
   for (const response of RESPONSES) tally.add({ ok: true, response }, version);
   const { run, tallies } = tally.result(DURING_PERIOD);
   // quiet-unit's tally is left out, as if the tally had not reached it yet.

@@ -16,7 +16,12 @@ import { comparison, restoredName, tableNameOutput } from '../../../infra/ops/re
 import { TABLES } from '../../../functions/store/tables';
 
 const NOW = new Date('2026-05-12T01:30:12.345Z');
-const LIVE = { catalog: 'Pingyi-prod-TablesCatalog-1A', responses: 'Pingyi-prod-TablesResponses-2B', tallies: 'Pingyi-prod-TablesTallies-3C' };
+const LIVE = {
+  catalog: 'Pingyi-prod-TablesCatalog-1A',
+  responses: 'Pingyi-prod-TablesResponses-2B',
+  tallies: 'Pingyi-prod-TablesTallies-3C',
+  reviews: 'Pingyi-prod-TablesReviews-4D',
+};
 const RESTORED_TO = new Date('2026-05-12T01:25:00Z');
 const drillName = (live: string) => `${live}-drill-20260512-013012`;
 
@@ -60,6 +65,7 @@ beforeEach(() => {
           { OutputKey: tableNameOutput(TABLES.catalog), OutputValue: LIVE.catalog },
           { OutputKey: tableNameOutput(TABLES.responses), OutputValue: LIVE.responses },
           { OutputKey: tableNameOutput(TABLES.tallies), OutputValue: LIVE.tallies },
+          { OutputKey: tableNameOutput(TABLES.reviews), OutputValue: LIVE.reviews },
         ],
       },
     ],
@@ -83,6 +89,8 @@ beforeEach(() => {
   countPages(drillName(LIVE.responses), [1000, 1000, 12]);
   countPages(LIVE.tallies, [30]);
   countPages(drillName(LIVE.tallies), [30]);
+  countPages(LIVE.reviews, [5]);
+  countPages(drillName(LIVE.reviews), [5]);
   answerScans();
 });
 
@@ -91,7 +99,7 @@ describe('npm run restore-drill', () => {
     const { code } = await drill('--stage', 'prod');
 
     expect(code).toBe(0);
-    expect(ddbMock).toHaveReceivedCommandTimes(RestoreTableToPointInTimeCommand, 3);
+    expect(ddbMock).toHaveReceivedCommandTimes(RestoreTableToPointInTimeCommand, 4);
     for (const live of Object.values(LIVE)) {
       expect(ddbMock).toHaveReceivedCommandWith(RestoreTableToPointInTimeCommand, {
         SourceTableName: live,
@@ -117,19 +125,20 @@ describe('npm run restore-drill', () => {
     const { out } = await drill('--stage', 'prod');
 
     for (const live of Object.values(LIVE)) expect(ddbMock).toHaveReceivedCommandWith(DescribeTableCommand, { TableName: drillName(live) });
-    expect(ddbMock).toHaveReceivedCommandTimes(ScanCommand, 2 + 1 + 3 + 3 + 1 + 1);
+    expect(ddbMock).toHaveReceivedCommandTimes(ScanCommand, 2 + 1 + 3 + 3 + 1 + 1 + 1 + 1);
     expect(out.some((line) => /scans the whole live and restored table/.test(line))).toBe(true);
     const table = out.slice(out.findIndex((line) => line.startsWith('table')));
     expect(table[0]).toMatch(/^table\s+live items \(now\)\s+restored items\s+difference\s+restored to$/);
     expect(table[1]).toMatch(/^catalog\s+42\s+42\s+0\s+2026-05-12T01:25:00.000Z$/);
     expect(table[2]).toMatch(/^responses\s+2017\s+2012\s+-5\s+2026-05-12T01:25:00.000Z$/);
     expect(table[3]).toMatch(/^tallies\s+30\s+30\s+0/);
+    expect(table[4]).toMatch(/^reviews\s+5\s+5\s+0/);
   });
 
   it('deletes the restored tables afterwards, and never a live one', async () => {
     const { out } = await drill('--stage', 'prod');
 
-    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, 3);
+    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, 4);
     for (const live of Object.values(LIVE)) {
       expect(ddbMock).toHaveReceivedCommandWith(DeleteTableCommand, { TableName: drillName(live) });
       expect(ddbMock).not.toHaveReceivedCommandWith(DeleteTableCommand, { TableName: live });
@@ -153,7 +162,7 @@ describe('npm run restore-drill', () => {
 
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/Throughput exceeds/);
-    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, 3);
+    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, 4);
   });
 
   it('says which restored table it could not delete', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, groupsFromClaims, rolesFromClaims } from '../../../functions/platform/auth';
+import { authorize, groupsFromClaims, machineScope, rolesFromClaims } from '../../../functions/platform/auth';
 import { unitGroupName } from '../../../functions/routes/route';
 import { HttpError } from '../../../functions/platform/http-errors';
 
@@ -89,6 +89,41 @@ describe('authorize', () => {
 
     // assert
     expect(supervisor).toEqual({ sub: 's1', roles: ['supervisor'], unitIds: [] });
+  });
+});
+
+describe('authorize, on a route for another system (client-credentials token with a scope)', () => {
+  const machine = { scope: 'service-records' } as const;
+  const clientToken = (scope: string) => ({ sub: 'records-client', client_id: 'records-client', token_use: 'access', scope });
+
+  it('lets a client through whose token carries the scope, among others, as a caller with no role and no unit', () => {
+    // act
+    const caller = authorize(machine, clientToken(`pingyi/other ${machineScope('service-records')}`));
+
+    // assert
+    expect(machineScope('service-records')).toBe('pingyi/service-records');
+    expect(caller).toEqual({ sub: 'records-client', roles: [], unitIds: [] });
+  });
+
+  it("answers 403 to every staff member's token, whatever their roles, and to a client token without the scope", () => {
+    // act & assert
+    for (const groups of ['[admin]', '[supervisor admin unitHandler]', '[unitHandler unit:tax-bureau]']) {
+      expect(statusOf(() => authorize(machine, { sub: 'u1', token_use: 'access', 'cognito:groups': groups, scope: 'aws.cognito.signin.user.admin' }))).toBe(403);
+    }
+    expect(statusOf(() => authorize(machine, clientToken('pingyi/other')))).toBe(403);
+    // the scope of another resource server with the same name is another scope
+    expect(statusOf(() => authorize(machine, clientToken('someone-else/service-records')))).toBe(403);
+  });
+
+  it('answers 401 without a subject, or to a token that is not an access token', () => {
+    // act & assert
+    expect(statusOf(() => authorize(machine, undefined))).toBe(401);
+    expect(statusOf(() => authorize(machine, { ...clientToken(machineScope('service-records')), token_use: 'id' }))).toBe(401);
+  });
+
+  it('answers 403 to a client token on a staff route: a scope is no role', () => {
+    // act & assert
+    expect(statusOf(() => authorize(['admin', 'supervisor', 'unitHandler'], clientToken(machineScope('service-records'))))).toBe(403);
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../../../functions/domain/errors';
 import { ERROR } from '../../../functions/platform/error-codes';
 import { ZErrorBody } from '../../../functions/platform/error-body';
@@ -22,6 +22,8 @@ async function call(handler: ReturnType<typeof handlerFor>['handler'], event: Re
   const result = await handler(event, lambdaContext());
   return { ...result, json: JSON.parse(String(result.body)) as unknown };
 }
+
+afterEach(() => vi.unstubAllEnvs());
 
 describe('httpHandler', () => {
   describe('validation', () => {
@@ -140,7 +142,49 @@ describe('httpHandler', () => {
         lang: 'en',
         caller: { sub: 'staff-1', roles: ['supervisor', 'admin'], unitIds: [] },
         requestId: 'test-request-id',
+        client: { address: '192.0.2.1', userAgent: 'vitest' },
       });
+    });
+
+    it("gives the function the client's address and browser: the source address and the User-Agent header", async () => {
+      // prepare
+      const { fn, handler } = handlerFor(health);
+      const event = httpEvent('health', { headers: { 'user-agent': 'Mozilla/5.0 (iPhone)' } });
+      event.requestContext.http.sourceIp = '2001:db8:1:2:3:4:5:6';
+
+      // act
+      await call(handler, event);
+
+      // assert
+      expect(fn.mock.calls[0]![1].client).toEqual({ address: '2001:db8:1:2:3:4:5:6', userAgent: 'Mozilla/5.0 (iPhone)' });
+    });
+
+    it("behind CloudFront, takes the viewer's address from the header the deployment names, without its port", async () => {
+      // prepare
+      vi.stubEnv('CLIENT_ADDRESS_HEADER', 'CloudFront-Viewer-Address');
+      const { fn, handler } = handlerFor(health);
+      const v4 = httpEvent('health', { headers: { 'cloudfront-viewer-address': '198.51.100.7:46532' } });
+      const v6 = httpEvent('health', { headers: { 'cloudfront-viewer-address': '2001:db8::8a2e:370:7334:443' } });
+      const none = httpEvent('health');
+
+      // act
+      await call(handler, v4);
+      await call(handler, v6);
+      await call(handler, none);
+
+      // assert
+      expect(fn.mock.calls.map(([, ctx]) => ctx.client.address)).toEqual(['198.51.100.7', '2001:db8::8a2e:370:7334', '192.0.2.1']);
+    });
+
+    it('ignores a viewer-address header the deployment does not name (a client could forge it)', async () => {
+      // prepare
+      const { fn, handler } = handlerFor(health);
+
+      // act
+      await call(handler, httpEvent('health', { headers: { 'cloudfront-viewer-address': '198.51.100.7:46532', 'x-forwarded-for': '203.0.113.9' } }));
+
+      // assert
+      expect(fn.mock.calls[0]![1].client.address).toBe('192.0.2.1');
     });
 
     it('coerces a numeric path parameter as its schema says', async () => {

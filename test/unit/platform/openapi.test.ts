@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR } from '../../../functions/platform/error-codes';
+import { machineScope } from '../../../functions/platform/auth';
 import { openApiDocument } from '../../../functions/platform/openapi';
-import { routes, type Route } from '../../../functions/routes';
+import { isStaffAccess, routes, type Route } from '../../../functions/routes';
 
 interface Operation {
   operationId: string;
@@ -40,8 +41,12 @@ describe('openApiDocument', () => {
     if (route.access === 'public') {
       expect(op.security).toEqual([]);
       expect(op.responses).not.toHaveProperty('401');
-    } else {
+    } else if (isStaffAccess(route.access)) {
       expect(op.security).toEqual([{ staffJwt: [...route.access] }]);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+    } else {
+      // another system's client-credentials token with the route's scope; never a staff token
+      expect(op.security).toEqual([{ machineJwt: [machineScope(route.access.scope)] }]);
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
     }
   });

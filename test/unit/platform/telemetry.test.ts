@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { METRIC, METRICS_NAMESPACE, OPERATION_DIMENSION, SERVICE_NAME } from '../../../functions/platform/metric-names';
+import { aToken, bindBallotKeys, foreignRing } from '../../fixtures/ballot-keys';
 import { DURING_PERIOD, aSubmission } from '../../fixtures/catalog';
 import { httpEvent, lambdaContext } from '../../fixtures/http';
 import { aDistrict, storeDistrict } from '../api/district';
@@ -37,6 +38,7 @@ async function stdoutOf(act: () => Promise<unknown>): Promise<Record<string, unk
 const emfLines = (lines: Record<string, unknown>[]) => lines.filter((line) => line._aws !== undefined);
 
 async function submitHandler() {
+  bindBallotKeys();
   vi.resetModules();
   return (await import('../../../functions/api/evaluation/submit-response')).handler;
 }
@@ -108,6 +110,23 @@ describe('metrics', () => {
       expect(retry[0]).toMatchObject({ [METRIC.duplicateSubmissions]: 1, [METRIC.status2xx]: 1 });
       expect(retry[0]).not.toHaveProperty(METRIC.responsesStored);
       expect(refused[0]).toMatchObject({ [METRIC.validationRefusals]: 1, [METRIC.status4xx]: 1, [METRIC.status2xx]: 0 });
+    });
+
+    it('counts a refused token and a token used again, so that an alarm can see a stuffing attempt', async () => {
+      // prepare
+      const handler = await submitHandler();
+      const token = aToken();
+      await stdoutOf(() => handler(submitEvent(aSubmission({ token })), lambdaContext()));
+
+      // act
+      const reused = emfLines(await stdoutOf(() => handler(submitEvent(aSubmission({ token, submissionId: undefined })), lambdaContext())));
+      const forged = emfLines(await stdoutOf(() => handler(submitEvent(aSubmission({ token: aToken({}, foreignRing()) })), lambdaContext())));
+
+      // assert
+      expect(reused[0]).toMatchObject({ [METRIC.tokensReused]: 1, [METRIC.status4xx]: 1 });
+      expect(reused[0]).not.toHaveProperty(METRIC.ballotsRefused);
+      expect(forged[0]).toMatchObject({ [METRIC.ballotsRefused]: 1, [METRIC.status4xx]: 1 });
+      expect(forged[0]).not.toHaveProperty(METRIC.tokensReused);
     });
 
     it('counts a DynamoDB fault as a dependency fault and a 5xx', async () => {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,7 +11,8 @@ import { SHARDS, responseKey } from '../../../functions/store/evaluation/respons
 import { tallyStore } from '../../../functions/store/evaluation/tally-store';
 import { conflictOf, itemsOf } from '../../../functions/store/items';
 import { BATCH_RETRIES, UnprocessedError } from '../../../functions/store/retry';
-import { DURING_PERIOD, aFormVersion, aPeriod, aResponse } from '../../fixtures/catalog';
+import { tallyInputs } from '../../fixtures/ballots';
+import { DURING_PERIOD, aFormVersion, aPeriod, aResponse, openBallotOf } from '../../fixtures/catalog';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = createDocumentClient();
@@ -92,11 +93,13 @@ describe('tallyStore(...).saveTallies', () => {
   it('writes tallies 25 a batch, retrying unprocessed ones, and records the run last', async () => {
     // prepare
     const version = aFormVersion({ content: { ...aFormVersion().content, unitIds: Array.from({ length: 30 }, (_, i) => `unit-${i}`) } });
-    const tally = new PeriodTally(aPeriod());
+    const tally = new PeriodTally(aPeriod(), tallyInputs());
     for (let i = 0; i < 30; i++) {
-      tally.add({ ok: true, response: aResponse({ units: { [`unit-${i}`]: { overall: 'satisfied' } } }) }, version);
+      const response = aResponse({ ...openBallotOf(`6f1c1f0e-6a43-4c8e-9d7e-2f7a1f4b9c${String(i).padStart(2, '0')}`), units: { [`unit-${i}`]: { overall: 'satisfied' } } });
+      tally.add({ ok: true, response }, version);
     }
-    const { run, tallies } = tally.result(DURING_PERIOD);
+    const { run, tallies, batches } = tally.result(DURING_PERIOD);
+    ddb.on(QueryCommand).resolves({ Items: [] });
     const order: string[] = [];
     ddb
       .on(BatchWriteCommand)
@@ -109,7 +112,7 @@ describe('tallyStore(...).saveTallies', () => {
     ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => void order.push(`put ${input.Item.sk}`));
 
     // act
-    await tallyStore(db, 'unit-Tallies').saveTallies(run, tallies);
+    await tallyStore(db, 'unit-Tallies').saveTallies(run, tallies, batches);
 
     // assert
     expect(order).toEqual(['batch of 25', 'batch of 1', 'batch of 5', 'put RUN']);
@@ -117,15 +120,20 @@ describe('tallyStore(...).saveTallies', () => {
 });
 
 describe('responseKey', () => {
-  it('depends on the period and the submission id only, spread over the 16 shards by its last hex digit', () => {
+  it('depends on the period and the ballot reference only, and spreads ballots over the 16 shards', () => {
     // prepare
-    const ids = Array.from({ length: SHARDS }, (_, i) => `6f1c1f0e-6a43-4c8e-9d7e-2f7a1f4b9c0${i.toString(16)}`);
+    const refs = Array.from({ length: 400 }, (_, i) => openBallotOf(`6f1c1f0e-6a43-4c8e-9d7e-2f7a1f4b${String(i).padStart(4, '0')}`).ballotRef);
 
     // act
-    const partitions = new Set(ids.map((id) => responseKey('2026-annual', id).pk));
+    const partitions = refs.map((ref) => responseKey('2026-annual', ref).pk);
 
     // assert
-    expect(partitions.size).toBe(SHARDS);
-    expect(responseKey('2026-annual', ids[10]!)).toEqual({ pk: 'P#2026-annual#a', sk: `S#${ids[10]}` });
+    const perShard = new Map<string, number>();
+    for (const pk of partitions) perShard.set(pk, (perShard.get(pk) ?? 0) + 1);
+    expect(perShard.size).toBe(SHARDS);
+    for (const count of perShard.values()) expect(count).toBeGreaterThan(400 / SHARDS / 3);
+    expect(responseKey('2026-annual', refs[10]!)).toEqual({ pk: expect.stringMatching(/^P#2026-annual#[0-9a-f]$/), sk: `B#${refs[10]}` });
+    expect(responseKey('2026-annual', refs[10]!)).toEqual(responseKey('2026-annual', refs[10]!));
+    expect(responseKey('2027-annual', refs[10]!).pk).toMatch(/^P#2027-annual#/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../../../functions/domain/errors';
 import { PERIOD_MESSAGES as M } from '../../../../functions/domain/evaluation/messages';
-import { periodIssues, periodState, type Period, type PeriodInput } from '../../../../functions/domain/evaluation/period';
+import { periodIssues, periodState, ZPeriodInput, type Period, type PeriodInput } from '../../../../functions/domain/evaluation/period';
+import { COMMON_MESSAGES, fill, messageOfSchemaIssue } from '../../../../functions/domain/messages';
 import {
   createPeriod,
   listPeriodsWithForms,
@@ -9,13 +10,13 @@ import {
   updatePeriod,
   type PeriodAdminDeps,
 } from '../../../../functions/domain/evaluation/period-admin';
-import { aForm, aGroup, aPeriod, DURING_PERIOD, STANDARD_GROUP_IDS } from '../../../fixtures/catalog';
+import { aForm, aGroup, aPeriod, DURING_PERIOD, STANDARD_GROUP_IDS, someGroups } from '../../../fixtures/catalog';
 
-const GROUPS = new Set<string>(STANDARD_GROUP_IDS);
+const GROUPS = new Map(someGroups().map((g) => [g.groupId, g]));
 
 const anInput = (overrides: Partial<PeriodInput> = {}): PeriodInput => {
-  const { name, opensAt, closesAt, minSample, groupWeights } = aPeriod();
-  return { name, opensAt, closesAt, minSample, groupWeights, ...overrides };
+  const { name, opensAt, closesAt, minSample, groupWeights, admission } = aPeriod();
+  return { name, opensAt, closesAt, minSample, groupWeights, admission, ...overrides };
 };
 
 describe('periodIssues', () => {
@@ -54,6 +55,17 @@ describe('periodIssues', () => {
       [{ path: 'groupWeights', message: { 'zh-CN': '权重之和须等于 1（现为 0.8）。', en: 'The weights must sum to 1 (they sum to 0.8).' } }],
       [{ path: 'groupWeights', message: { 'zh-CN': '权重之和须等于 1（现为 1.1）。', en: 'The weights must sum to 1 (they sum to 1.1).' } }],
     ]);
+  });
+
+  it('takes a weight of 0 or of at least 0.000001, never a value DynamoDB cannot store such as 5e-324', () => {
+    const tiny = ZPeriodInput.safeParse({ ...anInput(), groupWeights: { citizen: 1, enterprise: 5e-324 } });
+    const fine = ZPeriodInput.safeParse({ ...anInput(), groupWeights: { citizen: 0.999999, enterprise: 0.000001, deputy: 0 } });
+
+    expect(tiny.success).toBe(false);
+    expect(tiny.error?.issues.map((i) => [i.path.join('.'), messageOfSchemaIssue(i.message)])).toEqual([
+      ['groupWeights.enterprise', fill(COMMON_MESSAGES.tooFine, { step: '0.000001' })],
+    ]);
+    expect(fine.success).toBe(true);
   });
 
   it('wants at least one weight above zero', () => {
@@ -151,12 +163,26 @@ describe('updatePeriod', () => {
   });
 });
 
+describe('periodIssues of the admission policy', () => {
+  it('counts unverified claims only as a group that exists and needs no invitation', () => {
+    const unknown = anInput({ admission: { ...aPeriod().admission, unverifiedClaim: { action: 'countAs', groupId: 'tourist' } } });
+    const verified = anInput({ admission: { ...aPeriod().admission, unverifiedClaim: { action: 'countAs', groupId: 'deputy' } } });
+    const excluded = anInput({ admission: { ...aPeriod().admission, unverifiedClaim: { action: 'exclude' } } });
+
+    const issues = [unknown, verified, excluded].map((input) => periodIssues(input, GROUPS));
+
+    expect(issues[0]).toEqual([{ path: 'admission.unverifiedClaim.groupId', message: expect.objectContaining({ en: 'There is no respondent group "tourist".' }) }]);
+    expect(issues[1]).toEqual([{ path: 'admission.unverifiedClaim.groupId', message: M.countAsVerifiedGroup }]);
+    expect(issues[2]).toEqual([]);
+  });
+});
+
 describe('updateGroup', () => {
   it('refuses a group that does not exist and an old revision', async () => {
     const { deps } = fakeDeps();
 
-    const missing = updateGroup(deps, 'tourist', { name: { 'zh-CN': '游客', en: 'Tourist' }, rev: 1 });
-    const stale = updateGroup(deps, 'citizen', { name: { 'zh-CN': '群众', en: 'Citizen' }, rev: 3 });
+    const missing = updateGroup(deps, 'tourist', { name: { 'zh-CN': '游客', en: 'Tourist' }, requiresInvitation: false, rev: 1 });
+    const stale = updateGroup(deps, 'citizen', { name: { 'zh-CN': '群众', en: 'Citizen' }, requiresInvitation: false, rev: 3 });
 
     await expect(missing).rejects.toMatchObject({ entity: 'group', id: 'tourist' });
     await expect(stale).rejects.toMatchObject({ reason: 'staleRevision' });

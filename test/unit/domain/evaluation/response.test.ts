@@ -1,87 +1,138 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, PeriodClosedError, ValidationError } from '../../../../functions/domain/errors';
-import type { SubmissionInput } from '../../../../functions/domain/evaluation/response';
+import { ZReceiptCode, newReceiptCode } from '../../../../functions/domain/evaluation/ballot-ids';
+import { clientKey } from '../../../../functions/domain/evaluation/client-key';
 import {
-  acceptResponse,
+  ZResponse,
   sameAnswers,
+  submissionHashOf,
   submitResponse,
   type Response,
-  type SubmissionContext,
-  type SubmitResponseDeps,
+  type SubmissionInput,
 } from '../../../../functions/domain/evaluation/response';
 import {
+  DURING_PERIOD,
   aForm,
   aFormContent,
   aFormVersion,
-  aPeriod,
   aRatingQuestion,
-  aResponse,
   aSubmission,
-  DURING_PERIOD,
+  anAllUnitsContent,
 } from '../../../fixtures/catalog';
+import { A_CLIENT, aContext, fakeSubmitStore, rejectionOf } from './submission-fakes';
 
 const SUBMISSION_ID = '6f1c1f0e-6a43-4c8e-9d7e-2f7a1f4b9c01';
+const OTHER_SUBMISSION_ID = '9d2e4b7a-1c3f-4e5d-8a6b-0f1e2d3c4b5a';
+const HOUR = 3_600_000;
 
-const aContext = (overrides: Partial<SubmissionContext> = {}): SubmissionContext => ({
-  form: aForm(),
-  version: aFormVersion(),
-  period: aPeriod(),
+/** A submission to aFormVersion() with the given id. */
+const aSubmissionWithId = (overrides: Partial<SubmissionInput> = {}) => aSubmission({ submissionId: SUBMISSION_ID, ...overrides });
+
+/** A stored response to aFormVersion(), for comparing answers. */
+const aStored = (overrides: Partial<Response> = {}): Response => ({
+  ballotRef: 'o.AAAAAAAAAAAAAAAAAAAAAA',
+  submissionHash: submissionHashOf(SUBMISSION_ID),
+  receiptCode: '7KQ2-M9XD-4HRT',
+  formId: 'district-2026',
+  version: 1,
+  periodId: '2026-annual',
+  group: 'citizen',
+  answers: { group: 'citizen' },
+  units: { 'tax-bureau': { overall: 'satisfied' } },
+  submittedAt: DURING_PERIOD.toISOString(),
+  admission: { kind: 'open', day: '2026-06-15', clientKey: 'Q2xpZW50S2V5T2ZUZXN0' },
   ...overrides,
 });
 
-/** What acceptResponse throws, for asserting on its fields. */
-function thrownBy(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+describe('submitResponse: storing a ballot', () => {
+  it('stores one item per submission, under a reference that is not the submission id, and returns its receipt', async () => {
+    const { deps, stored } = fakeSubmitStore();
 
-describe('acceptResponse', () => {
-  it('returns the response to store: its version, period, group, the accepted answers and the time, nothing else', () => {
-    const input = aSubmission({
-      answers: { group: 'enterprise' },
-      units: { 'tax-bureau': { overall: 'satisfied', comment: '  办事很快  ' } },
-    });
+    const receipt = await submitResponse(deps, aSubmissionWithId(), A_CLIENT);
 
-    const response = acceptResponse(input, aContext(), SUBMISSION_ID, DURING_PERIOD);
-
-    expect(response).toEqual({
-      submissionId: SUBMISSION_ID,
+    expect(receipt).toEqual({ receiptCode: '7KQ2-M9XD-4HRT', formId: 'district-2026', version: 1, submittedAt: DURING_PERIOD.toISOString() });
+    expect(stored.size).toBe(1);
+    const [response] = [...stored.values()];
+    expect(ZResponse.parse(response)).toEqual(response);
+    expect(response).toMatchObject({
+      ballotRef: `o.${submissionHashOf(SUBMISSION_ID).slice(0, 22)}`,
+      submissionHash: createHash('sha256').update(SUBMISSION_ID).digest('base64url'),
+      receiptCode: '7KQ2-M9XD-4HRT',
       formId: 'district-2026',
       version: 1,
       periodId: '2026-annual',
-      group: 'enterprise',
-      answers: { group: 'enterprise' },
-      units: { 'tax-bureau': { overall: 'satisfied', comment: '办事很快' } },
+      group: 'citizen',
+      answers: { group: 'citizen' },
+      units: { 'tax-bureau': { overall: 'satisfied' } },
       submittedAt: DURING_PERIOD.toISOString(),
     });
   });
 
-  it("counts a response to a form without a group question in the form's default group", () => {
+  it('stores one item for a response rating every unit of an all-units form', async () => {
+    const version = aFormVersion({ content: anAllUnitsContent() });
+    const { deps, stored } = fakeSubmitStore({ ctx: aContext({ version }) });
+    const rating = { attitude: 'satisfied', efficiency: 'satisfied', integrity: 'verySatisfied', policy: 'dontKnow' };
+
+    await submitResponse(deps, aSubmissionWithId({ units: { 'tax-bureau': { evaluation: rating }, 'service-centre': { evaluation: rating } } }), A_CLIENT);
+
+    expect(stored.size).toBe(1);
+    expect(Object.keys([...stored.values()][0]!.units).sort()).toEqual(['service-centre', 'tax-bureau']);
+  });
+
+  it('never stores the submission id, the address or the user agent', async () => {
+    const { deps, stored } = fakeSubmitStore();
+
+    await submitResponse(deps, aSubmissionWithId(), { address: '203.0.113.7', userAgent: 'Mozilla/5.0 TestAgent/1.0' });
+
+    const item = JSON.stringify([...stored.values()]);
+    expect(item).not.toContain(SUBMISSION_ID);
+    expect(item).not.toContain('203.0.113');
+    expect(item).not.toContain('TestAgent');
+  });
+
+  it('gives a submission without an id a new one, so it is stored and can never be retried', async () => {
+    const { deps, stored } = fakeSubmitStore();
+
+    await submitResponse(deps, { ...aSubmission(), submissionId: undefined }, A_CLIENT);
+
+    expect([...stored.values()][0]!.submissionHash).toBe(submissionHashOf('00000000-0000-4000-8000-000000000001'));
+  });
+
+  it("counts a response to a form without a group question in the form's default group", async () => {
     const version = aFormVersion({ content: aFormContent({ questions: [aRatingQuestion()], defaultGroup: 'enterprise' }) });
-    const input = aSubmission({ answers: {}, units: { 'tax-bureau': { overall: 'satisfied' } } });
+    const { deps, stored } = fakeSubmitStore({ ctx: aContext({ version }) });
 
-    const response = acceptResponse(input, aContext({ version }), SUBMISSION_ID, DURING_PERIOD);
+    await submitResponse(deps, aSubmissionWithId({ answers: {} }), A_CLIENT);
 
-    expect(response.group).toBe('enterprise');
+    expect([...stored.values()][0]!.group).toBe('enterprise');
   });
 
-  it('takes the lowest rating like any other: low ratings are never filtered', () => {
-    const input = aSubmission({ units: { 'tax-bureau': { overall: 'veryDissatisfied' } } });
+  it('takes the lowest rating like any other: low ratings are never filtered', async () => {
+    const { deps, stored } = fakeSubmitStore();
 
-    const response = acceptResponse(input, aContext(), SUBMISSION_ID, DURING_PERIOD);
+    await submitResponse(deps, aSubmissionWithId({ units: { 'tax-bureau': { overall: 'veryDissatisfied' } } }), A_CLIENT);
 
-    expect(response.units).toEqual({ 'tax-bureau': { overall: 'veryDissatisfied' } });
+    expect([...stored.values()][0]!.units).toEqual({ 'tax-bureau': { overall: 'veryDissatisfied' } });
   });
 
-  it('does not know a form that was never published, nor a form that does not exist', () => {
-    const draft = aContext({ form: aForm({ status: 'draft', latestVersion: 0 }) });
-    const missing = aContext({ form: undefined });
+  it('refuses answers that break the form rules, naming every failing field, storing nothing and making no salt', async () => {
+    const { deps, stored, saltDays } = fakeSubmitStore();
 
-    const errors = [draft, missing].map((ctx) => thrownBy(() => acceptResponse(aSubmission(), ctx, SUBMISSION_ID, DURING_PERIOD)));
+    const error = await rejectionOf(submitResponse(deps, aSubmissionWithId({ answers: { group: 'tourist' }, units: { 'tax-bureau': { overall: 'great' } } }), A_CLIENT));
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fields.map((f) => f.path)).toEqual(['answers.group', 'units.tax-bureau.overall']);
+    expect(stored.size).toBe(0);
+    expect(saltDays).toEqual([]);
+  });
+});
+
+describe('submitResponse: what it does not know', () => {
+  it('does not know a form that was never published, nor a form that does not exist', async () => {
+    const contexts = [aContext({ form: aForm({ status: 'draft', latestVersion: 0 }) }), aContext({ form: undefined })];
+
+    const errors = await Promise.all(contexts.map((ctx) => rejectionOf(submitResponse(fakeSubmitStore({ ctx }).deps, aSubmissionWithId(), A_CLIENT))));
 
     for (const error of errors) {
       expect(error).toBeInstanceOf(NotFoundError);
@@ -89,173 +140,251 @@ describe('acceptResponse', () => {
     }
   });
 
-  it('does not know a version that does not exist, or that belongs to another form', () => {
-    const missing = aContext({ version: undefined });
-    const otherForm = aContext({ version: aFormVersion({ formId: 'another-form', version: 7 }) });
-    const input = aSubmission({ version: 7 });
+  it('does not know a version that does not exist, or that belongs to another form', async () => {
+    const contexts = [aContext({ version: undefined }), aContext({ version: aFormVersion({ formId: 'another-form', version: 7 }) })];
 
-    const errors = [missing, otherForm].map((ctx) => thrownBy(() => acceptResponse(input, ctx, SUBMISSION_ID, DURING_PERIOD)));
+    const errors = await Promise.all(contexts.map((ctx) => rejectionOf(submitResponse(fakeSubmitStore({ ctx }).deps, aSubmissionWithId({ version: 7 }), A_CLIENT))));
 
-    for (const error of errors) {
-      expect(error).toBeInstanceOf(NotFoundError);
-      expect(error).toMatchObject({ entity: 'formVersion', id: 'district-2026@7' });
-    }
+    for (const error of errors) expect(error).toMatchObject({ entity: 'formVersion', id: 'district-2026@7' });
   });
 
-  it('refuses a response to a closed form as a conflict', () => {
-    const ctx = aContext({ form: aForm({ status: 'closed' }) });
+  it('does not know a form whose period is missing', async () => {
+    const { deps } = fakeSubmitStore({ ctx: aContext({ period: undefined }) });
 
-    const error = thrownBy(() => acceptResponse(aSubmission(), ctx, SUBMISSION_ID, DURING_PERIOD));
+    const error = await rejectionOf(submitResponse(deps, aSubmissionWithId(), A_CLIENT));
 
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ reason: 'formClosed' });
-  });
-
-  it("does not know a form whose period is missing", () => {
-    const ctx = aContext({ period: undefined });
-
-    const error = thrownBy(() => acceptResponse(aSubmission(), ctx, SUBMISSION_ID, DURING_PERIOD));
-
-    expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ entity: 'period', id: '2026-annual' });
   });
+});
 
-  it('refuses a response before the period opens and from the moment it closes, saying which', () => {
-    const period = aPeriod();
-    const before = new Date('2025-12-31T23:59:59+08:00');
-    const atClose = new Date(period.closesAt);
+describe('submitResponse: the period and the form', () => {
+  it('refuses a response before the period opens and from the moment it closes, saying which, storing nothing', async () => {
+    const before = fakeSubmitStore({ now: new Date('2025-12-31T23:59:59+08:00') });
+    const atClose = fakeSubmitStore({ now: new Date('2027-01-01T00:00:00+08:00') });
 
-    const early = thrownBy(() => acceptResponse(aSubmission(), aContext(), SUBMISSION_ID, before));
-    const late = thrownBy(() => acceptResponse(aSubmission(), aContext(), SUBMISSION_ID, atClose));
+    const early = await rejectionOf(submitResponse(before.deps, aSubmissionWithId(), A_CLIENT));
+    const late = await rejectionOf(submitResponse(atClose.deps, aSubmissionWithId(), A_CLIENT));
 
     expect(early).toBeInstanceOf(PeriodClosedError);
     expect(early).toMatchObject({ periodId: '2026-annual', state: 'notYetOpen' });
     expect(late).toBeInstanceOf(PeriodClosedError);
     expect(late).toMatchObject({ periodId: '2026-annual', state: 'ended' });
+    expect(before.stored.size + atClose.stored.size).toBe(0);
   });
 
-  it('takes a response at the very moment the period opens', () => {
-    const atOpen = new Date(aPeriod().opensAt);
+  it('takes a response at the very moment the period opens', async () => {
+    const atOpen = new Date('2026-01-01T00:00:00+08:00');
+    const { deps } = fakeSubmitStore({ now: atOpen });
 
-    const response = acceptResponse(aSubmission(), aContext(), SUBMISSION_ID, atOpen);
+    const receipt = await submitResponse(deps, aSubmissionWithId(), A_CLIENT);
 
-    expect(response.submittedAt).toBe(atOpen.toISOString());
+    expect(receipt.submittedAt).toBe(atOpen.toISOString());
   });
 
-  it('refuses answers that break the form rules, naming every failing field', () => {
-    const input = aSubmission({ answers: { group: 'tourist' }, units: { 'tax-bureau': { overall: 'great' } } });
+  it('refuses a response to a closed form as a conflict', async () => {
+    const { deps, stored } = fakeSubmitStore({ ctx: aContext({ form: aForm({ status: 'closed' }) }) });
 
-    const error = thrownBy(() => acceptResponse(input, aContext(), SUBMISSION_ID, DURING_PERIOD));
+    const error = await rejectionOf(submitResponse(deps, aSubmissionWithId(), A_CLIENT));
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).fields.map((f) => f.path)).toEqual(['answers.group', 'units.tax-bureau.overall']);
-  });
-});
-
-describe('sameAnswers', () => {
-  it('ignores the time and the order of keys', () => {
-    const first = aResponse({ answers: { group: 'citizen', channel: 'window' }, submittedAt: '2026-06-15T02:00:00.000Z' });
-    const retry = aResponse({ answers: { channel: 'window', group: 'citizen' }, submittedAt: '2026-06-15T02:05:00.000Z' });
-
-    const same = sameAnswers(first, retry);
-
-    expect(same).toBe(true);
-  });
-
-  it('tells apart responses that rate another unit, or the same unit otherwise', () => {
-    const first = aResponse();
-    const otherUnit = aResponse({ units: { 'service-centre': { overall: 'satisfied' } } });
-    const otherRating = aResponse({ units: { 'tax-bureau': { overall: 'dissatisfied' } } });
-
-    const verdicts = [sameAnswers(first, otherUnit), sameAnswers(first, otherRating)];
-
-    expect(verdicts).toEqual([false, false]);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ reason: 'formClosed', params: { formId: 'district-2026' } });
+    expect(stored.size).toBe(0);
   });
 });
 
-/** A store that keeps one response per submission id, as the conditional write does. */
-function fakeDeps(ctx: SubmissionContext = aContext(), clock: Date[] = [DURING_PERIOD]) {
-  const stored = new Map<string, Response>();
-  let tick = 0;
-  const deps: SubmitResponseDeps = {
-    loadSubmissionContext: async () => ctx,
-    putResponseOnce: async (response) => {
-      const existing = stored.get(response.submissionId);
-      if (existing) return { stored: false, existing };
-      stored.set(response.submissionId, response);
-      return { stored: true };
-    },
-    newId: () => '0b9a4c3e-7d21-4f6a-8e5b-1c2d3e4f5a6b',
-    now: () => clock[Math.min(tick++, clock.length - 1)]!,
-  };
-  return { deps, stored };
-}
+describe('submitResponse: retries', () => {
+  it('answers a retry with the first receipt and stores nothing more, though a new code was drawn for it', async () => {
+    const fake = fakeSubmitStore();
+    const first = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    fake.setNow(new Date(DURING_PERIOD.getTime() + 60_000));
 
-describe('submitResponse', () => {
-  it('stores the response once and returns its receipt', async () => {
-    const { deps, stored } = fakeDeps();
-
-    const receipt = await submitResponse(deps, aSubmission());
-
-    expect(receipt).toEqual({ receiptId: SUBMISSION_ID, formId: 'district-2026', version: 1, submittedAt: DURING_PERIOD.toISOString() });
-    expect([...stored.keys()]).toEqual([SUBMISSION_ID]);
-  });
-
-  it('gives a submission without an id a new one', async () => {
-    const { deps, stored } = fakeDeps();
-    const input: SubmissionInput = { ...aSubmission(), submissionId: undefined };
-
-    const receipt = await submitResponse(deps, input);
-
-    expect(receipt.receiptId).toBe('0b9a4c3e-7d21-4f6a-8e5b-1c2d3e4f5a6b');
-    expect([...stored.keys()]).toEqual(['0b9a4c3e-7d21-4f6a-8e5b-1c2d3e4f5a6b']);
-  });
-
-  it('answers a retry of a stored submission with the first receipt, storing nothing more', async () => {
-    const later = new Date(DURING_PERIOD.getTime() + 60_000);
-    const { deps, stored } = fakeDeps(aContext(), [DURING_PERIOD, later]);
-    const first = await submitResponse(deps, aSubmission());
-
-    const retry = await submitResponse(deps, aSubmission());
+    const retry = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
 
     expect(retry).toEqual(first);
     expect(retry.submittedAt).toBe(DURING_PERIOD.toISOString());
-    expect(stored.size).toBe(1);
+    expect(fake.stored.size).toBe(1);
+  });
+
+  it('answers a retry from another day, address or browser with the first receipt', async () => {
+    const fake = fakeSubmitStore();
+    const first = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    fake.setNow(new Date(DURING_PERIOD.getTime() + 24 * HOUR));
+
+    const retry = await submitResponse(fake.deps, aSubmissionWithId(), { address: '198.51.100.1', userAgent: 'another browser' });
+
+    expect(retry).toEqual(first);
+    expect(fake.stored.size).toBe(1);
+  });
+
+  it('answers a retry after the period ended with the first receipt, writing nothing; a new submission then is refused', async () => {
+    const fake = fakeSubmitStore();
+    const first = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    fake.setNow(new Date('2027-01-05T09:00:00+08:00'));
+
+    const retry = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    const fresh = await rejectionOf(submitResponse(fake.deps, aSubmissionWithId({ submissionId: OTHER_SUBMISSION_ID }), A_CLIENT));
+
+    expect(retry).toEqual(first);
+    expect(fresh).toBeInstanceOf(PeriodClosedError);
+    expect(fresh).toMatchObject({ state: 'ended' });
+    expect(fake.stored.size).toBe(1);
+    // After the close, the ballot is only looked up (a put whose condition never holds), never stored.
+    expect(fake.calls).toEqual({ putResponseOnce: 1, findResponse: 2 });
+  });
+
+  it('answers a retry after the form closed with the first receipt; a new submission then is refused', async () => {
+    const fake = fakeSubmitStore();
+    const first = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    fake.setContext(aContext({ form: aForm({ status: 'closed' }) }));
+
+    const retry = await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    const fresh = await rejectionOf(submitResponse(fake.deps, aSubmissionWithId({ submissionId: OTHER_SUBMISSION_ID }), A_CLIENT));
+
+    expect(retry).toEqual(first);
+    expect(fresh).toMatchObject({ reason: 'formClosed' });
+    expect(fake.stored.size).toBe(1);
+    expect(fake.calls).toEqual({ putResponseOnce: 1, findResponse: 2 });
+  });
+
+  it('answers a retry after the period ended with other answers as ended, revealing nothing about the stored ones', async () => {
+    const fake = fakeSubmitStore();
+    await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    fake.setNow(new Date('2027-01-05T09:00:00+08:00'));
+
+    const retry = await submitResponse(fake.deps, aSubmissionWithId({ units: { 'tax-bureau': { overall: 'veryDissatisfied' } } }), A_CLIENT);
+
+    // The submission id is the client's secret: whoever holds it gets the receipt whatever they send.
+    expect(retry.receiptCode).toBe('7KQ2-M9XD-4HRT');
   });
 
   it('never stores a second ballot for one submission id, whichever unit the reuse rates', async () => {
-    // The double-count this guards against: one submission id sent for three different units.
     const content = aFormContent({ unitIds: ['tax-bureau', 'service-centre', 'land-office'] });
-    const { deps, stored } = fakeDeps(aContext({ version: aFormVersion({ content }) }));
-    const inputs = ['tax-bureau', 'service-centre', 'land-office'].map((unitId) => aSubmission({ units: { [unitId]: { overall: 'satisfied' } } }));
+    const { deps, stored } = fakeSubmitStore({ ctx: aContext({ version: aFormVersion({ content }) }) });
+    const inputs = ['tax-bureau', 'service-centre', 'land-office'].map((unitId) => aSubmissionWithId({ units: { [unitId]: { overall: 'satisfied' } } }));
 
-    const outcomes = [];
-    for (const input of inputs) outcomes.push(await submitResponse(deps, input).then(() => 'stored', (e: unknown) => e));
+    const outcomes: unknown[] = [];
+    for (const input of inputs) outcomes.push(await submitResponse(deps, input, A_CLIENT).then(() => 'stored', (e: unknown) => e));
 
     expect(outcomes[0]).toBe('stored');
     for (const outcome of outcomes.slice(1)) {
       expect(outcome).toBeInstanceOf(ConflictError);
-      expect(outcome).toMatchObject({ reason: 'submissionIdReused', params: { submissionId: SUBMISSION_ID } });
+      expect(outcome).toMatchObject({ reason: 'submissionIdReused' });
     }
     expect(stored.size).toBe(1);
-    expect(Object.keys(stored.get(SUBMISSION_ID)!.units)).toEqual(['tax-bureau']);
+    expect(Object.keys([...stored.values()][0]!.units)).toEqual(['tax-bureau']);
   });
 
-  it('refuses the same submission id with other answers for the same unit', async () => {
-    const { deps } = fakeDeps();
-    await submitResponse(deps, aSubmission({ units: { 'tax-bureau': { overall: 'satisfied' } } }));
+  it('refuses the same submission id with other answers for the same unit, keeping the first', async () => {
+    const { deps, stored } = fakeSubmitStore();
+    await submitResponse(deps, aSubmissionWithId({ units: { 'tax-bureau': { overall: 'satisfied' } } }), A_CLIENT);
 
-    const reuse = submitResponse(deps, aSubmission({ units: { 'tax-bureau': { overall: 'veryDissatisfied' } } }));
+    const error = await rejectionOf(submitResponse(deps, aSubmissionWithId({ units: { 'tax-bureau': { overall: 'veryDissatisfied' } } }), A_CLIENT));
 
-    await expect(reuse).rejects.toMatchObject({ reason: 'submissionIdReused' });
+    expect(error).toMatchObject({ reason: 'submissionIdReused' });
+    expect((error as ConflictError).params).toEqual({});
+    expect([...stored.values()][0]!.units).toEqual({ 'tax-bureau': { overall: 'satisfied' } });
+  });
+});
+
+describe('submitResponse: open ballots', () => {
+  it('carries the CST day and the salted client key, never the address', async () => {
+    // 23:30 UTC on 14 June is 07:30 on 15 June in Beijing.
+    const at = new Date('2026-06-14T23:30:00Z');
+    const fake = fakeSubmitStore({ now: at });
+
+    await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+
+    const salt = await fake.deps.daySalt('2026-06-15');
+    expect([...fake.stored.values()][0]!.admission).toEqual({ kind: 'open', day: '2026-06-15', clientKey: clientKey(salt, A_CLIENT.address, A_CLIENT.userAgent) });
+    expect(fake.saltDays[0]).toBe('2026-06-15');
   });
 
-  it('stores nothing when the answers break the form rules', async () => {
-    const { deps, stored } = fakeDeps();
+  it('gives one client one key a day, and a new key the next day', async () => {
+    const fake = fakeSubmitStore();
+    await submitResponse(fake.deps, aSubmissionWithId(), A_CLIENT);
+    await submitResponse(fake.deps, aSubmissionWithId({ submissionId: OTHER_SUBMISSION_ID }), A_CLIENT);
+    fake.setNow(new Date(DURING_PERIOD.getTime() + 24 * HOUR));
+    await submitResponse(fake.deps, aSubmissionWithId({ submissionId: '1a2b3c4d-0000-4000-8000-000000000003' }), A_CLIENT);
 
-    const submission = submitResponse(deps, aSubmission({ units: { nowhere: { overall: 'satisfied' } } }));
+    const keys = [...fake.stored.values()].map((r) => (r.admission.kind === 'open' ? `${r.admission.day} ${r.admission.clientKey}` : r.admission.kind));
 
-    await expect(submission).rejects.toBeInstanceOf(ValidationError);
-    expect(stored.size).toBe(0);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    expect(keys[2]!.startsWith('2026-06-16 ')).toBe(true);
+  });
+
+  it('gives a phone that rotates its IPv6 interface id one key, and another /64 another key', async () => {
+    const fake = fakeSubmitStore();
+    const ua = A_CLIENT.userAgent;
+    const addresses = ['2409:8a00:1234:5678:aaaa:bbbb:cccc:dddd', '2409:8a00:1234:5678:1:2:3:4', '2409:8a00:1234:9999::1'];
+    let n = 0;
+    for (const address of addresses) await submitResponse(fake.deps, aSubmissionWithId({ submissionId: `1a2b3c4d-0000-4000-8000-00000000000${++n}` }), { address, userAgent: ua });
+
+    const keys = [...fake.stored.values()].map((r) => (r.admission.kind === 'open' ? r.admission.clientKey : ''));
+
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
+  it('stores the group an open ballot claims as claimed: the tally applies the period’s rule', async () => {
+    const { deps, stored } = fakeSubmitStore();
+
+    await submitResponse(deps, aSubmissionWithId({ answers: { group: 'deputy' } }), A_CLIENT);
+
+    expect([...stored.values()][0]).toMatchObject({ group: 'deputy', admission: { kind: 'open' } });
+  });
+
+  it('does not read the ballot keys for an open ballot', async () => {
+    const { deps } = fakeSubmitStore();
+    deps.ballotKeys = () => Promise.reject(new Error('the keys were read'));
+
+    const receipt = await submitResponse(deps, aSubmissionWithId(), A_CLIENT);
+
+    expect(receipt.receiptCode).toBe('7KQ2-M9XD-4HRT');
+  });
+});
+
+describe('receipt codes', () => {
+  it('are 12 random Crockford base-32 characters in groups of four, different every time', () => {
+    const codes = Array.from({ length: 2_000 }, newReceiptCode);
+
+    for (const code of codes) expect(ZReceiptCode.safeParse(code).success).toBe(true);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes.join('')).not.toMatch(/[ILOU]/);
+  });
+
+  it('are drawn fresh for a submission, never derived from it: the same submission elsewhere gets another code', async () => {
+    const here = fakeSubmitStore({ receiptCodes: ['AAAA-BBBB-CCCC'] });
+    const there = fakeSubmitStore({ receiptCodes: ['DDDD-EEEE-FFFF'] });
+
+    const receipts = [await submitResponse(here.deps, aSubmissionWithId(), A_CLIENT), await submitResponse(there.deps, aSubmissionWithId(), A_CLIENT)];
+
+    expect(receipts.map((r) => r.receiptCode)).toEqual(['AAAA-BBBB-CCCC', 'DDDD-EEEE-FFFF']);
+  });
+});
+
+describe('sameAnswers', () => {
+  it('ignores the time, the receipt, the admission and the order of keys', () => {
+    const first = aStored({ answers: { group: 'citizen', channel: 'window' } });
+    const retry = aStored({
+      answers: { channel: 'window', group: 'citizen' },
+      submittedAt: '2026-06-15T02:05:00.000Z',
+      receiptCode: 'C3PV-8WNB-Q2ZF',
+      admission: { kind: 'open', day: '2026-06-16', clientKey: 'QW5vdGhlckNsaWVudEtleQ' },
+    });
+
+    expect(sameAnswers(first, retry)).toBe(true);
+  });
+
+  it('tells apart responses that rate another unit, the same unit otherwise, or count in another group', () => {
+    const first = aStored();
+    const others = [
+      aStored({ units: { 'service-centre': { overall: 'satisfied' } } }),
+      aStored({ units: { 'tax-bureau': { overall: 'dissatisfied' } } }),
+      aStored({ group: 'deputy' }),
+      aStored({ version: 2 }),
+    ];
+
+    expect(others.map((other) => sameAnswers(first, other))).toEqual([false, false, false, false]);
   });
 });

@@ -14,10 +14,12 @@ import {
   DURING_PERIOD,
   STANDARD_GROUP_IDS,
 } from '../../../fixtures/catalog';
+import { tallyInputs } from '../../../fixtures/ballots';
 
 /**
  * Properties of the tally over random mixes of valid and invalid ballots on two forms with two versions each
- * (scales, points, dimension order and weights all differ between versions).
+ * (scales, points, dimension order and weights all differ between versions). The ballots here came with
+ * tokens; tally-review-properties.test.ts mixes in open ballots, flags, reviews and appeals.
  */
 
 const ON_FORM = ['tax-bureau', 'service-centre'] as const;
@@ -101,10 +103,14 @@ const badBallot = fc.oneof(
   ),
 );
 
-const ballots = fc.array(fc.oneof(windowBallot, annualBallot, badBallot), { maxLength: 60 });
+/** Every stored ballot has a reference of its own (its key); these come through service records, never flagged. */
+const withRef = (ballot: StoredBallot, i: number): StoredBallot =>
+  ballot.ok ? { ok: true, response: { ...ballot.response, ballotRef: `r.ballot${i}`, admission: { kind: 'serviceRecord' } } } : ballot;
+
+const ballots = fc.array(fc.oneof(windowBallot, annualBallot, badBallot), { maxLength: 60 }).map((list) => list.map(withRef));
 
 function tallyAll(list: readonly StoredBallot[]) {
-  const tally = new PeriodTally(aPeriod());
+  const tally = new PeriodTally(aPeriod(), tallyInputs());
   for (const ballot of list) tally.add(ballot, versionOf(ballot));
   return tally.result(DURING_PERIOD);
 }

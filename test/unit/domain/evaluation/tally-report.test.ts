@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../../functions/domain/errors';
 import type { FormVersion } from '../../../../functions/domain/evaluation/form';
-import { tallyReport, tallyTable, type TallyReportDeps } from '../../../../functions/domain/evaluation/tally-report';
+import { EXCLUSION_REASONS } from '../../../../functions/domain/evaluation/tally';
+import { EXCLUSION_LABELS, tallyReport, tallyTable, type TallyReportDeps } from '../../../../functions/domain/evaluation/tally-report';
+import { toCsv } from '../../../../functions/platform/csv';
 import {
   aForm,
   aFormContent,
@@ -96,6 +98,10 @@ describe('tallyTable', () => {
     '未计入答卷数: 不在评议期内',
     '未计入答卷数: 单位不在该版评议表上',
     '未计入答卷数: 答案不符合评议表规则',
+    '未计入答卷数: 申诉复核成立',
+    '未计入答卷数: 已标记待复核',
+    '未计入答卷数: 复核后排除',
+    '未计入答卷数: 评议主体未经邀请核验',
     '全部不了解的答卷数',
     '非常满意',
     '满意',
@@ -138,6 +144,10 @@ describe('tallyTable', () => {
       'Responses not counted: outside the period',
       'Responses not counted: unit not on its form version',
       'Responses not counted: answers break the form rules',
+      'Responses not counted: appeal upheld',
+      'Responses not counted: flagged, awaiting review',
+      'Responses not counted: excluded on review',
+      'Responses not counted: unverified group',
       "Responses answering don't know throughout",
       'Very satisfied',
       'Satisfied',
@@ -171,6 +181,10 @@ describe('tallyTable', () => {
       '2',
       '4',
       '1',
+      '0',
+      '0',
+      '0',
+      '0',
       '0',
       '0',
       '0',
@@ -238,5 +252,49 @@ describe('tallyTable', () => {
     expect(cells('Enterprise N', 'Enterprise score')).toEqual(['0', '']);
     expect(cells('Attitude N', 'Attitude Satisfaction rate (%)', 'Attitude score')).toEqual(['', '', '']);
     expect(cells('Overall N', 'Overall score')).toEqual(['2', '50.00']);
+  });
+});
+
+describe('tallyTable exclusions', () => {
+  it('names every reason a ballot is not counted, in Chinese and in English', () => {
+    const labels = EXCLUSION_REASONS.map((r) => [EXCLUSION_LABELS[r]['zh-CN'], EXCLUSION_LABELS[r].en]);
+
+    expect(labels.flat().every((label) => label.trim().length > 0)).toBe(true);
+    expect(new Set(labels.map(([zh]) => zh)).size).toBe(EXCLUSION_REASONS.length);
+    expect(new Set(labels.map(([, en]) => en)).size).toBe(EXCLUSION_REASONS.length);
+  });
+
+  it("gives a unit's flagged ballots awaiting review, its appeals upheld and the rest a column each, adding up to its responses", () => {
+    // 12 responses: N 5, 不了解 1, and 6 not counted for four of the new reasons
+    const tally = aTally({
+      ballots: 12,
+      n: 5,
+      dontKnow: 1,
+      excluded: { appealUpheld: 1, flagged: 3, excludedOnReview: 1, unverifiedGroup: 1 },
+    });
+    const report = aTallyReport({ rows: [{ unit: aTallyReport().rows[0]!.unit, tally }] });
+
+    const [header, row] = tallyTable(report, 'en');
+
+    const cell = (name: string) => Number(row![header!.indexOf(name)]);
+    const notCounted = header!.filter((h) => h.startsWith('Responses not counted: ')).map(cell);
+    expect([
+      cell('Responses not counted: appeal upheld'),
+      cell('Responses not counted: flagged, awaiting review'),
+      cell('Responses not counted: excluded on review'),
+      cell('Responses not counted: unverified group'),
+    ]).toEqual([1, 3, 1, 1]);
+    expect(cell('Responses counted (N)') + cell("Responses answering don't know throughout") + notCounted.reduce((a, b) => a + b, 0)).toBe(
+      cell('Responses'),
+    );
+  });
+
+  it('keeps a unit name that looks like a formula from running in a spreadsheet', () => {
+    const unit = { ...aTallyReport().rows[0]!.unit, name: { 'zh-CN': '=HYPERLINK("http://x")', en: '=HYPERLINK("http://x")' } };
+    const report = aTallyReport({ rows: [{ unit, tally: aTally() }] });
+
+    const csv = toCsv(tallyTable(report, 'zh-CN'));
+
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
   });
 });

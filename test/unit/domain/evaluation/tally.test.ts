@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { FormVersion } from '../../../../functions/domain/evaluation/form';
 import type { Period } from '../../../../functions/domain/evaluation/period';
 import type { Response } from '../../../../functions/domain/evaluation/response';
+import type { Appeal, BatchReview, FlaggedBatch } from '../../../../functions/domain/evaluation/review';
 import {
   PeriodTally,
   needsTally,
+  reviewDecisions,
   runTally,
   type RunTallyDeps,
   type StoredBallot,
   type Tally,
   type TallyRun,
 } from '../../../../functions/domain/evaluation/tally';
+import { aBatchReview, anAppeal, anOpenBallot, aServiceRecordBallot, tallyInputs } from '../../../fixtures/ballots';
 import {
-  aBallot,
   aDimensionsQuestion,
   aFormContent,
   aFormVersion,
@@ -22,6 +24,7 @@ import {
   aTallyRun,
   anAllUnitsContent,
   DURING_PERIOD,
+  someGroups,
 } from '../../../fixtures/catalog';
 
 const NOW = new Date('2026-06-20T09:00:00+08:00');
@@ -32,9 +35,14 @@ const ANNUAL_DIMENSIONS = (() => {
   return q.type === 'dimensions' ? q.dimensions : [];
 })();
 
+/**
+ * Counting, scores and the exclusions of invalid ballots, over tokenized ballots (service records), which are
+ * never flagged; tally-review.test.ts has what open ballots, reviews, appeals and unverified groups change.
+ */
+
 /** A ballot of aFormVersion() rating tax-bureau `level`, from `group`. */
 const rating = (level: string, group = 'citizen', overrides: Partial<Response> = {}): StoredBallot =>
-  aBallot({ group, answers: { group }, units: { 'tax-bureau': { overall: level } }, ...overrides });
+  aServiceRecordBallot({ group, answers: { group }, units: { 'tax-bureau': { overall: level } }, ...overrides });
 
 /** Ratings of the four dimensions of anAllUnitsContent(): attitude, efficiency, integrity, policy. */
 const four = (attitude: string, efficiency: string, integrity: string, policy: string) => ({
@@ -43,7 +51,7 @@ const four = (attitude: string, efficiency: string, integrity: string, policy: s
 
 /** A ballot of the all-units form rating tax-bureau on four dimensions (service-centre: 不了解 throughout). */
 const annual = (group: string, taxBureau: ReturnType<typeof four>): StoredBallot =>
-  aBallot({
+  aServiceRecordBallot({
     group,
     answers: { group },
     units: { 'tax-bureau': taxBureau, 'service-centre': four('dontKnow', 'dontKnow', 'dontKnow', 'dontKnow') },
@@ -51,7 +59,7 @@ const annual = (group: string, taxBureau: ReturnType<typeof four>): StoredBallot
 
 /** Tallies the ballots, each read on the version given with it (default: aFormVersion()). */
 function tally(ballots: readonly (StoredBallot | [StoredBallot, FormVersion | undefined])[], period: Period = aPeriod()) {
-  const periodTally = new PeriodTally(period);
+  const periodTally = new PeriodTally(period, tallyInputs());
   for (const entry of ballots) {
     const [ballot, version] = Array.isArray(entry) ? entry : [entry, aFormVersion()];
     periodTally.add(ballot, version);
@@ -350,7 +358,16 @@ describe('PeriodTally exclusions', () => {
 
     expect(tallyOf(result, 'tax-bureau')).toMatchObject({ ballots: 2, n: 1, excluded: { unreadable: 1 } });
     expect(tallyOf(result, 'service-centre')).toMatchObject({ ballots: 1, n: 0, excluded: { unreadable: 1 } });
-    expect(result.run).toEqual({ periodId: '2026-annual', computedAt: NOW.toISOString(), units: 2, ballots: 2, excluded: { unreadable: 1 } });
+    expect(result.run).toEqual({
+      periodId: '2026-annual',
+      computedAt: NOW.toISOString(),
+      units: 2,
+      ballots: 2,
+      excluded: { unreadable: 1 },
+      reviewDecisions: 0,
+      periodRev: 1,
+      flaggedPending: 0,
+    });
   });
 
   it('excludes a ballot whose form version does not exist', () => {
@@ -373,8 +390,8 @@ describe('PeriodTally exclusions', () => {
   });
 
   it('excludes the part of a ballot about a unit its version does not list, and counts the rest', () => {
-    const mixed = aBallot({ units: { 'tax-bureau': { overall: 'satisfied' }, nowhere: { overall: 'veryDissatisfied' } } });
-    const offOnly = aBallot({ units: { elsewhere: { overall: 'satisfied' } } });
+    const mixed = aServiceRecordBallot({ units: { 'tax-bureau': { overall: 'satisfied' }, nowhere: { overall: 'veryDissatisfied' } } });
+    const offOnly = aServiceRecordBallot({ units: { elsewhere: { overall: 'satisfied' } } });
 
     const result = tally([mixed, offOnly]);
 
@@ -387,7 +404,7 @@ describe('PeriodTally exclusions', () => {
 
   it("excludes a ballot whose answers break its version's rules, for every unit it rates", () => {
     const offScale = rating('excellent');
-    const twoUnits = aBallot({ units: { 'tax-bureau': { overall: 'satisfied' }, 'service-centre': { overall: 'satisfied' } } });
+    const twoUnits = aServiceRecordBallot({ units: { 'tax-bureau': { overall: 'satisfied' }, 'service-centre': { overall: 'satisfied' } } });
     const badGroup = rating('satisfied', 'martian');
 
     const result = tally([offScale, twoUnits, badGroup]);
@@ -410,8 +427,13 @@ describe('PeriodTally sample size', () => {
   });
 });
 
+
 describe('needsTally', () => {
   const period = aPeriod();
+  const after = new Date('2027-01-03T00:00:00+08:00');
+  /** The final run of aPeriod(), made after it closed, with `decisions` review decisions applied. */
+  const finalRun = (decisions: number, periodRev = 1) =>
+    aTallyRun({ computedAt: '2027-01-02T00:00:00+08:00', reviewDecisions: decisions, periodRev });
 
   it('tallies an open period every time', () => {
     const lastRun = aTallyRun({ computedAt: '2026-06-15T01:00:00Z' });
@@ -430,50 +452,102 @@ describe('needsTally', () => {
   });
 
   it('tallies an ended period once more after it closed, then stops', () => {
-    const after = new Date('2027-01-03T00:00:00+08:00');
-
     const neverRun = needsTally(period, undefined, after);
     const lastRunBeforeClose = needsTally(period, aTallyRun({ computedAt: '2026-12-31T15:00:00Z' }), after);
-    const lastRunAfterClose = needsTally(period, aTallyRun({ computedAt: '2027-01-02T00:00:00Z' }), after);
+    const lastRunAfterClose = needsTally(period, finalRun(0), after);
 
     expect([neverRun, lastRunBeforeClose, lastRunAfterClose]).toEqual([true, true, false]);
+  });
+
+  it('tallies an ended period again when a review was decided after its final run, and only then', () => {
+    const decidedSince = needsTally(period, finalRun(2), after, 3);
+    const nothingSince = needsTally(period, finalRun(3), after, 3);
+    const runBeforeReviews = needsTally(period, aTallyRun({ computedAt: '2027-01-02T00:00:00+08:00' }), after, 1);
+
+    expect([decidedSince, nothingSince, runBeforeReviews]).toEqual([true, false, true]);
+  });
+
+  it('tallies an ended period again when the period was edited after its final run', () => {
+    const edited = needsTally(aPeriod({ rev: 2 }), finalRun(0, 1), after);
+
+    expect(edited).toBe(true);
+  });
+});
+
+describe('reviewDecisions', () => {
+  it('counts decided appeals and every decision on every batch, not appeals still open', () => {
+    const state = {
+      appeals: [anAppeal('o.ballot-a', 'upheld'), anAppeal('o.ballot-b', 'rejected'), anAppeal('o.ballot-c', 'open')],
+      batchReviews: [
+        aBatchReview('batch000000000001', [['release', '2026-06-15T02:00:00Z']]),
+        aBatchReview('batch000000000002', [
+          ['exclude', '2026-06-15T02:00:00Z'],
+          ['release', '2026-06-15T03:00:00Z'],
+        ]),
+      ],
+    };
+
+    const decisions = reviewDecisions(state);
+
+    expect(decisions).toBe(2 + 1 + 2);
   });
 });
 
 describe('runTally', () => {
   function depsWith(periods: Period[], ballots: Record<string, StoredBallot[]>, versions: FormVersion[]) {
-    const saved: { run: TallyRun; tallies: Tally[] }[] = [];
-    const versionReads: string[] = [];
+    const saved: { run: TallyRun; tallies: Tally[]; batches: FlaggedBatch[] }[] = [];
+    const reads: string[] = [];
+    const review = { appeals: [] as Appeal[], batchReviews: [] as BatchReview[] };
     const deps: RunTallyDeps = {
       listPeriods: async () => periods,
-      getTallyRun: async () => undefined,
+      listGroups: async () => {
+        reads.push('groups');
+        return someGroups();
+      },
+      getTallyRun: async (periodId) => saved.findLast((s) => s.run.periodId === periodId)?.run,
+      listAppeals: async (periodId) => {
+        reads.push(`appeals of ${periodId}`);
+        return review.appeals;
+      },
+      listBatchReviews: async () => review.batchReviews,
       async *periodBallots(periodId) {
         yield* ballots[periodId] ?? [];
       },
       getFormVersion: async (formId, version) => {
-        versionReads.push(`${formId}@${version}`);
+        reads.push(`${formId}@${version}`);
         return versions.find((v) => v.formId === formId && v.version === version);
       },
-      saveTallies: async (run, tallies) => void saved.push({ run, tallies }),
+      saveTallies: async (run, tallies, batches) => void saved.push({ run, tallies, batches }),
       now: () => DURING_PERIOD,
     };
-    return { deps, saved, versionReads };
+    return { deps, saved, reads, review };
   }
 
-  it('tallies each period that needs it from all its ballots, reading each form version once', async () => {
+  it('tallies each period that needs it from all its ballots, reading the groups and each form version once', async () => {
     const future = aPeriod({ periodId: '2030-annual', opensAt: '2030-01-01T00:00:00+08:00', closesAt: '2031-01-01T00:00:00+08:00' });
-    const { deps, saved, versionReads } = depsWith(
-      [aPeriod(), future],
+    const other = aPeriod({ periodId: '2026-other' });
+    const { deps, saved, reads } = depsWith(
+      [aPeriod(), future, other],
       { '2026-annual': [rating('satisfied'), rating('veryDissatisfied'), rating('satisfied')] },
       [aFormVersion()],
     );
 
     const runs = await runTally(deps);
 
-    expect(runs).toEqual([{ periodId: '2026-annual', computedAt: DURING_PERIOD.toISOString(), units: 1, ballots: 3, excluded: {} }]);
-    expect(saved).toHaveLength(1);
+    expect(runs.map((r) => r.periodId)).toEqual(['2026-annual', '2026-other']);
+    expect(runs[0]).toEqual({
+      periodId: '2026-annual',
+      computedAt: DURING_PERIOD.toISOString(),
+      units: 1,
+      ballots: 3,
+      excluded: {},
+      reviewDecisions: 0,
+      periodRev: 1,
+      flaggedPending: 0,
+    });
     expect(saved[0]?.tallies.map((t) => [t.unitId, t.n, t.counts])).toEqual([['tax-bureau', 3, { satisfied: 2, veryDissatisfied: 1 }]]);
-    expect(versionReads).toEqual(['district-2026@1']);
+    // A period that has not opened costs no read at all.
+    expect(reads).toEqual(['appeals of 2026-annual', 'groups', 'district-2026@1', 'appeals of 2026-other']);
   });
 
   it('excludes ballots naming a version that does not exist, or a version of a form made for another period', async () => {
@@ -493,11 +567,47 @@ describe('runTally', () => {
   it('leaves alone a period whose final tally is stored', async () => {
     const ended = aPeriod({ opensAt: '2025-01-01T00:00:00+08:00', closesAt: '2026-01-01T00:00:00+08:00' });
     const { deps, saved } = depsWith([ended], {}, []);
-    deps.getTallyRun = async () => aTallyRun({ computedAt: '2026-01-02T00:00:00+08:00' });
+    deps.getTallyRun = async () => aTallyRun({ computedAt: '2026-01-02T00:00:00+08:00', reviewDecisions: 0, periodRev: 1 });
 
     const runs = await runTally(deps);
 
     expect(runs).toEqual([]);
     expect(saved).toEqual([]);
+  });
+
+  it('stores the flagged batches with the tallies, and counts their pending ballots in the run', async () => {
+    // Five open ballots from one phone within a minute; the period counts three per client and day.
+    const ballots = [0, 1, 2, 3, 4].map((i) => anOpenBallot(`2026-06-15T10:00:0${i}+08:00`, 'phone-1'));
+    const { deps, saved } = depsWith([aPeriod()], { '2026-annual': ballots }, [aFormVersion()]);
+
+    const [run] = await runTally(deps);
+
+    expect(run).toMatchObject({ flaggedPending: 2 });
+    expect(saved[0]?.batches).toEqual([
+      expect.objectContaining({ unitId: 'tax-bureau', kind: 'clientLimit', bucket: '2026-06-15', ballots: 2, pending: 2 }),
+    ]);
+    expect(saved[0]?.tallies[0]).toMatchObject({ ballots: 5, n: 3, excluded: { flagged: 2 } });
+  });
+
+  it('counts released ballots at the next tally of a period that has ended, then stops again', async () => {
+    // prepare: the period ended; its final tally left two ballots flagged
+    const ended = aPeriod({ opensAt: '2026-06-01T00:00:00+08:00', closesAt: '2026-06-16T00:00:00+08:00' });
+    const ballots = [0, 1, 2, 3, 4].map((i) => anOpenBallot(`2026-06-15T10:00:0${i}+08:00`, 'phone-1'));
+    const { deps, saved, review } = depsWith([ended], { '2026-annual': ballots }, [aFormVersion()]);
+    deps.now = () => new Date('2026-06-20T09:00:00+08:00');
+    await runTally(deps);
+    const batchId = saved[0]!.batches[0]!.batchId;
+
+    // act: a supervisor releases the batch after the final tally; the tally runs twice more
+    review.batchReviews = [aBatchReview(batchId, [['release', '2026-06-15T10:00:04+08:00']])];
+    const afterRelease = await runTally(deps);
+    const later = await runTally(deps);
+
+    // assert
+    expect(saved[0]?.tallies[0]).toMatchObject({ n: 3, excluded: { flagged: 2 } });
+    expect(afterRelease).toEqual([expect.objectContaining({ reviewDecisions: 1, flaggedPending: 0 })]);
+    expect(saved[1]?.tallies[0]).toMatchObject({ ballots: 5, n: 5, excluded: {} });
+    expect(saved[1]?.batches).toEqual([expect.objectContaining({ batchId, ballots: 2, pending: 0, released: 2 })]);
+    expect(later).toEqual([]);
   });
 });
