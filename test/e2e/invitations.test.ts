@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import jsQR from 'jsqr';
 import type { Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZReceiptCode } from '../../functions/domain/evaluation/ballot-ids';
@@ -172,6 +173,19 @@ describe.runIf(hasChromium)('invitations: printed, rated once, refused the secon
     expect(sources.every((s) => s.startsWith('data:image/svg+xml'))).toBe(true);
     expect(new Set(sources).size).toBe(CARDS);
     expect(await page.locator('.invite-card img.invite-qr').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    // Each card's QR code, read back as a phone's camera would (rendered by Chromium, decoded by jsQR), is its own link.
+    for (const n of [0, 4, CARDS - 1]) {
+      const image = await cards.nth(n).locator('img.invite-qr').evaluate((img) => {
+        const side = 400;
+        const canvas = document.createElement('canvas');
+        canvas.width = side;
+        canvas.height = side;
+        const context = canvas.getContext('2d')!;
+        context.drawImage(img as HTMLImageElement, 0, 0, side, side);
+        return { side, rgba: Array.from(context.getImageData(0, 0, side, side).data) };
+      });
+      expect(jsQR(Uint8ClampedArray.from(image.rgba), image.side, image.side)?.data).toBe(links[n]);
+    }
     expect(await cards.nth(2).locator('.invite-unit').textContent()).toBe(UNIT_NAME);
     expect(await cards.nth(2).locator('.invite-instruction').textContent()).toBe('请用手机扫码，评价本单位的服务');
     expect(await cards.nth(2).locator('.invite-number').textContent()).toBe(`第 3 / ${CARDS} 张`);
@@ -206,6 +220,7 @@ describe.runIf(hasChromium)('invitations: printed, rated once, refused the secon
   it('takes a rating from a 390 px phone through one link, gives a receipt code, and refuses the link the second time with the time it was used', async () => {
     // Prepare
     expect(links.length).toBe(CARDS);
+    // The fifth card's link: the one its printed QR code was read back as above.
     const link = links[4]!;
     const token = link.split('#t=')[1]!;
     const phone = await browser.newPage(PHONE);
