@@ -361,6 +361,10 @@ export class Observability extends Construct {
         submit(METRIC.validationRefusals, 'refused (400 with fields)'),
         submit(METRIC.dependencyFaults, 'dependency fault (503)'),
       ]),
+      graph('Ballots refused: forged, expired or foreign tokens (403), tokens used again (409)', [
+        submit(METRIC.ballotsRefused, 'refused (403 ADMISSION_REFUSED)'),
+        submit(METRIC.tokensReused, 'token used again (409)'),
+      ]),
     );
 
     const tables = props.tables.all();
@@ -403,6 +407,7 @@ export class Observability extends Construct {
                 operationMetric(METRIC.tallyPeriods, job.id, { period, statistic: 'Sum', label: 'periods recomputed' }),
                 operationMetric(METRIC.tallyResponsesCounted, job.id, { period, statistic: 'Sum', label: 'responses counted' }),
                 operationMetric(METRIC.tallyResponsesExcluded, job.id, { period, statistic: 'Sum', label: 'responses excluded' }),
+                operationMetric(METRIC.tallyFlaggedPending, job.id, { period, statistic: 'Maximum', label: 'flagged ballots awaiting review' }),
                 serviceMetric(METRIC.recountMismatches, { period, statistic: 'Sum', label: 'recount mismatches' }),
               ]),
             ]

@@ -213,8 +213,8 @@ describe('the dashboard', () => {
     }
   });
 
-  it("shows the submit path's stored, duplicate and refused counts", () => {
-    for (const name of [METRIC.responsesStored, METRIC.duplicateSubmissions, METRIC.validationRefusals, METRIC.dependencyFaults]) {
+  it("shows the submit path's stored, duplicate and refused counts, and the ballots refused for their token", () => {
+    for (const name of [METRIC.responsesStored, METRIC.duplicateSubmissions, METRIC.validationRefusals, METRIC.dependencyFaults, METRIC.ballotsRefused, METRIC.tokensReused]) {
       expect(body()).toContain(`\\"${name}\\",\\"operation\\",\\"submitResponse\\"`);
     }
   });
@@ -224,7 +224,7 @@ describe('the dashboard', () => {
       expect(body()).toContain(metric);
     }
     for (const { table } of stack.tables.all()) expect(body()).toContain(logicalId(table));
-    for (const name of [METRIC.tallyPeriods, METRIC.tallyResponsesCounted, METRIC.tallyResponsesExcluded]) expect(body()).toContain(name);
+    for (const name of [METRIC.tallyPeriods, METRIC.tallyResponsesCounted, METRIC.tallyResponsesExcluded, METRIC.tallyFlaggedPending]) expect(body()).toContain(name);
   });
 });
 
