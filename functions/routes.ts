@@ -24,6 +24,7 @@ export const routes = [
   evaluation.listPeriods,
   evaluation.listTallies,
   evaluation.downloadTallies,
+  evaluation.downloadTalliesXlsx,
   evaluation.listGroups,
   evaluation.createGroup,
   evaluation.updateGroup,

@@ -20,9 +20,10 @@ export const created = (body: unknown): HttpResult => jsonResult(201, body);
 
 /**
  * A file download. `filename` may hold any Unicode; it is sent both as an ASCII fallback and as the
- * RFC 5987 `filename*` that browsers use.
+ * RFC 5987 `filename*` that browsers use. Bytes (a binary file) go base64-encoded with `isBase64Encoded`,
+ * which API Gateway decodes before answering.
  */
-export function fileResult(contentType: string, filename: string, body: string): HttpResult {
+export function fileResult(contentType: string, filename: string, body: string | Uint8Array): HttpResult {
   const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return {
     statusCode: 200,
@@ -31,6 +32,6 @@ export function fileResult(contentType: string, filename: string, body: string):
       'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
       ...API_HEADERS,
     },
-    body,
+    ...(typeof body === 'string' ? { body } : { body: Buffer.from(body).toString('base64'), isBase64Encoded: true }),
   };
 }

@@ -132,6 +132,26 @@ export const downloadTallies = {
   ],
 } as const satisfies Route;
 
+export const downloadTalliesXlsx = {
+  operationId: 'downloadTalliesXlsx',
+  method: 'GET',
+  path: '/periods/{periodId}/tallies.xlsx',
+  entry: 'api/evaluation/download-tallies-xlsx.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read', tallies: 'read' },
+  summary:
+    "The tally report as an XLSX workbook in the request's language: the units in their ranking, per dimension, per " +
+    'respondent group and what was not counted by reason, each sheet with a frozen header and numbers stored as ' +
+    'numbers, and a sheet naming the period and its data-as-of time (CST) and explaining each figure.',
+  params: periodParams,
+  // exceljs writes a workbook of 2,000 units in about 1.3 s of a full core: twice the default memory is twice the CPU.
+  runtime: { memoryMb: 1024 },
+  responses: [
+    { status: 200, description: 'The XLSX file.', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    { status: 404, description: 'No such period.' },
+  ],
+} as const satisfies Route;
+
 // ---- admins: respondent groups and periods ----------------------------------------------------------
 
 export const listGroups = {

@@ -7,13 +7,14 @@ import { ZTallyReport, type TallyReport } from '../../functions/domain/evaluatio
 import { downloadTallies, getForm, listTallies, submitResponse } from '../../functions/routes/evaluation';
 import { startLocal, type LocalStack } from '../../infra/local/stack';
 import { apiPath, filenameOf } from '../../web/src/app/api';
+import { readXlsxParts, recordsOf } from '../fixtures/xlsx';
 import { expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
 
 /**
  * The evaluation slice in a real browser on a phone, against `npm start`'s stack (DynamoDB Local, the API,
  * the scheduler and the pages): citizens fill in the demo's all-units appraisal and the service windows'
- * form, the scheduled tally counts them (the test never runs it), and a supervisor reads the figures and
- * downloads them. Every page state visited is axe-clean, fits a 360 px phone and breaks no CSP rule.
+ * form, the scheduled tally counts them (the test never runs it), and a supervisor reads the figures in
+ * their ranking and downloads them as CSV and XLSX. Every page state visited is axe-clean, fits a 360 px phone and breaks no CSP rule.
  */
 
 /** The smallest phone the pages are made for. */
@@ -104,7 +105,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
   /** Checks the level `level` of the radio group at `path`. */
   const choose = (page: Page, path: string, level: string) => page.locator(`${field(path)} input[value="${level}"]`).check();
 
-  it('takes an all-units appraisal from a phone, counts it in the scheduled tally, and shows it to the supervisor and in the CSV', async () => {
+  it('takes an all-units appraisal from a phone, counts it in the scheduled tally, and shows it to the supervisor in the ranking, in the CSV and in the XLSX', async () => {
     // Prepare: three units rated on every dimension, the other seven 不了解; the figures before.
     const [first, second, third, ...unknown] = annual.content.unitIds as [string, string, string, ...string[]];
     const rated = { [first]: 'verySatisfied', [second]: 'dissatisfied', [third]: 'basicallySatisfied' } as const;
@@ -181,6 +182,14 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     expect(supervisor.url()).not.toContain('token=');
     expect(supervisor.url()).toContain(`period=${annual.period.periodId}`);
     expect(await supervisor.locator('#last-run').textContent()).toContain('最近一次统计');
+    // The units in their ranking: the ranked ones by rank, then the unranked, each rank beside its unit.
+    expect(after.rows.some((r) => r.rank !== null)).toBe(true);
+    expect(await supervisor.locator('#tally-table > tbody').evaluateAll((bodies) => bodies.map((b) => b.getAttribute('data-unit-id')))).toEqual(
+      after.rows.map((r) => r.unit.unitId),
+    );
+    expect(
+      await supervisor.locator('#tally-table > tbody [data-col="rank"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-rank'))),
+    ).toEqual(after.rows.filter((r) => r.tally).map((r) => String(r.rank ?? '')));
     await row.getByRole('button', { name: /明细/ }).click();
     const attitude = row.locator('tr[data-dimension-id="attitude"]');
     await attitude.waitFor();
@@ -207,8 +216,30 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
       expect(column).toBeGreaterThan(0);
       expect(unitLine[column]).toBe(String(dimensionOf(after, second, d.id)!.n));
     }
-    await expect.poll(() => supervisor.locator('#csv-status').textContent()).toContain(file.suggestedFilename());
+    await expect.poll(() => supervisor.locator('#download-status').textContent()).toContain(file.suggestedFilename());
     await expectAxeClean(supervisor, 'supervisor after the download');
+
+    // The XLSX, read back from its XML (not by exceljs, which wrote it): the ranking and the numbers of the
+    // JSON report, each sheet's header frozen.
+    const [book] = await Promise.all([supervisor.waitForEvent('download'), supervisor.locator('#download-xlsx').click()]);
+    expect(book.suggestedFilename()).toBe(`满意度统计-${annual.period.periodId}.xlsx`);
+    const sheets = await readXlsxParts(readFileSync((await book.path())!));
+    const shown = await report();
+    expect([...sheets.values()].map((sheet) => sheet.frozenRows)).toEqual([1, 1, 1, 1, 1]);
+    expect(recordsOf(sheets.get('单位排名')!).map((u) => [u.单位编号, u.排名, u.综合得分, u.满意率, u['满意率95%置信下限'], u['有效样本数(N)']])).toEqual(
+      shown.rows.map((r) => [
+        r.unit.unitId,
+        r.rank,
+        r.tally?.compositeScore ?? null,
+        r.tally?.satisfactionRate ?? null,
+        r.tally?.satisfactionInterval?.low ?? null,
+        r.tally?.n ?? null,
+      ]),
+    );
+    expect(recordsOf(sheets.get('各维度')!).filter((d) => d.单位编号 === second).map((d) => [d['有效评价数(N)'], d.得分])).toEqual(
+      tallyOf(shown, second)!.dimensions.map((d) => [d.n, d.score]),
+    );
+    await expect.poll(() => supervisor.locator('#download-status').textContent()).toContain(book.suggestedFilename());
   });
 
   it('shows the follow-up question of a service window only for a bad rating, and sends its answer only then', async () => {

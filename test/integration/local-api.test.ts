@@ -10,6 +10,7 @@ import { routes, type Role } from '../../functions/routes';
 import { demoWindowContent } from '../../infra/local/seed';
 import type { LocalStack } from '../../infra/local/stack';
 import { anEndedPeriod } from '../fixtures/catalog';
+import { readXlsxParts, recordsOf } from '../fixtures/xlsx';
 import { startTestStack, type TestStack } from './helpers';
 
 /**
@@ -164,6 +165,26 @@ describe('local API (npm start stack)', () => {
       const bytes = new Uint8Array(await res.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(new TextDecoder().decode(bytes)).toContain('区政务服务中心');
+    });
+
+    it('download the report as XLSX, binary through the gateway, with the JSON report\'s ranking and numbers', async () => {
+      // prepare
+      await stack.runJob('tally');
+      const report = await readTallies();
+
+      // act
+      const res = await fetch(`${stack.url}/periods/${periodId}/tallies.xlsx`, { headers: await bearer('supervisor') });
+
+      // assert
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+      expect(new TextDecoder().decode(bytes.subarray(0, 2))).toBe('PK');
+      const units = recordsOf((await readXlsxParts(bytes)).get('单位排名')!);
+      expect(units.map((u) => [u.单位编号, u.排名, u.综合得分, u['有效样本数(N)']])).toEqual(
+        report.rows.map((r) => [r.unit.unitId, r.rank, r.tally?.compositeScore ?? null, r.tally?.n ?? null]),
+      );
     });
 
     it('see a new rating in the report once the tally job has run', async () => {

@@ -9,6 +9,8 @@ import { submitResponse } from '../../functions/domain/evaluation/response';
 import { listFlaggedBatches, reviewBatch, type FlaggedBatch } from '../../functions/domain/evaluation/review';
 import { runTally } from '../../functions/domain/evaluation/tally';
 import { tallyReport, type TallyReport } from '../../functions/domain/evaluation/tally-report';
+import { tallyWorkbook } from '../../functions/domain/evaluation/tally-workbook';
+import { writeXlsx } from '../../functions/platform/spreadsheet';
 import { formAdminDeps, reviewDeps, runTallyDeps, submitDeps, tallyReportDeps } from '../../functions/store/deps';
 import { catalogStore } from '../../functions/store/evaluation/catalog-store';
 import { responseKey, responseStore } from '../../functions/store/evaluation/response-store';
@@ -28,6 +30,7 @@ import {
   openBallotOf,
   someGroups,
 } from '../fixtures/catalog';
+import { readXlsxParts, recordsOf } from '../fixtures/xlsx';
 import { freshTables, type TestTables } from './helpers';
 
 /**
@@ -147,6 +150,47 @@ describe('the tally on DynamoDB Local', () => {
     expect(centre.groupScores).toEqual({ citizen: { n: 1, score: 60 }, enterprise: { n: 1, score: 0 } });
     expect(centre.dimensions.find((d) => d.dimensionId === 'efficiency')).toMatchObject({ n: 1, dontKnow: 2 });
     expect(centre.compositeScore).toBeCloseTo((0.5 * 60) / 0.8, 12);
+  });
+
+  it('ranks the units by composite score, and writes an XLSX whose numbers, read back from its XML, are the report\'s', async () => {
+    // act
+    const sheets = await readXlsxParts(await writeXlsx(tallyWorkbook(report, 'zh-CN')));
+
+    // assert
+    expect(report.rows.map((r) => [r.unit.unitId, r.rank])).toEqual([
+      ['tax-bureau', 1],
+      ['service-centre', 2],
+    ]);
+    expect([...sheets.values()].every((s) => s.frozenRows === 1)).toBe(true);
+    const units = recordsOf(sheets.get('单位排名')!);
+    expect(units).toHaveLength(report.rows.length);
+    for (const [i, { unit, rank, tally }] of report.rows.entries()) {
+      expect(units[i]).toMatchObject({
+        排名: rank,
+        单位编号: unit.unitId,
+        综合得分: tally!.compositeScore,
+        满意率: tally!.satisfactionRate,
+        '满意率95%置信下限': tally!.satisfactionInterval!.low,
+        '满意率95%置信上限': tally!.satisfactionInterval!.high,
+        '有效样本数(N)': tally!.n,
+        差评数: tally!.badReviews,
+        权重覆盖: tally!.weightCoverage,
+        答卷数: tally!.ballots,
+      });
+    }
+    const dimensions = recordsOf(sheets.get('各维度')!);
+    expect(dimensions.map((d) => [d.单位编号, d.维度, d['有效评价数(N)'], d.满意率, d.得分])).toEqual(
+      report.rows.flatMap(({ unit, tally }) => tally!.dimensions.map((d) => [unit.unitId, d.label['zh-CN'], d.n, d.satisfactionRate, d.score])),
+    );
+    const groups = recordsOf(sheets.get('各评议人类别')!);
+    expect(groups.map((g) => [g.单位编号, g.类别编号, g['答卷数(N)'], g.得分, g.权重])).toEqual(
+      report.rows.flatMap(({ unit, tally }) =>
+        Object.entries(tally!.groupScores).map(([groupId, g]) => [unit.unitId, groupId, g.n, g.score, period.groupWeights[groupId]]),
+      ),
+    );
+    const formats = sheets.get('单位排名')!.formats[1]!;
+    const header = sheets.get('单位排名')!.rows[0]!;
+    expect(['排名', '综合得分', '满意率', '有效样本数(N)'].map((h) => formats[header.indexOf(h)])).toEqual(['0', '0.00', '0.00%', '0']);
   });
 
   it('names the dimensions of the newest version, and counts a response to a version that does not exist as excluded', async () => {

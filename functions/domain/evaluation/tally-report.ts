@@ -6,11 +6,15 @@ import { formatInstantCst } from '../time-zone';
 import { ZUnit, type Unit } from '../units/unit';
 import type { Form, FormVersion } from './form';
 import { ZPeriod, type Period } from './period';
+import { UNRANKED_LABELS, ZUnrankedReason, rankUnits } from './ranking';
 import { DONT_KNOW, RATING_LEVELS, ratingLabel } from './rating-scale';
 import { ZRespondentGroup, type RespondentGroup } from './respondent-group';
 import { EXCLUSION_REASONS, ZTally, ZTallyRun, type ExclusionReason, type Tally, type TallyRun } from './tally';
 
-/** A period's tallies as supervisors read them: every unit of its forms, with its figures and their N. */
+/**
+ * A period's tallies as supervisors read them: every unit of its forms, with its figures and their N, and
+ * its place in the ranking (ranking.ts): the ranked units first by rank, then the unranked ones.
+ */
 export const ZTallyReport = z
   .object({
     period: z.pick(ZPeriod, { periodId: true, name: true, minSample: true, groupWeights: true, opensAt: true, closesAt: true }),
@@ -20,7 +24,20 @@ export const ZTallyReport = z
     groups: z.array(z.pick(ZRespondentGroup, { groupId: true, name: true })),
     /** The dimensions any unit was rated on, in the order of the newest form version. */
     dimensions: z.array(z.object({ dimensionId: z.string(), label: ZLocalizedText })),
-    rows: z.array(z.object({ unit: z.pick(ZUnit, { unitId: true, name: true, kind: true, status: true }), tally: z.nullable(ZTally) })),
+    rows: z.array(
+      z.object({
+        unit: z.pick(ZUnit, { unitId: true, name: true, kind: true, status: true }),
+        tally: z.nullable(ZTally),
+        /**
+         * Standard competition rank (1, 2, 2, 4) by composite score, among the units with a sufficient sample
+         * and a composite score; null when unranked. Shown with the 满意率's 95% interval (tally
+         * `satisfactionInterval`): domain.md defines no interval for the composite score.
+         */
+        rank: z.nullable(z.int().check(z.minimum(1))),
+        /** Why the unit is not ranked; null when it is. */
+        unranked: z.nullable(ZUnrankedReason),
+      }),
+    ),
   })
   .register(z.globalRegistry, { id: 'TallyReport' });
 export type TallyReport = z.infer<typeof ZTallyReport>;
@@ -37,8 +54,9 @@ export interface TallyReportDeps {
 }
 
 /**
- * The tally report of a period: the units of its forms' latest versions in form order, then any other
- * unit a stored ballot named (so an excluded ballot is never out of sight). Throws NotFoundError.
+ * The tally report of a period: its ranked units by rank, then the unranked ones; each part in the order
+ * of the units of its forms' latest versions, then any other unit a stored ballot named (so an excluded
+ * ballot is never out of sight). Throws NotFoundError.
  */
 export async function tallyReport(deps: TallyReportDeps, periodId: string): Promise<TallyReport> {
   const [period, forms, run, tallies, groups] = await Promise.all([
@@ -77,13 +95,15 @@ export async function tallyReport(deps: TallyReportDeps, periodId: string): Prom
       .sort((a, b) => weightOf(b.groupId) - weightOf(a.groupId) || a.groupId.localeCompare(b.groupId))
       .map(({ groupId, name }) => ({ groupId, name })),
     dimensions: [...dimensions.values()],
-    rows: unitIds.map((id) => {
-      const u = units.get(id);
-      const unit = u
-        ? { unitId: u.unitId, name: u.name, kind: u.kind, status: u.status }
-        : { unitId: id, name: { 'zh-CN': id, en: id }, kind: 'department' as const, status: 'retired' as const };
-      return { unit, tally: byUnit.get(id) ?? null };
-    }),
+    rows: rankUnits(
+      unitIds.map((id) => {
+        const u = units.get(id);
+        const unit = u
+          ? { unitId: u.unitId, name: u.name, kind: u.kind, status: u.status }
+          : { unitId: id, name: { 'zh-CN': id, en: id }, kind: 'department' as const, status: 'retired' as const };
+        return { unit, tally: byUnit.get(id) ?? null };
+      }),
+    ),
   };
 }
 
@@ -91,6 +111,8 @@ const HEADERS: Record<Lang, Record<string, string>> = {
   'zh-CN': {
     unitId: '单位编号',
     unit: '单位',
+    rank: '排名',
+    unranked: '未排名原因',
     n: '有效样本数(N)',
     ballots: '答卷数',
     excluded: '未计入答卷数',
@@ -111,6 +133,8 @@ const HEADERS: Record<Lang, Record<string, string>> = {
   en: {
     unitId: 'Unit ID',
     unit: 'Unit',
+    rank: 'Rank',
+    unranked: 'Not ranked because',
     n: 'Responses counted (N)',
     ballots: 'Responses',
     excluded: 'Responses not counted',
@@ -151,8 +175,9 @@ const score = (x: number | null | undefined): string => (x == null ? '' : x.toFi
 const count = (x: number | undefined): string => String(x ?? 0);
 
 /**
- * The report as a table of text cells (header first) for CSV and spreadsheet downloads: per unit its
- * counts, N, 满意率 with its interval, scores per group and per dimension, and what was not counted and why
+ * The report as a table of text cells (header first) for CSV and spreadsheet downloads, in the report's
+ * order (ranked units by rank, then the unranked): per unit its rank or why it has none, its counts, N,
+ * 满意率 with its interval, scores per group and per dimension, and what was not counted and why
  * (a column per reason, in EXCLUSION_REASONS order, so that 答卷数 = N + 全部不了解 + the reasons' columns).
  * A unit without a tally yet has empty figure cells; rates are percentages with two decimals; the time is CST.
  */
@@ -162,6 +187,8 @@ export function tallyTable(report: TallyReport, lang: Lang): string[][] {
   const header = [
     h.unitId!,
     h.unit!,
+    h.rank!,
+    h.unranked!,
     h.n!,
     h.ballots!,
     ...EXCLUSION_REASONS.map((r) => `${h.excluded}: ${EXCLUSION_LABELS[r][lang]}`),
@@ -180,12 +207,12 @@ export function tallyTable(report: TallyReport, lang: Lang): string[][] {
     h.insufficientSample!,
     h.computedAt!,
   ];
-  const rows = report.rows.map(({ unit, tally: t }) => {
-    if (!t) return [unit.unitId, unit.name[lang], ...header.slice(2).map(() => '')];
+  const rows = report.rows.map(({ unit, tally: t, rank, unranked }) => {
+    const standing = [unit.unitId, unit.name[lang], rank === null ? '' : String(rank), unranked === null ? '' : UNRANKED_LABELS[unranked][lang]];
+    if (!t) return [...standing, ...header.slice(standing.length).map(() => '')];
     const dimensionById = new Map(t.dimensions.map((d) => [d.dimensionId, d]));
     return [
-      unit.unitId,
-      unit.name[lang],
+      ...standing,
       String(t.n),
       String(t.ballots),
       ...EXCLUSION_REASONS.map((r) => count(t.excluded[r])),

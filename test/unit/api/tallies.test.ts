@@ -3,11 +3,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as download } from '../../../functions/api/evaluation/download-tallies';
+import { handler as downloadXlsx } from '../../../functions/api/evaluation/download-tallies-xlsx';
 import { handler as list } from '../../../functions/api/evaluation/list-tallies';
 import { PeriodTally } from '../../../functions/domain/evaluation/tally';
 import { ZTallyReport } from '../../../functions/domain/evaluation/tally-report';
 import { DURING_PERIOD, aForm, aFormVersion, aPeriod, aResponse, aUnit, aUnitWithId, anAllUnitsContent, openBallotOf, someGroups } from '../../fixtures/catalog';
 import { httpEvent, lambdaContext, staffClaims } from '../../fixtures/http';
+import { readXlsxParts, recordsOf } from '../../fixtures/xlsx';
 import { tallyItem, tallyRunItem } from '../../fixtures/items';
 import { aDistrict, storeDistrict } from './district';
 import { UNIT_TABLE, fakeTables, type FakeTables } from './fake-tables';
@@ -81,10 +83,10 @@ describe('listTallies handler', () => {
     expect(res.statusCode).toBe(200);
     const report = ZTallyReport.parse(JSON.parse(String(res.body)));
     expect(report.run).toMatchObject({ periodId: '2026-annual', ballots: 2 });
-    expect(report.rows.map((r) => [r.unit.unitId, r.tally?.n ?? null])).toEqual([
-      ['tax-bureau', 2],
-      ['service-centre', 1],
-      ['quiet-unit', null],
+    expect(report.rows.map((r) => [r.unit.unitId, r.tally?.n ?? null, r.rank, r.unranked])).toEqual([
+      ['tax-bureau', 2, 1, null],
+      ['service-centre', 1, null, 'insufficientSample'],
+      ['quiet-unit', null, null, 'noTally'],
     ]);
     expect(report.dimensions.map((d) => d.label['zh-CN'])).toEqual(['服务态度', '办事效率', '廉洁自律', '政策落实']);
     const tax = report.rows[0]!.tally!;
@@ -119,7 +121,7 @@ describe('downloadTallies handler', () => {
     expect(res.headers?.['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers?.['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('满意度统计-2026-annual.csv')}`);
     const body = String(res.body);
-    expect(body.startsWith('\uFEFF单位编号,单位,有效样本数(N)')).toBe(true);
+    expect(body.startsWith('\uFEFF单位编号,单位,排名,未排名原因,有效样本数(N)')).toBe(true);
     expect(body.split('\r\n')).toHaveLength(5);
     const { header, row } = csvOf(body);
     for (const label of ['服务态度', '办事效率', '廉洁自律', '政策落实']) {
@@ -127,6 +129,8 @@ describe('downloadTallies handler', () => {
     }
     expect(row('tax-bureau')).toMatchObject({
       单位: '区税务局',
+      排名: '1',
+      未排名原因: '',
       '有效样本数(N)': '2',
       '服务态度 N': '2',
       '服务态度 得分': '90.00',
@@ -139,8 +143,9 @@ describe('downloadTallies handler', () => {
       样本不足: '否',
       '计算时间(北京时间)': '2026-06-15 10:00:00',
     });
-    expect(row('service-centre')).toMatchObject({ 单位: '区政务服务中心, "一站式"', '全部不了解的答卷数': '1', '服务态度 得分': '60.00', 样本不足: '是' });
-    expect(Object.values(row('quiet-unit')).slice(2).every((cell) => cell === '')).toBe(true);
+    expect(row('service-centre')).toMatchObject({ 单位: '区政务服务中心, "一站式"', 排名: '', 未排名原因: '样本不足', '全部不了解的答卷数': '1', '服务态度 得分': '60.00', 样本不足: '是' });
+    expect(row('quiet-unit')).toMatchObject({ 排名: '', 未排名原因: '尚无统计结果' });
+    expect(Object.values(row('quiet-unit')).slice(4).every((cell) => cell === '')).toBe(true);
   });
 
   it('speaks English when asked', async () => {
@@ -153,8 +158,61 @@ describe('downloadTallies handler', () => {
     // assert
     expect(res.headers?.['content-disposition']).toContain('filename="tallies-2026-annual.csv"');
     const { header, row } = csvOf(String(res.body));
-    expect(header.slice(0, 3)).toEqual(['Unit ID', 'Unit', 'Responses counted (N)']);
+    expect(header.slice(0, 5)).toEqual(['Unit ID', 'Unit', 'Rank', 'Not ranked because', 'Responses counted (N)']);
     expect(header).toEqual(expect.arrayContaining(['Attitude N', 'Attitude Satisfaction rate (%)', 'Attitude score']));
     expect(row('tax-bureau')).toMatchObject({ Unit: 'District Tax Bureau', 'Computed at (China Standard Time)': '2026-06-15 10:00:00' });
+  });
+});
+
+describe('downloadTalliesXlsx handler', () => {
+  it('sends an XLSX workbook, base64-encoded for API Gateway, whose numbers are the JSON report\'s', async () => {
+    // act
+    const res = await downloadXlsx(httpEvent('downloadTalliesXlsx', { params, claims: staffClaims('supervisor') }), lambdaContext());
+    const json = ZTallyReport.parse(JSON.parse(String((await list(httpEvent('listTallies', { params, claims: staffClaims('supervisor') }), lambdaContext())).body)));
+
+    // assert
+    expect(res.statusCode).toBe(200);
+    expect(res.isBase64Encoded).toBe(true);
+    expect(res.headers?.['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers?.['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('满意度统计-2026-annual.xlsx')}`);
+    const sheets = await readXlsxParts(Buffer.from(String(res.body), 'base64'));
+    const units = recordsOf(sheets.get('单位排名')!);
+    expect(units.map((u) => u.单位编号)).toEqual(json.rows.map((r) => r.unit.unitId));
+    for (const [i, row] of json.rows.entries()) {
+      expect(units[i]).toMatchObject({
+        排名: row.rank,
+        综合得分: row.tally?.compositeScore ?? null,
+        满意率: row.tally?.satisfactionRate ?? null,
+        '满意率95%置信下限': row.tally?.satisfactionInterval?.low ?? null,
+        '满意率95%置信上限': row.tally?.satisfactionInterval?.high ?? null,
+        '有效样本数(N)': row.tally?.n ?? null,
+      });
+    }
+    const tax = json.rows[0]!.tally!;
+    expect(recordsOf(sheets.get('各维度')!).filter((d) => d.单位编号 === 'tax-bureau').map((d) => [d['有效评价数(N)'], d.得分])).toEqual(
+      tax.dimensions.map((d) => [d.n, d.score]),
+    );
+  });
+
+  it('speaks English when asked', async () => {
+    // act
+    const res = await downloadXlsx(
+      httpEvent('downloadTalliesXlsx', { params, claims: staffClaims('admin'), headers: { 'accept-language': 'en' } }),
+      lambdaContext(),
+    );
+
+    // assert
+    expect(res.headers?.['content-disposition']).toContain('filename="tallies-2026-annual.xlsx"');
+    const sheets = await readXlsxParts(Buffer.from(String(res.body), 'base64'));
+    expect([...sheets.keys()]).toEqual(['Ranking', 'Dimensions', 'Respondent groups', 'Not counted', 'About']);
+  });
+
+  it('answers 404 for an unknown period', async () => {
+    // act
+    const res = await downloadXlsx(httpEvent('downloadTalliesXlsx', { params: { periodId: 'nope' }, claims: staffClaims('supervisor') }), lambdaContext());
+
+    // assert
+    expect(res.statusCode).toBe(404);
+    expect(res.isBase64Encoded).toBeUndefined();
   });
 });

@@ -108,4 +108,12 @@ describe('openApiDocument', () => {
     // assert
     expect(Object.keys(op.responses['200']!.content)).toEqual(['text/csv; charset=utf-8']);
   });
+
+  it('offers the download as XLSX', () => {
+    // act
+    const op = operationOf(all.find((r) => r.operationId === 'downloadTalliesXlsx')!)!;
+
+    // assert
+    expect(Object.keys(op.responses['200']!.content)).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+  });
 });

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { readSpreadsheet } from '../../../functions/platform/spreadsheet';
+import type { Spreadsheet } from '../../../functions/domain/sheet';
+import { readSpreadsheet, writeXlsx } from '../../../functions/platform/spreadsheet';
+import { readXlsxParts } from '../../fixtures/xlsx';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
@@ -106,5 +108,57 @@ describe('readSpreadsheet', () => {
       // act & assert
       expect(await readSpreadsheet('xlsx', utf8('编号,名称\ntax-bureau,区税务局\n'))).toBeUndefined();
     });
+  });
+});
+
+describe('writeXlsx', () => {
+  const BOOK: Spreadsheet = {
+    title: '2026 年度评议 满意度统计',
+    sheets: [
+      {
+        name: '单位排名',
+        columns: [
+          { header: '排名', format: 'count' },
+          { header: '单位', format: 'text' },
+          { header: '综合得分', format: 'score' },
+          { header: '满意率', format: 'percent' },
+        ],
+        rows: [
+          [1, '区税务局', 200 / 3, 6 / 7],
+          [null, '=HYPERLINK("http://x")', null, 0],
+        ],
+      },
+      { name: '说明', columns: [{ header: '项目', format: 'text' }, { header: '说明', format: 'text' }], rows: [['满意率', '说明'.repeat(60)]] },
+    ],
+  };
+
+  it('writes one sheet per table, in order, with the header row frozen', async () => {
+    // act
+    const sheets = await readXlsxParts(await writeXlsx(BOOK));
+
+    // assert
+    expect([...sheets.keys()]).toEqual(['单位排名', '说明']);
+    expect([...sheets.values()].map((s) => s.frozenRows)).toEqual([1, 1]);
+    expect(sheets.get('单位排名')!.rows[0]).toEqual(['排名', '单位', '综合得分', '满意率']);
+  });
+
+  it("stores numbers as numbers, unrounded, in their column's number format, and an empty cell as empty", async () => {
+    // act
+    const sheet = (await readXlsxParts(await writeXlsx(BOOK))).get('单位排名')!;
+
+    // assert
+    expect(sheet.rows.slice(1)).toEqual([
+      [1, '区税务局', 200 / 3, 6 / 7],
+      [null, '=HYPERLINK("http://x")', null, 0],
+    ]);
+    expect(sheet.formats[1]).toEqual(['0', 'General', '0.00', '0.00%']);
+  });
+
+  it('keeps text that looks like a formula as text', async () => {
+    // act
+    const sheet = (await readXlsxParts(await writeXlsx(BOOK))).get('单位排名')!;
+
+    // assert
+    expect(sheet.hasFormula).toBe(false);
   });
 });

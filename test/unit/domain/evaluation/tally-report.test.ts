@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../../functions/domain/errors';
 import type { FormVersion } from '../../../../functions/domain/evaluation/form';
+import { rankUnits } from '../../../../functions/domain/evaluation/ranking';
 import { EXCLUSION_REASONS } from '../../../../functions/domain/evaluation/tally';
 import { EXCLUSION_LABELS, tallyReport, tallyTable, type TallyReportDeps } from '../../../../functions/domain/evaluation/tally-report';
 import { toCsv } from '../../../../functions/platform/csv';
@@ -53,6 +54,23 @@ describe('tallyReport', () => {
     ]);
   });
 
+  it('puts the ranked units first, by composite score, and lists the others after them in that order, with why', async () => {
+    const listTallies = async () => [
+      aTally({ unitId: 'tax-bureau', compositeScore: 70, insufficientSample: false }),
+      aTally({ unitId: 'land-office', compositeScore: 85, insufficientSample: false }),
+      aTally({ unitId: 'stray-unit', n: 0, compositeScore: null, insufficientSample: true }),
+    ];
+
+    const report = await tallyReport(deps({ listTallies }), '2026-annual');
+
+    expect(report.rows.map((r) => [r.unit.unitId, r.rank, r.unranked])).toEqual([
+      ['land-office', 1, null],
+      ['tax-bureau', 2, null],
+      ['service-centre', null, 'noTally'],
+      ['stray-unit', null, 'insufficientSample'],
+    ]);
+  });
+
   it('names a unit the catalog does not know by its id', async () => {
     const report = await tallyReport(deps(), '2026-annual');
 
@@ -91,6 +109,8 @@ describe('tallyTable', () => {
   const ZH_HEADER = [
     '单位编号',
     '单位',
+    '排名',
+    '未排名原因',
     '有效样本数(N)',
     '答卷数',
     '未计入答卷数: 无法读取',
@@ -137,6 +157,8 @@ describe('tallyTable', () => {
     expect(table[0]).toEqual([
       'Unit ID',
       'Unit',
+      'Rank',
+      'Not ranked because',
       'Responses counted (N)',
       'Responses',
       'Responses not counted: unreadable',
@@ -172,12 +194,14 @@ describe('tallyTable', () => {
     ]);
   });
 
-  it('gives a unit its counts, percentages with two decimals, scores, and the time in China Standard Time', () => {
+  it('gives a unit its standing, counts, percentages with two decimals, scores, and the time in China Standard Time', () => {
     const table = tallyTable(aTallyReport(), 'zh-CN');
 
     expect(table[1]).toEqual([
       'tax-bureau',
       '区税务局',
+      '',
+      '样本不足',
       '2',
       '4',
       '1',
@@ -215,7 +239,7 @@ describe('tallyTable', () => {
 
   it('rounds rates to two decimals and says "no" to a sufficient sample in English', () => {
     const tally = aTally({ satisfactionRate: 2 / 3, weightCoverage: 1, compositeScore: 200 / 3, insufficientSample: false });
-    const report = aTallyReport({ rows: [{ unit: aTallyReport().rows[0]!.unit, tally }] });
+    const report = aTallyReport({ rows: rankUnits([{ unit: aTallyReport().rows[0]!.unit, tally }]) });
 
     const [header, row] = tallyTable(report, 'en');
 
@@ -228,10 +252,33 @@ describe('tallyTable', () => {
     ]);
   });
 
-  it('leaves every figure empty for a unit without a tally yet', () => {
+  it('leaves every figure empty for a unit without a tally yet, and says why it is not ranked', () => {
     const table = tallyTable(aTallyReport(), 'en');
 
-    expect(table[2]).toEqual(['service-centre', 'Service Centre', ...ZH_HEADER.slice(2).map(() => '')]);
+    expect(table[2]).toEqual(['service-centre', 'Service Centre', '', 'not tallied yet', ...ZH_HEADER.slice(4).map(() => '')]);
+  });
+
+  it('lists the units by rank, ties sharing theirs, then the unranked with the reason', () => {
+    const unit = (unitId: string) => ({ ...aTallyReport().rows[0]!.unit, unitId, name: { 'zh-CN': unitId, en: unitId } });
+    const ranked = (unitId: string, compositeScore: number) => ({ unit: unit(unitId), tally: aTally({ unitId, compositeScore, insufficientSample: false }) });
+    const report = aTallyReport({
+      rows: rankUnits([
+        { unit: unit('small'), tally: aTally({ unitId: 'small' }) },
+        ranked('b', 75),
+        ranked('a', 88.5),
+        ranked('c', 75),
+      ]),
+    });
+
+    const [header, ...rows] = tallyTable(report, 'zh-CN');
+
+    const columns = ['单位编号', '排名', '未排名原因', '综合得分'].map((h) => header!.indexOf(h));
+    expect(rows.map((r) => columns.map((i) => r[i]))).toEqual([
+      ['a', '1', '', '88.50'],
+      ['b', '2', '', '75.00'],
+      ['c', '2', '', '75.00'],
+      ['small', '', '样本不足', '50.00'],
+    ]);
   });
 
   it('leaves the cells of a group or dimension a unit was not rated in empty, with a zero count for the group', () => {
@@ -272,7 +319,7 @@ describe('tallyTable exclusions', () => {
       dontKnow: 1,
       excluded: { appealUpheld: 1, flagged: 3, excludedOnReview: 1, unverifiedGroup: 1 },
     });
-    const report = aTallyReport({ rows: [{ unit: aTallyReport().rows[0]!.unit, tally }] });
+    const report = aTallyReport({ rows: rankUnits([{ unit: aTallyReport().rows[0]!.unit, tally }]) });
 
     const [header, row] = tallyTable(report, 'en');
 
@@ -291,7 +338,7 @@ describe('tallyTable exclusions', () => {
 
   it('keeps a unit name that looks like a formula from running in a spreadsheet', () => {
     const unit = { ...aTallyReport().rows[0]!.unit, name: { 'zh-CN': '=HYPERLINK("http://x")', en: '=HYPERLINK("http://x")' } };
-    const report = aTallyReport({ rows: [{ unit, tally: aTally() }] });
+    const report = aTallyReport({ rows: rankUnits([{ unit, tally: aTally() }]) });
 
     const csv = toCsv(tallyTable(report, 'zh-CN'));
 

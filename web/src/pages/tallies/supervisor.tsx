@@ -5,7 +5,7 @@ import { DONT_KNOW, RATING_LEVELS, ratingLabel } from '../../../../functions/dom
 import type { ExclusionReason, Tally } from '../../../../functions/domain/evaluation/tally';
 import type { TallyReport } from '../../../../functions/domain/evaluation/tally-report';
 import { SUPERVISORS } from '../../../../functions/routes/route';
-import { downloadTallies, listPeriods, listTallies } from '../../../../functions/routes/evaluation';
+import { downloadTallies, downloadTalliesXlsx, listPeriods, listTallies } from '../../../../functions/routes/evaluation';
 import { call, download } from '../../app/api';
 import { failureOf } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
@@ -17,11 +17,12 @@ import { tallies } from '../../messages/tallies';
 import { ReviewPanels } from '../review/review-panels';
 
 /**
- * The supervisors' results page (评议统计与复核): a period picked (kept in the URL as `?period=`), each unit's
- * tally with its N — 满意率 with its 95% interval, the composite score and its weight coverage, bad
- * reviews, every stored response either counted or not counted with its reason (stored = counted +
- * excluded, shown per unit) — a per-unit breakdown by dimension and by respondent group, the last run of
- * the scheduled tally, the report as CSV; and under it review: flagged batches, appeals and their record.
+ * The supervisors' results page (评议统计与复核): a period picked (kept in the URL as `?period=`), the units
+ * in their ranking (ranked by composite score, then the unranked with why), each unit's tally with its N —
+ * 满意率 with its 95% interval, the composite score and its weight coverage, bad reviews, every stored
+ * response either counted or not counted with its reason (stored = counted + excluded, shown per unit) — a
+ * per-unit breakdown by dimension and by respondent group, the last run of the scheduled tally, the report
+ * as CSV or XLSX; and under it review: flagged batches, appeals and their record.
  */
 
 type Row = TallyReport['rows'][number];
@@ -58,8 +59,8 @@ function Results() {
   const report = useSignal<TallyReport | undefined>(undefined);
   const loading = useSignal(false);
   const problem = useSignal<string | undefined>(undefined);
-  const csv = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
-  const downloading = useSignal(false);
+  const downloadStatus = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
+  const downloading = useSignal<'csv' | 'xlsx' | undefined>(undefined);
   const open = useSignal<ReadonlySet<string>>(new Set());
 
   const loadReport = async () => {
@@ -95,11 +96,13 @@ function Results() {
     void loadPeriods();
   }, []);
 
-  const onDownload = async () => {
-    downloading.value = true;
-    csv.value = undefined;
+  /** Downloads the report as CSV or as XLSX, with the file name the server chose. */
+  const onDownload = async (format: 'csv' | 'xlsx') => {
+    downloading.value = format;
+    downloadStatus.value = undefined;
     try {
-      const { blob, filename } = await download(downloadTallies, { params: { periodId: periodId.value } }, `tallies-${periodId.value}.csv`);
+      const route = format === 'csv' ? downloadTallies : downloadTalliesXlsx;
+      const { blob, filename } = await download(route, { params: { periodId: periodId.value } }, `tallies-${periodId.value}.${format}`);
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
@@ -110,11 +113,11 @@ function Results() {
       link.remove();
       // Revoking at once can cancel the download in some browsers.
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      csv.value = { kind: 'success', text: m.downloaded({ name: filename }) };
+      downloadStatus.value = { kind: 'success', text: m.downloaded({ name: filename }) };
     } catch (err) {
-      csv.value = { kind: 'error', text: failureOf(err).message };
+      downloadStatus.value = { kind: 'error', text: failureOf(err).message };
     } finally {
-      downloading.value = false;
+      downloading.value = undefined;
     }
   };
 
@@ -142,21 +145,24 @@ function Results() {
               periodId.value = id;
               report.value = undefined;
               open.value = new Set();
-              csv.value = undefined;
+              downloadStatus.value = undefined;
               void loadReport();
             }}
           />
           <div class="actions">
-            <button type="button" class="primary" id="download-csv" disabled={!periodId.value || downloading.value} onClick={() => void onDownload()}>
-              {downloading.value ? m.downloading : m.downloadCsv}
+            <button type="button" class="primary" id="download-csv" disabled={!periodId.value || downloading.value !== undefined} onClick={() => void onDownload('csv')}>
+              {downloading.value === 'csv' ? m.downloading : m.downloadCsv}
+            </button>
+            <button type="button" class="primary" id="download-xlsx" disabled={!periodId.value || downloading.value !== undefined} onClick={() => void onDownload('xlsx')}>
+              {downloading.value === 'xlsx' ? m.downloading : m.downloadXlsx}
             </button>
             <button type="button" class="secondary" id="refresh" disabled={!periodId.value || loading.value} onClick={() => void loadReport()}>
               {m.refresh}
             </button>
           </div>
-          {csv.value && (
-            <Notice kind={csv.value.kind} id="csv-status">
-              {csv.value.text}
+          {downloadStatus.value && (
+            <Notice kind={downloadStatus.value.kind} id="download-status">
+              {downloadStatus.value.text}
             </Notice>
           )}
         </div>
@@ -214,6 +220,9 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
           {run && wholeExcluded > 0 && <> {m.lastRunExcluded({ count: wholeExcluded, reasons: reasonsText(run.excluded) })}</>}
         </p>
         <p class="muted small">{m.minSample({ min: period.minSample })}</p>
+        <p class="muted small" id="rank-rule">
+          {m.rankRule}
+        </p>
         <p class="muted small">{m.storedRule}</p>
         {weights && <p class="muted small">{m.weights({ weights })}</p>}
       </div>
@@ -225,13 +234,16 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
             <tr>
               <th scope="col">{m.colUnit}</th>
               <th scope="col" class="num">
-                {m.colN}
+                {m.colRank}
+              </th>
+              <th scope="col" class="num">
+                {m.colScore}
               </th>
               <th scope="col" class="num">
                 {m.colRate}
               </th>
               <th scope="col" class="num">
-                {m.colScore}
+                {m.colN}
               </th>
               <th scope="col" class="num">
                 {m.colBad}
@@ -246,7 +258,14 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
             </tr>
           </thead>
           {report.rows.map((row) => (
-            <UnitRows key={row.unit.unitId} row={row} open={open} groupName={groupName} weights={period.groupWeights} />
+            <UnitRows
+              key={row.unit.unitId}
+              row={row}
+              tied={row.rank !== null && report.rows.some((x) => x !== row && x.rank === row.rank)}
+              open={open}
+              groupName={groupName}
+              weights={period.groupWeights}
+            />
           ))}
         </table>
       </div>
@@ -254,16 +273,21 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
   );
 }
 
-const COLUMNS = 8;
+const COLUMNS = 9;
 
-/** A unit's row, and below it the breakdown it opens: one tbody per unit keeps the two together. */
+/**
+ * A unit's row, and below it the breakdown it opens: one tbody per unit keeps the two together. Its rank
+ * (shared with `tied` others) stands beside its composite score and its 满意率 with the 95% interval.
+ */
 function UnitRows({
-  row: { unit, tally },
+  row: { unit, tally, rank, unranked },
+  tied,
   open,
   groupName,
   weights,
 }: {
   row: Row;
+  tied: boolean;
   open: Signal<ReadonlySet<string>>;
   groupName: (id: string) => string;
   weights: Record<string, number>;
@@ -282,7 +306,8 @@ function UnitRows({
     <th scope="row" data-col="unit">
       <span class="unit-name">{name}</span>
       {unit.status === 'retired' && <span class="badge">{m.retired}</span>}
-      {tally?.insufficientSample && <span class="badge badge-warn">{m.insufficientSample}</span>}
+      {unranked === 'insufficientSample' && <span class="badge badge-warn">{m.insufficientSample}</span>}
+      {unranked === 'noCompositeScore' && <span class="badge badge-warn">{m.noCompositeScore}</span>}
       {tally && (
         <button type="button" class="link-button" aria-expanded={expanded} aria-controls={detailId} onClick={toggle}>
           {m.details}
@@ -308,15 +333,19 @@ function UnitRows({
     <tbody data-unit-id={unit.unitId} class={tally.insufficientSample ? 'insufficient' : undefined}>
       <tr>
         {unitCell}
-        <td class="num" data-col="n">
-          {tally.n}
-        </td>
-        <td class="num" data-col="satisfactionRate">
-          <Rate rate={tally.satisfactionRate} interval={tally.satisfactionInterval} />
+        <td class="num" data-col="rank" data-rank={rank ?? ''}>
+          {rank === null ? <span class="muted">{m.notRanked}</span> : rank}
+          {tied && <span class="interval">{m.tied}</span>}
         </td>
         <td class="num" data-col="compositeScore">
           {tally.compositeScore === null ? m.none : formatScore(tally.compositeScore)}
           {tally.compositeScore !== null && tally.weightCoverage < 1 && <span class="interval">{m.coverage({ pct: formatPercent(tally.weightCoverage) })}</span>}
+        </td>
+        <td class="num" data-col="satisfactionRate">
+          <Rate rate={tally.satisfactionRate} interval={tally.satisfactionInterval} />
+        </td>
+        <td class="num" data-col="n">
+          {tally.n}
         </td>
         <td class="num" data-col="badReviews">
           {tally.badReviews}
