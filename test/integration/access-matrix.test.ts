@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStaffAccess, routes, type Route } from '../../functions/routes';
 import type { LocalStack } from '../../infra/local/stack';
-import { PRESENTED, describePresented, tokenMaker, type Presented, type TokenBase, type TokenMaker } from './tokens';
+import { PRESENTED, describePresented, tokenMaker, type BadToken, type Presented, type TokenBase, type TokenMaker } from './tokens';
 import { startTestStack, type TestStack } from './helpers';
 
 /**
@@ -42,6 +42,9 @@ function expected(route: Route, presented: Presented): Expected {
 const baseOf = (route: Route): TokenBase =>
   route.access === 'public' ? 'admin' : isStaffAccess(route.access) ? route.access[0]! : { scope: route.access.scope };
 
+/** Signed by the issuer for this client, so the gateway lets them through; they are no access token. */
+const REFUSED_BY_THE_FUNCTION: ReadonlySet<BadToken> = new Set(['an ID token', 'a refresh-shaped token', 'a token without token_use']);
+
 describe('route × token matrix (local API)', () => {
   let test: TestStack | undefined;
   let stack: LocalStack;
@@ -81,6 +84,8 @@ describe('route × token matrix (local API)', () => {
         'no token',
         'a machine token with scope service-records',
         'an ID token',
+        'a refresh-shaped token',
+        'a token without token_use',
         'an expired token',
         'an alg:none token',
         'a token with a tampered signature',
@@ -125,11 +130,12 @@ describe('route × token matrix (local API)', () => {
         } else {
           expect(status, body).toBe(want);
           // The gateway refuses what it can check (signature, issuer, client, expiry, and a machine route's
-          // scope); the function refuses an ID token, which the gateway lets through, and answers 403 for a role.
+          // scope); the function refuses what the gateway lets through but is no access token (an ID token, a
+          // refresh-shaped one, one without token_use), and answers 403 for a role.
           const refusal = JSON.parse(body) as Record<string, unknown>;
           if (want === 403 && !isStaffAccess(route.access)) expect(refusal).toEqual({ message: 'Forbidden' });
           else if (want === 403) expect(refusal).toMatchObject({ code: 'FORBIDDEN' });
-          else if (presented.kind === 'bad' && presented.bad === 'an ID token') expect(refusal).toMatchObject({ code: 'UNAUTHORIZED' });
+          else if (presented.kind === 'bad' && REFUSED_BY_THE_FUNCTION.has(presented.bad)) expect(refusal).toMatchObject({ code: 'UNAUTHORIZED' });
           else expect(refusal).toEqual({ message: 'Unauthorized' });
         }
       },

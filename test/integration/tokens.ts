@@ -17,6 +17,8 @@ import { jwtKeyFile } from '../../infra/local/paths';
 
 export const BAD_TOKENS = [
   'an ID token',
+  'a refresh-shaped token',
+  'a token without token_use',
   'an expired token',
   'a token of another issuer',
   'a token for another client',
@@ -116,6 +118,11 @@ export async function tokenMaker(dataDir: string): Promise<TokenMaker> {
           return typeof base === 'string'
             ? issuer.sign(base, { tokenUse: 'id' })
             : sign({ ...claims, token_use: 'id', aud: String(claims.client_id), client_id: undefined });
+        case 'a refresh-shaped token':
+          // Signed by the issuer for this client, all claims intact, but not an access token.
+          return sign({ ...claims, token_use: 'refresh' });
+        case 'a token without token_use':
+          return sign({ ...claims, token_use: undefined });
         case 'an expired token':
           return sign({ ...claims, iat: now - 2 * HOUR_S, exp: now - HOUR_S });
         case 'a token of another issuer':
