@@ -25,6 +25,8 @@ export const routes = [
   evaluation.listTallies,
   evaluation.downloadTallies,
   evaluation.downloadTalliesXlsx,
+  evaluation.listSnapshots,
+  evaluation.listPeriodTrend,
   evaluation.listGroups,
   evaluation.createGroup,
   evaluation.updateGroup,

@@ -18,6 +18,7 @@ export const PAGES = {
   index: { entry: 'src/pages/home/index.tsx', title: '公共服务单位满意度评议', citizen: true },
   rate: { entry: 'src/pages/evaluation/rate.tsx', title: '评议', citizen: true },
   supervisor: { entry: 'src/pages/tallies/supervisor.tsx', title: '评议统计', wide: true },
+  dashboard: { entry: 'src/pages/tallies/dashboard.tsx', title: '评议看板', wide: true },
   'sign-in': { entry: 'src/pages/sign-in.tsx', title: '登录' },
   'admin-units': { entry: 'src/pages/admin/units.tsx', title: '单位管理', wide: true },
   'admin-periods': { entry: 'src/pages/admin/periods.tsx', title: '评议期管理', wide: true },

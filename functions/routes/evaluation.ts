@@ -17,6 +17,7 @@ import {
 import { ZFormSummaryList, ZPublishedForm } from '../domain/evaluation/published-form';
 import { ZRespondentGroup, ZRespondentGroupList } from '../domain/evaluation/respondent-group';
 import { ZReceipt, ZSubmissionInput } from '../domain/evaluation/response';
+import { ZPeriodTrend, ZSnapshotList, ZTrendQuery } from '../domain/evaluation/snapshot';
 import { ZTallyReport } from '../domain/evaluation/tally-report';
 import { idParams } from './params';
 import { SALT_PARTITION } from '../store/evaluation/admission-store';
@@ -150,6 +151,40 @@ export const downloadTalliesXlsx = {
     { status: 200, description: 'The XLSX file.', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
     { status: 404, description: 'No such period.' },
   ],
+} as const satisfies Route;
+
+export const listSnapshots = {
+  operationId: 'listSnapshots',
+  method: 'GET',
+  path: '/periods/{periodId}/snapshots',
+  entry: 'api/evaluation/list-snapshots.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read', tallies: 'read' },
+  summary:
+    "The trend within a period: the CST days it has daily snapshots of, each with its last tally run's data-as-of " +
+    'time, and for each unit named in `units` (one to ten, comma-separated) its snapshot of each day, oldest first: ' +
+    'N, 满意率 with its 95% interval, the composite score and rank, scores per group and per dimension.',
+  params: periodParams,
+  query: ZTrendQuery,
+  responses: [
+    { status: 200, description: 'The snapshots.', schema: ZSnapshotList },
+    invalid,
+    { status: 404, description: 'No such period.' },
+  ],
+} as const satisfies Route;
+
+export const listPeriodTrend = {
+  operationId: 'listPeriodTrend',
+  method: 'GET',
+  path: '/trends',
+  entry: 'api/evaluation/list-period-trend.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read', tallies: 'read' },
+  summary:
+    'The trend across periods: every period that has begun, oldest first, with the last daily snapshot (a closed ' +
+    "period's final figures) of each unit named in `units` (one to ten, comma-separated) that has one.",
+  query: ZTrendQuery,
+  responses: [{ status: 200, description: 'The periods and their figures.', schema: ZPeriodTrend }, invalid],
 } as const satisfies Route;
 
 // ---- admins: respondent groups and periods ----------------------------------------------------------

@@ -7,6 +7,7 @@ import type { FormAdminDeps } from '../domain/evaluation/form-admin';
 import type { PeriodAdminDeps } from '../domain/evaluation/period-admin';
 import type { PublishedFormDeps } from '../domain/evaluation/published-form';
 import type { SubmitResponseDeps } from '../domain/evaluation/response';
+import type { SnapshotDeps } from '../domain/evaluation/snapshot';
 import type { RunTallyDeps } from '../domain/evaluation/tally';
 import type { TallyReportDeps } from '../domain/evaluation/tally-report';
 import type { ImportDeps } from '../domain/units/unit-import';
@@ -89,6 +90,13 @@ export function daySaltDeps(db = createDocumentClient()): DaySaltDeps {
 
 export function tallyReportDeps(db = createDocumentClient()): TallyReportDeps {
   return { ...catalog(db), ...tallyStore(db, tableName('tallies')) };
+}
+
+/** Daily snapshots and the periods they belong to, for trends. */
+export function snapshotDeps(db = createDocumentClient()): SnapshotDeps {
+  const { getPeriod, listPeriods } = catalogStore(db, tableName('catalog'));
+  const { listSnapshotDays, listUnitSnapshots, lastUnitSnapshot } = tallyStore(db, tableName('tallies'));
+  return { getPeriod, listPeriods, listSnapshotDays, listUnitSnapshots, lastUnitSnapshot, now };
 }
 
 export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {

@@ -91,6 +91,7 @@ const lines = [
   seed ? `  Citizens rate:    ${url}/rate.html?form=${encodeURIComponent(seed.forms.annual)}` : `  Home page:        ${url}/`,
   seed ? `  A service window: ${url}/rate.html?form=${encodeURIComponent(seed.forms.windows)}&unit=window-general` : '',
   `  Supervisors:      ${url}/supervisor.html#token=${supervisorToken}`,
+  `  Dashboard:        ${url}/dashboard.html#token=${supervisorToken}`,
   `  Admins:           ${url}/admin-forms.html#token=${adminToken}`,
   `  API description:  ${url}/openapi.json`,
   `  Health:           ${url}/health  (with DynamoDB: ${url}/health?deep=true)`,

@@ -84,7 +84,11 @@ async function coldStart(entry: string, tables: Partial<Record<TableKey, TableAc
 // ---- example requests: the success path of each route ---------------------------------------------------
 
 /** A query for each route with one, asking for what uses its tables (the deep health check reads the catalog). */
-const QUERIES: Partial<Record<OperationId, Record<string, string>>> = { health: { deep: 'true' } };
+const QUERIES: Partial<Record<OperationId, Record<string, string>>> = {
+  health: { deep: 'true' },
+  listSnapshots: { units: 'tax-bureau,service-centre' },
+  listPeriodTrend: { units: 'tax-bureau' },
+};
 
 function exampleEvent(route: Route) {
   const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, EXAMPLE_PARAMS[name!]!]));

@@ -23,7 +23,7 @@ import { TABLES, type TableKey } from '../../../functions/store/tables';
 /**
  * DynamoDB tables held in memory behind aws-sdk-client-mock, for handler tests that run a whole use case:
  * the commands the stores send (GetItem, BatchGetItem, Query on the key — with the stores' one filter, a
- * limit and a start key —, PutItem under the stores' conditions, DeleteItem, TransactWriteItems and
+ * limit, a start key and either direction —, PutItem under the stores' conditions, DeleteItem, TransactWriteItems and
  * BatchWriteItem of puts) are answered as DynamoDB answers them, and a test reads back what was written.
  * The mock still records every command, for assertions on what was sent.
  */
@@ -117,8 +117,8 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     const start = input.ExclusiveStartKey;
     const matching = [...table(input.TableName!).values()]
       .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix))
-      .sort(byKey)
-      .filter((item) => start === undefined || keyText(item).localeCompare(keyText(start)) > 0);
+      .sort(input.ScanIndexForward === false ? (a, b) => byKey(b, a) : byKey)
+      .filter((item) => start === undefined || keyText(item).localeCompare(keyText(start)) * (input.ScanIndexForward === false ? -1 : 1) > 0);
     // As DynamoDB does: the limit counts the items read, before the filter.
     const page = input.Limit === undefined ? matching : matching.slice(0, input.Limit);
     const last = page.length < matching.length ? page.at(-1) : undefined;

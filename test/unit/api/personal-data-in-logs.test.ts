@@ -110,13 +110,20 @@ interface Variant {
   event: APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
+/** The query a route needs to pass validation (the planted query values come on top). */
+const QUERIES: Partial<Record<OperationId, Record<string, string>>> = {
+  listSnapshots: { units: 'tax-bureau' },
+  listPeriodTrend: { units: 'tax-bureau' },
+};
+
 function baseEvent(route: Route, options: { params?: Record<string, string>; body?: unknown; rawBody?: string; headers?: Record<string, string>; query?: Record<string, string> } = {}) {
   const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, EXAMPLE_PARAMS[name!]!]));
+  const query = { ...QUERIES[route.operationId as OperationId], ...options.query };
   const event = httpEvent(route.operationId as OperationId, {
     ...(Object.keys(params).length > 0 ? { params: { ...params, ...options.params } } : {}),
     ...(options.rawBody !== undefined ? { rawBody: options.rawBody } : route.body ? { body: options.body ?? BODIES[route.operationId as OperationWithBody] } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
-    ...(options.query ? { query: options.query } : {}),
+    ...(Object.keys(query).length > 0 ? { query } : {}),
     ...(route.access === 'public' ? {} : { claims: claimsFor(route.access) }),
   });
   event.requestContext.requestId = 'api-request-1';

@@ -5,6 +5,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError } from '../../../functions/domain/errors';
 import { PeriodTally } from '../../../functions/domain/evaluation/tally';
+import { snapshotDay } from '../../../functions/domain/evaluation/snapshot';
 import { mapError } from '../../../functions/platform/errors';
 import { createDocumentClient } from '../../../functions/store/client';
 import { SHARDS, responseKey } from '../../../functions/store/evaluation/response-store';
@@ -90,7 +91,7 @@ describe('itemsOf(...).batchGet', () => {
 });
 
 describe('tallyStore(...).saveTallies', () => {
-  it('writes tallies 25 a batch, retrying unprocessed ones, and records the run last', async () => {
+  it("writes tallies and the day's snapshots 25 a batch, retrying unprocessed ones, and records the day, then the run, last", async () => {
     // prepare
     const version = aFormVersion({ content: { ...aFormVersion().content, unitIds: Array.from({ length: 30 }, (_, i) => `unit-${i}`) } });
     const tally = new PeriodTally(aPeriod(), tallyInputs());
@@ -115,7 +116,8 @@ describe('tallyStore(...).saveTallies', () => {
     await tallyStore(db, 'unit-Tallies').saveTallies(run, tallies, batches);
 
     // assert
-    expect(order).toEqual(['batch of 25', 'batch of 1', 'batch of 5', 'put RUN']);
+    // 30 tallies and 30 snapshots of the run's CST day.
+    expect(order).toEqual(['batch of 25', 'batch of 1', 'batch of 25', 'batch of 10', `put D#${snapshotDay(run.computedAt)}`, 'put RUN']);
   });
 });
 

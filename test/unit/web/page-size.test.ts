@@ -12,9 +12,9 @@ describe('the JavaScript of rate.html', () => {
     [rate] = (await measurePages(['rate'])) as [PageScripts];
   }, 60_000);
 
-  it('carries no staff-only code: no zod classic, no oauth4webapi, no staff shell', () => {
+  it('carries no staff-only code: no zod classic, no oauth4webapi, no chart library, no staff shell', () => {
     const staffOnly = rate.inputs.filter(({ path }) =>
-      /node_modules\/zod\/v4\/classic\/|node_modules\/oauth4webapi\/|src\/app\/(oidc\.ts|components\/staff-shell\.tsx)$|src\/pages\/(admin|tallies)\//.test(path),
+      /node_modules\/zod\/v4\/classic\/|node_modules\/(oauth4webapi|echarts|zrender)\/|src\/app\/(oidc\.ts|components\/staff-shell\.tsx)$|src\/pages\/(admin|tallies)\//.test(path),
     );
     expect(staffOnly).toEqual([]);
   });
@@ -27,5 +27,22 @@ describe('the JavaScript of rate.html', () => {
     expect(rate.gzipBytes, `rate.html loads ${(rate.gzipBytes / 1024).toFixed(1)} KB gzipped; largest inputs (minified): ${largest}`).toBeLessThanOrEqual(
       RATE_PAGE_BUDGET_GZIP_BYTES,
     );
+  });
+});
+
+/**
+ * ECharts (with zrender under it) is the heaviest library of the site; only the dashboard draws charts, so
+ * only the JavaScript dashboard.html loads may hold it — no other page, citizens' or staff, pays for it.
+ */
+describe('the chart library', () => {
+  let pages: PageScripts[];
+
+  beforeAll(async () => {
+    pages = await measurePages();
+  }, 60_000);
+
+  it('is loaded by the dashboard and by no other page', () => {
+    const withCharts = pages.filter((p) => p.inputs.some(({ path }) => /node_modules\/(echarts|zrender)\//.test(path))).map((p) => p.page);
+    expect(withCharts).toEqual(['dashboard']);
   });
 });

@@ -13,6 +13,7 @@ import { Frame, Loading, Notice } from './frame';
 /** The staff pages, each for the roles that may use it: the navigation shows a person only their own. */
 const STAFF_PAGES: { href: string; label: (m: ReturnType<typeof messages<typeof staffCommon['zh-CN']>>) => string; roles: readonly Role[] }[] = [
   { href: 'supervisor.html', label: (m) => m.navTallies, roles: ['supervisor', 'admin'] },
+  { href: 'dashboard.html', label: (m) => m.navDashboard, roles: ['supervisor', 'admin'] },
   { href: 'admin-forms.html', label: (m) => m.navForms, roles: ['admin'] },
   { href: 'admin-periods.html', label: (m) => m.navPeriods, roles: ['admin'] },
   { href: 'admin-units.html', label: (m) => m.navUnits, roles: ['admin'] },
