@@ -1,8 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BUCKETS } from './functions/store/buckets.ts';
 import { TABLES } from './functions/store/tables.ts';
 
 // Handler unit tests import handlers, which read their table bindings at import time.
 const unitTableEnv = Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, `unit-${t.id}`]));
+// ... and their bucket bindings: a folder, as under `npm start` (functions/store/exports/export-store.ts).
+const unitBucketEnv = Object.fromEntries(Object.values(BUCKETS).map((b) => [b.envVar, `file:${join(tmpdir(), `pingyi-unit-${b.localDir}`)}`]));
 
 /**
  * `npm test` runs every project. The integration project shares one DynamoDB Local started by
@@ -19,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          env: { ...unitTableEnv, AWS_REGION: 'cn-north-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+          env: { ...unitTableEnv, ...unitBucketEnv, AWS_REGION: 'cn-north-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },

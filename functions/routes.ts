@@ -1,19 +1,19 @@
 import * as admission from './routes/admission';
 import * as evaluation from './routes/evaluation';
 import * as platform from './routes/platform';
-import type { Route, ScheduledJob } from './routes/route';
+import type { Route, ScheduledJob, StreamConsumer } from './routes/route';
 import * as review from './routes/review';
 import * as units from './routes/units';
 
 /**
- * THE route table: every HTTP operation and scheduled job of Pingyi, with who may call it and which tables
- * it touches. CDK makes one function, one API route and the grants from each entry; the local runtime
- * serves the same entries; the OpenAPI document and the access tests are generated from them.
+ * THE route table: every HTTP operation, scheduled job and stream consumer of Pingyi, with who may call
+ * it and which tables it touches. CDK makes one function, one API route (or schedule, or event source
+ * mapping) and the grants from each entry; the local runtime serves the same entries; the OpenAPI document and the access tests are generated from them.
  *
  * Each bounded context declares its routes in routes/<context>.ts, and a handler imports its own route
  * from there, so a function's bundle (and a page's) holds the schemas it uses, not every schema of the API.
  */
-export { MACHINE_SCOPES, ROLES, isStaffAccess, type Access, type HttpMethod, type Role, type Route, type RouteResponse, type ScheduledJob } from './routes/route';
+export { MACHINE_SCOPES, ROLES, isStaffAccess, type Access, type HttpMethod, type Role, type Route, type RouteResponse, type ScheduledJob, type StreamConsumer, type StreamFilter } from './routes/route';
 
 export const routes = [
   platform.health,
@@ -25,6 +25,7 @@ export const routes = [
   evaluation.listTallies,
   evaluation.downloadTallies,
   evaluation.downloadTalliesXlsx,
+  evaluation.exportResponses,
   evaluation.listSnapshots,
   evaluation.listPeriodTrend,
   evaluation.listGroups,
@@ -32,6 +33,7 @@ export const routes = [
   evaluation.updateGroup,
   evaluation.createPeriod,
   evaluation.updatePeriod,
+  evaluation.recountPeriod,
   evaluation.listAdminForms,
   evaluation.getAdminForm,
   evaluation.createForm,
@@ -61,7 +63,10 @@ export const routes = [
 export type AnyRoute = (typeof routes)[number];
 export type OperationId = AnyRoute['operationId'];
 
-export const jobs = [evaluation.tallyJob, evaluation.daySaltsJob] as const satisfies readonly ScheduledJob[];
+export const jobs = [evaluation.tallyJob, evaluation.recountJob, evaluation.daySaltsJob] as const satisfies readonly ScheduledJob[];
+
+/** The functions that read a table's stream: CDK makes each an event source mapping, the local runtime a stream reader. */
+export const streamConsumers = [evaluation.countResponses] as const satisfies readonly StreamConsumer[];
 
 /** The route with this operationId. */
 export function route(operationId: OperationId): Route {

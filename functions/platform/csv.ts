@@ -16,3 +16,16 @@ function cell(value: string): string {
 export function toCsv(rows: readonly (readonly string[])[]): string {
   return UTF8_BOM + rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
+
+/**
+ * The same CSV as `toCsv`, as bytes made page by page while the pages come: the BOM first, then one chunk
+ * per page of rows. A consumer that pulls (a stream's reader) keeps memory to a page or so.
+ */
+export async function* csvChunks(pages: AsyncIterable<readonly (readonly string[])[]>): AsyncGenerator<Buffer> {
+  yield Buffer.from(UTF8_BOM, 'utf8');
+  for await (const rows of pages) {
+    let text = '';
+    for (const row of rows) text += row.map(cell).join(',') + '\r\n';
+    yield Buffer.from(text, 'utf8');
+  }
+}

@@ -54,10 +54,17 @@ export const METRIC = {
   tallyResponsesExcluded: 'TallyResponsesExcluded',
   /** Open ballots (per unit) a tally run left flagged and not yet reviewed. */
   tallyFlaggedPending: 'TallyFlaggedPending',
+  /** Ballots the counting function added to their period's counters. */
+  ballotsCounted: 'BallotsCounted',
+  /** Ballots the stream delivered again, already counted: added nothing. */
+  ballotsCountedBefore: 'BallotsCountedBefore',
+  /** Periods a recount compared, and those it could not (counting went on while it read). */
+  recountPeriods: 'RecountPeriods',
+  recountBusy: 'RecountBusy',
   /**
-   * Reserved for the tally at scale (the counting function that follows the responses stream): a recount
-   * that disagrees with the running counts. Written with the `service` dimension only
-   * (`countForService` in metrics.ts); alarmed on now.
+   * Counters a recount found different from the raw ballots (and repaired): written with the `service`
+   * dimension only (`countForService` in metrics.ts), so the alarm on it sees every recount, nightly or on
+   * demand.
    */
   recountMismatches: 'RecountMismatches',
 } as const;

@@ -16,12 +16,15 @@ import {
 } from '../domain/evaluation/period-admin';
 import { ZFormSummaryList, ZPublishedForm } from '../domain/evaluation/published-form';
 import { ZRespondentGroup, ZRespondentGroupList } from '../domain/evaluation/respondent-group';
+import { ZRecountRecord } from '../domain/evaluation/recount';
 import { ZReceipt, ZSubmissionInput } from '../domain/evaluation/response';
+import { ZResponseExport, ZResponseExportInput } from '../domain/evaluation/response-export';
 import { ZPeriodTrend, ZSnapshotList, ZTrendQuery } from '../domain/evaluation/snapshot';
 import { ZTallyReport } from '../domain/evaluation/tally-report';
 import { idParams } from './params';
 import { SALT_PARTITION } from '../store/evaluation/admission-store';
-import { ADMINS, STAFF, SUPERVISORS, type Route, type ScheduledJob } from './route';
+import { BALLOT_PREFIX } from '../store/evaluation/response-store';
+import { ADMINS, STAFF, SUPERVISORS, type Route, type ScheduledJob, type StreamConsumer } from './route';
 
 /** Routes of the evaluation context: forms for citizens, responses, tallies, and the admin's periods, groups and forms. */
 
@@ -153,6 +156,33 @@ export const downloadTalliesXlsx = {
   ],
 } as const satisfies Route;
 
+export const exportResponses = {
+  operationId: 'exportResponses',
+  method: 'POST',
+  path: '/periods/{periodId}/response-exports',
+  entry: 'api/evaluation/export-responses.ts',
+  access: SUPERVISORS,
+  tables: { catalog: 'read', responses: 'read' },
+  buckets: { exports: 'export' },
+  summary:
+    "The raw anonymised responses of a period as one CSV file (UTF-8 with BOM, in the request's language): its first " +
+    'lines name the period and the data-as-of time (CST); then one row per ballot and rated unit — a digest of the ' +
+    'ballot under a key made for this export only, form, version, submission time (CST), group, admission kind, ' +
+    'unit and every answer (levels by key, options by id, one column per dimension). Never a client key, salt, ' +
+    'receipt code, invitation batch or contact data; text answers only when an admin asks (`includeText`; a ' +
+    'supervisor asking gets 403). Written as it is read and handed out as a link that expires in 15 minutes.',
+  params: periodParams,
+  body: ZResponseExportInput,
+  // A million ballots take seconds of one full vCPU; the answer must still come within API Gateway's 30 s.
+  runtime: { timeoutSeconds: 28, memoryMb: 1769 },
+  responses: [
+    { status: 200, description: 'The file is complete: its link, when the link expires, and the rows written.', schema: ZResponseExport },
+    invalid,
+    { status: 403, description: 'Text answers asked for by someone who is not an admin.' },
+    { status: 404, description: 'No such period.' },
+  ],
+} as const satisfies Route;
+
 export const listSnapshots = {
   operationId: 'listSnapshots',
   method: 'GET',
@@ -265,6 +295,28 @@ export const updatePeriod = {
     invalid,
     { status: 404, description: 'No such period.' },
     { status: 409, description: 'Someone saved the period after the revision given.' },
+  ],
+} as const satisfies Route;
+
+export const recountPeriod = {
+  operationId: 'recountPeriod',
+  method: 'POST',
+  path: '/admin/periods/{periodId}/recount',
+  entry: 'api/evaluation/recount-period.ts',
+  access: ADMINS,
+  tables: { catalog: 'read', responses: 'read', tallies: 'readWrite', reviews: 'read' },
+  summary:
+    "Recounts a period now (复核重算), as the nightly recount does: its counted ballots read again from the raw " +
+    'responses and compared with the running counters; a difference is repaired (the recount wins), counted in the ' +
+    "RecountMismatches metric that raises the alarm, and the period's figures are derived again. `busy` when ballots " +
+    'were being counted while it read (nothing changed; try again). It must finish within API Gateway\'s 30 s: a very ' +
+    'large period is recounted with `npm run recount -- --period <id>` instead (README "Recount").',
+  params: periodParams,
+  // Reads every ballot of the period: one full vCPU, and as long as the gateway allows.
+  runtime: { timeoutSeconds: 28, memoryMb: 1769 },
+  responses: [
+    { status: 200, description: 'What the recount found: match, repaired (which units, how many counters) or busy.', schema: ZRecountRecord },
+    { status: 404, description: 'No such period.' },
   ],
 } as const satisfies Route;
 
@@ -406,6 +458,19 @@ export const tallyJob = {
   tables: { catalog: 'read', responses: 'read', tallies: 'readWrite', reviews: 'read' },
 } as const satisfies ScheduledJob;
 
+export const recountJob = {
+  id: 'recount',
+  entry: 'jobs/recount.ts',
+  summary:
+    "Recounts each open period (and an ended one once more) from the raw responses, repairs the stream's counters " +
+    'where they differ (RecountMismatches alarm) and derives the figures again.',
+  // Nightly at a quiet hour: 03:00 CST (19:00 UTC). Locally once a day after start (npm run recount runs it on demand).
+  everyMinutes: { aws: 1440, local: 1440 },
+  cron: { minute: '0', hour: '3' },
+  // reviews: a repaired period's figures are derived again (tallyPeriod), with its appeals and batch reviews.
+  tables: { catalog: 'read', responses: 'read', tallies: 'readWrite', reviews: 'read' },
+} as const satisfies ScheduledJob;
+
 export const daySaltsJob = {
   id: 'daySalts',
   entry: 'jobs/day-salts.ts',
@@ -414,3 +479,22 @@ export const daySaltsJob = {
   tables: { responses: 'readWrite' },
   partitions: { responses: [SALT_PARTITION] },
 } as const satisfies ScheduledJob;
+
+// ---- stream consumers -----------------------------------------------------------------------------------
+
+export const countResponses = {
+  id: 'countResponses',
+  entry: 'jobs/count-responses.ts',
+  summary: "Counts each new ballot of the responses table into its period's counters, exactly once however often the stream delivers it.",
+  stream: {
+    table: 'responses',
+    // Ballots only: the table holds the day salts too, and a ballot is written once, never changed.
+    filter: { eventNames: ['INSERT'], sortKeyBeginsWith: BALLOT_PREFIX },
+    batchSize: 100,
+    maxBatchingWindowSeconds: 5,
+    retryAttempts: 10,
+    // The stream keeps a record 24 h: a backlog is counted late rather than skipped, up to that.
+    maxRecordAgeSeconds: 24 * 60 * 60,
+  },
+  tables: { catalog: 'read', tallies: 'readWrite' },
+} as const satisfies StreamConsumer;

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
+import type { BucketAccess, BucketKey } from '../store/buckets';
 import type { SecretKey } from '../store/secrets';
-import type { TableAccess, TableKey } from '../store/tables';
+import type { StreamTableKey, TableAccess, TableKey } from '../store/tables';
 
 /** The shape of a route-table entry (see functions/routes.ts). */
 
@@ -62,6 +63,8 @@ export interface Route {
   tables: Partial<Record<TableKey, TableAccess>>;
   /** The secrets the function reads (store/secrets.ts). */
   secrets?: readonly SecretKey[];
+  /** The buckets the function writes to (store/buckets.ts); CDK grants exactly this access. */
+  buckets?: Partial<Record<BucketKey, BucketAccess>>;
   summary: string;
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
@@ -83,14 +86,83 @@ export interface ScheduledJob {
   id: string;
   entry: string;
   summary: string;
-  /** How often it runs on AWS (EventBridge Scheduler `rate(...)`) and under `npm start`. */
+  /**
+   * How often it runs on AWS (EventBridge Scheduler `rate(...)`, unless `cron` says when) and under `npm start`.
+   * With a `cron`, `everyMinutes.aws` is still the time between two runs: what a retry, the timeout and the
+   * not-running alarm are measured by.
+   */
   everyMinutes: { aws: number; local: number };
+  /**
+   * When it runs on AWS, as the fields of an EventBridge Scheduler `cron(...)` expression read in China
+   * Standard Time (the schedule's time zone is Asia/Shanghai): `{ minute: '0', hour: '3' }` is 03:00 CST
+   * every day. The local scheduler has no clock times and runs the job every `everyMinutes.local`.
+   */
+  cron?: ScheduleCron;
   tables: Partial<Record<TableKey, TableAccess>>;
   /**
    * The only partitions the job may touch in a table (IAM `dynamodb:LeadingKeys`): a job that forgets
    * salts in the responses table can never touch a ballot.
    */
   partitions?: Partial<Record<TableKey, readonly string[]>>;
+}
+
+/** The fields of an EventBridge Scheduler cron expression (minute hour day-of-month month day-of-week), in CST. */
+export interface ScheduleCron {
+  minute: string;
+  hour: string;
+  /** Day of the month; default every day (`*`, or `?` when `weekDay` is given). */
+  day?: string;
+  /** Day of the week (`MON-FRI`, `1`); default any. */
+  weekDay?: string;
+}
+
+/** A change a stream record describes. */
+export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+/**
+ * Which stream records invoke a consumer. On AWS it is the event source mapping's filter (records it
+ * drops never invoke the function and cost nothing); the local stream reader applies the very same
+ * pattern (infra/constructs/stream-filter.ts).
+ */
+export interface StreamFilter {
+  eventNames: readonly StreamEventName[];
+  /** Only items whose sort key (the table's `sortKey` of store/tables.ts) begins with this. */
+  sortKeyBeginsWith?: string;
+}
+
+/** How a consumer reads its table's stream: on AWS its event source mapping, locally infra/local/streams.ts. */
+export interface StreamSource {
+  /** The table whose stream is read; store/tables.ts gives it the stream. */
+  table: StreamTableKey;
+  filter: StreamFilter;
+  /** Records per invocation at most (after the filter). */
+  batchSize: number;
+  /** How long records are gathered before a batch smaller than `batchSize` is handed over. */
+  maxBatchingWindowSeconds: number;
+  /**
+   * How often a failed batch is tried again (a thrown error splits it in two first, which is no retry)
+   * before it goes to the on-failure destination.
+   */
+  retryAttempts: number;
+  /** Records older than this go to the on-failure destination untried. */
+  maxRecordAgeSeconds: number;
+  /** Batches of one shard processed at once (1–10); default 1, which keeps each shard in order. */
+  parallelizationFactor?: number;
+}
+
+/**
+ * A function invoked with batches of a table's stream records (a DynamoDB stream event) rather than by a
+ * request or a schedule. It answers with `batchItemFailures`: the first record it could not handle, and
+ * every record after it, are handed to it again.
+ */
+export interface StreamConsumer {
+  id: string;
+  /** The handler module, relative to functions/; it exports `handler`. */
+  entry: string;
+  summary: string;
+  stream: StreamSource;
+  /** The tables it uses, granted as for a route; reading `stream.table`'s stream is granted besides. */
+  tables: Partial<Record<TableKey, TableAccess>>;
 }
 
 /** Supervisors read figures; admins may read whatever supervisors read. */

@@ -8,6 +8,10 @@ import type { PeriodAdminDeps } from '../domain/evaluation/period-admin';
 import type { PublishedFormDeps } from '../domain/evaluation/published-form';
 import type { SubmitResponseDeps } from '../domain/evaluation/response';
 import type { SnapshotDeps } from '../domain/evaluation/snapshot';
+import type { ResponseExportDeps } from '../domain/evaluation/response-export';
+import type { CountingDeps } from '../domain/evaluation/counting';
+import type { Period } from '../domain/evaluation/period';
+import type { RecountDeps } from '../domain/evaluation/recount';
 import type { RunTallyDeps } from '../domain/evaluation/tally';
 import type { TallyReportDeps } from '../domain/evaluation/tally-report';
 import type { ImportDeps } from '../domain/units/unit-import';
@@ -16,11 +20,14 @@ import { ballotKeySource } from './ballot-keys';
 import { createDocumentClient, tableName } from './client';
 import { invitationStore, saltKeeper, saltMaker } from './evaluation/admission-store';
 import { catalogStore } from './evaluation/catalog-store';
+import { counterStore } from './evaluation/counter-store';
 import { responseStore } from './evaluation/response-store';
 import { reviewStore } from './evaluation/review-store';
 import { cachedSubmissionContext } from './evaluation/submission-context';
 import { tallyStore } from './evaluation/tally-store';
 import { TABLES } from './tables';
+import { exportSink, type ExportSink } from './exports/export-store';
+import { csvChunks } from '../platform/csv';
 import { unitStore } from './units/unit-store';
 
 /**
@@ -102,6 +109,7 @@ export function snapshotDeps(db = createDocumentClient()): SnapshotDeps {
 export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
   const { listPeriods, getFormVersion, listGroups } = catalogStore(db, tableName('catalog'));
   const reviews = reviewStore(db, tableName('reviews'));
+  const counters = counterStore(db, tableName('tallies'));
   return {
     listPeriods,
     getFormVersion,
@@ -109,7 +117,41 @@ export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
     listAppeals: reviews.listAppeals,
     listBatchReviews: reviews.listBatchReviews,
     ...tallyStore(db, tableName('tallies')),
+    readCounters: counters.readCounters,
+    hotUnits: counters.hotUnits,
+    countedRefs: counters.countedRefs,
+    counted: counters.counted,
+    getBallots: responseStore(db, tableName('responses')).getBallots,
+    now,
+  };
+}
+
+/** The counting function's: the catalog to read ballots by, the counters to add them to. */
+export function countingDeps(db = createDocumentClient()): CountingDeps {
+  const { getPeriod, getFormVersion, listGroups } = catalogStore(db, tableName('catalog'));
+  const { hotUnits, arrive, markHot, addOnce } = counterStore(db, tableName('tallies'));
+  return { getPeriod, getFormVersion, listGroups, hotUnits, arrive, markHot, addOnce };
+}
+
+/** The recount's: the raw ballots, and the counters to compare and repair. */
+export function recountDeps(db = createDocumentClient()): RecountDeps & { listPeriods: () => Promise<Period[]>; getPeriod: (periodId: string) => Promise<Period | undefined> } {
+  const { getPeriod, listPeriods, getFormVersion, listGroups } = catalogStore(db, tableName('catalog'));
+  const counters = counterStore(db, tableName('tallies'));
+  return {
+    getPeriod,
+    listPeriods,
+    getFormVersion,
+    listGroups,
+    readCounters: counters.readCounters,
+    countedBallots: counters.countedBallots,
     periodBallots: responseStore(db, tableName('responses')).periodBallots,
+    addDifference: counters.addDifference,
+    hotUnits: counters.hotUnits,
+    markHot: counters.markHot,
+    countedRevs: counters.countedRevs,
+    arriveAll: counters.arriveAll,
+    getRecount: counters.getRecount,
+    saveRecount: counters.saveRecount,
     now,
   };
 }
@@ -124,4 +166,24 @@ export function periodAdminDeps(db = createDocumentClient()): PeriodAdminDeps {
 
 export function formAdminDeps(db = createDocumentClient()): FormAdminDeps & PublishedFormDeps {
   return { ...catalog(db), now };
+}
+
+/**
+ * The raw export of a period: the period's form versions, its ballots read shard by shard, and the export
+ * bucket (S3 on AWS, a folder under `.local/` locally: store/exports/export-store.ts) written as CSV.
+ */
+export function responseExportDeps(db = createDocumentClient(), sink: ExportSink = exportSink('exports')): ResponseExportDeps {
+  const catalogTable = catalogStore(db, tableName('catalog'));
+  const responses = responseStore(db, tableName('responses'));
+  return {
+    getPeriod: catalogTable.getPeriod,
+    async periodFormVersions(periodId) {
+      const forms = await catalogTable.listFormsOfPeriod(periodId);
+      return (await Promise.all(forms.map((f) => catalogTable.listFormVersions(f.formId)))).flat();
+    },
+    periodItemPages: (periodId) => responses.periodItemPages(periodId),
+    saveExport: (filename, pages) => sink.save(filename, 'text/csv; charset=utf-8', csvChunks(pages)),
+    newExportKey: () => randomBytes(32),
+    now,
+  };
 }

@@ -56,15 +56,15 @@ export function itemsOf(db: DynamoDBDocumentClient, table: string) {
       return found;
     },
 
-    /** BatchGetItem (100 keys a call) with the retries of unprocessed keys the API asks for. */
-    async batchGet(keys: Key[]): Promise<Item[]> {
+    /** BatchGetItem (100 keys a call) with the retries of unprocessed keys the API asks for; strongly consistent if asked. */
+    async batchGet(keys: Key[], consistent = false): Promise<Item[]> {
       const found: Item[] = [];
       for (let start = 0; start < keys.length; start += 100) {
         let pending: Item[] | undefined = keys.slice(start, start + 100);
         for (let attempt = 0; pending && pending.length > 0; attempt++) {
           if (attempt > BATCH_RETRIES) throw new UnprocessedError('BatchGetItem');
           if (attempt > 0) await backoff(attempt);
-          const out: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+          const out: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }));
           found.push(...(out.Responses?.[table] ?? []));
           pending = out.UnprocessedKeys?.[table]?.Keys;
         }

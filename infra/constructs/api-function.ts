@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,8 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
 import { TIME_BUDGET } from '../../functions/platform/time-budget';
+import type { BucketAccess, BucketKey } from '../../functions/store/buckets';
 import type { SecretKey } from '../../functions/store/secrets';
 import type { TableAccess, TableKey } from '../../functions/store/tables';
+import type { BoundBucket, Buckets } from './buckets';
 import type { BoundSecret, Secrets } from './secrets';
 import type { BoundTable, Tables } from './tables';
 
@@ -205,5 +207,28 @@ export class ApiFunction extends Construct {
   /** `bindSecret` for each secret a route names. */
   bindSecrets(secrets: Secrets, keys: readonly SecretKey[] = []): void {
     for (const key of keys) this.bindSecret(secrets.get(key));
+  }
+
+  /**
+   * Lets this function use one bucket exactly as declared — `export`: PutObject and AbortMultipartUpload
+   * (a streamed multipart upload, aborted on failure) and GetObject, which the presigned links it hands out
+   * are signed with; never List or Delete — on that bucket's objects only, and hands it the bucket's name in
+   * the bucket's env var.
+   */
+  bindBucket(bound: BoundBucket, access: BucketAccess): void {
+    const actions: Record<BucketAccess, string[]> = { export: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'] };
+    iam.Grant.addToPrincipal({ grantee: this.function, actions: actions[access], resourceArns: [bound.bucket.arnForObjects('*')] });
+    this.function.addEnvironment(bound.definition.envVar, bound.bucket.bucketName);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bound.bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      reason:
+        `The ${bound.key} bucket's objects are named by a random id per file, so no narrower resource exists; the grant ` +
+        'is for writing new objects and reading them through presigned links only (no List, no Delete), on this bucket only.',
+    });
+  }
+
+  /** `bindBucket` for each bucket a route names. */
+  bindBuckets(buckets: Buckets, access: Partial<Record<BucketKey, BucketAccess>> = {}): void {
+    for (const [key, mode] of Object.entries(access) as [BucketKey, BucketAccess][]) this.bindBucket(buckets.get(key), mode);
   }
 }

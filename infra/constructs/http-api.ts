@@ -10,6 +10,7 @@ import { functionSeconds, gatewaySeconds } from '../../functions/platform/time-b
 import type { MachineSettings } from '../stacks/stage';
 import { ApiFunction } from './api-function';
 import { machineTokenEnvironment } from './machine-clients';
+import type { Buckets } from './buckets';
 import type { Secrets } from './secrets';
 import { staffTokenEnvironment, type StaffSignIn } from './staff-identity';
 import type { Tables } from './tables';
@@ -18,6 +19,8 @@ export interface HttpApiProps {
   readonly routes: readonly Route[];
   readonly tables: Tables;
   readonly secrets: Secrets;
+  /** The buckets routes write to (store/buckets.ts). */
+  readonly buckets: Buckets;
   /** Whoever signs staff in (Cognito, or an OIDC issuer): the JWT authorizer's issuer and audience, the claims. */
   readonly identity: StaffSignIn;
   /** Other systems' clients of the same issuer: added to the authorizer's audience; their scope prefix. */
@@ -136,6 +139,7 @@ export class HttpApi extends Construct {
       });
       fn.bindTables(props.tables, route.tables);
       fn.bindSecrets(props.secrets, route.secrets);
+      fn.bindBuckets(props.buckets, route.buckets);
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],

@@ -9,9 +9,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, OPERATION_DIMENSION, SERVICE_NAME, type MetricName } from '../../functions/platform/metric-names';
-import { jobs, routes, type OperationId } from '../../functions/routes';
+import { jobs, routes, streamConsumers, type OperationId } from '../../functions/routes';
 import { pascalCase, type HttpApi } from './http-api';
 import type { ScheduledJob } from './scheduled-job';
+import type { StreamConsumer } from './stream-consumer';
 import type { Tables } from './tables';
 
 /** The CDK context key holding the alarm recipients: `-c alarmEmails=a@x.cn,b@y.cn`. */
@@ -38,6 +39,12 @@ export function alarmEmailsFrom(value: unknown): string[] {
 export const API_5XX_PERCENT = 5;
 /** The period of the function, API and queue alarms. */
 const ALARM_PERIOD = Duration.minutes(5);
+/**
+ * The age of the oldest stream record a consumer reads that raises its iterator age alarm: a consumer that
+ * keeps up reads records within seconds (its batching window); ten minutes behind is a backlog or a
+ * batch being retried, and the counts lag the ballots.
+ */
+export const STREAM_ITERATOR_AGE_ALARM = Duration.minutes(10);
 /** Logs Insights queries one log group set at most (StartQuery's limit). */
 const QUERY_LOG_GROUP_LIMIT = 50;
 
@@ -124,6 +131,8 @@ export interface ObservabilityProps {
   readonly api: HttpApi;
   /** The scheduled jobs of routes.ts, by job id. */
   readonly jobs: Readonly<Record<string, ScheduledJob>>;
+  /** The stream consumers of routes.ts, by consumer id. */
+  readonly streamConsumers: Readonly<Record<string, StreamConsumer>>;
   readonly tables: Tables;
   /**
    * Who the alarm topic e-mails. @default the `alarmEmails` context; none gives a topic without subscribers
@@ -148,10 +157,11 @@ export interface StreamIteratorAgeAlarmOptions {
  * Alarms, a dashboard and saved log queries for the whole stack. Every alarm notifies one SNS topic
  * (encrypted with its own key, TLS only) whose e-mail subscribers come from the `alarmEmails` context:
  * errors and throttles of every function; the API's 5xx share; each job's dead-letter queue holding a
- * message, and each job not running for two of its periods; and a recount that disagrees with the running
- * counts (`RecountMismatches`, which the counting function of the tally at scale will write). The
+ * message, and each job not running for two of its periods; each stream consumer's on-failure queue
+ * holding a message and its iterator age passing STREAM_ITERATOR_AGE_ALARM; and a recount that disagrees
+ * with the running counts (`RecountMismatches`, which the nightly recount writes). The
  * dashboard shows requests, errors and latency per operation, the submit path's outcomes, DynamoDB
- * throttles and latency, the jobs and their queues. Metric names come from functions/platform/metric-names.ts.
+ * throttles and latency, the jobs, the stream consumers and their queues. Metric names come from functions/platform/metric-names.ts.
  */
 export class Observability extends Construct {
   readonly topic: sns.Topic;
@@ -208,6 +218,9 @@ export class Observability extends Construct {
     const functions: [string, lambda.IFunction][] = [
       ...routes.map((route) => [pascalCase(route.operationId), props.api.functions[route.operationId as OperationId].function] as [string, lambda.IFunction]),
       ...jobs.map((job) => [`${pascalCase(job.id)}Job`, this.job(props, job.id).handler.function] as [string, lambda.IFunction]),
+      ...streamConsumers.map(
+        (consumer) => [`${pascalCase(consumer.id)}Consumer`, this.consumer(props, consumer.id).handler.function] as [string, lambda.IFunction],
+      ),
       ...Object.entries(props.otherFunctions ?? {}),
     ];
     for (const [name, fn] of functions) {
@@ -258,6 +271,19 @@ export class Observability extends Construct {
       });
     }
 
+    for (const consumer of streamConsumers) {
+      const reader = this.consumer(props, consumer.id);
+      const name = `${pascalCase(consumer.id)}Consumer`;
+      this.alarm(`${name}DeadLetters`, {
+        metric: reader.onFailureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        threshold: 1,
+        description:
+          `${consumer.id}: a batch of the ${consumer.stream.table} stream failed after its retries and is described in the ` +
+          'on-failure queue (shard and sequence numbers); its records stay in the stream for 24 h. See README "Operate".',
+      });
+      this.alarmOnStreamIteratorAge(name, reader.handler.function, { maxAge: STREAM_ITERATOR_AGE_ALARM });
+    }
+
     this.alarm('RecountMismatches', {
       metric: serviceMetric(METRIC.recountMismatches, { period: ALARM_PERIOD, statistic: 'Sum' }),
       threshold: 1,
@@ -282,6 +308,12 @@ export class Observability extends Construct {
       evaluationPeriods: options.evaluationPeriods ?? 3,
       description: `${id}: stream records waited more than ${maxAge.toHumanString()} before being read; counts fall behind.`,
     });
+  }
+
+  private consumer(props: ObservabilityProps, consumerId: string): StreamConsumer {
+    const found = props.streamConsumers[consumerId];
+    if (!found) throw new Error(`Observability: no StreamConsumer for consumer ${consumerId} of routes.ts`);
+    return found;
   }
 
   private job(props: ObservabilityProps, jobId: string): ScheduledJob {
@@ -414,6 +446,21 @@ export class Observability extends Construct {
           : []),
       );
     }
+    for (const consumer of streamConsumers) {
+      const reader = this.consumer(props, consumer.id);
+      const fn = reader.handler.function;
+      dashboard.addWidgets(
+        graph(
+          `Stream consumer ${consumer.id}: batches, errors, failed batches`,
+          [
+            fn.metricInvocations({ period, statistic: 'Sum', label: 'batches' }),
+            fn.metricErrors({ period, statistic: 'Sum', label: 'errors' }),
+            reader.onFailureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'failed batches' }),
+          ],
+          { right: [fn.metric('IteratorAge', { period, statistic: 'Maximum', label: 'iterator age max (ms)' })] },
+        ),
+      );
+    }
     dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 6 }));
     return dashboard;
   }
@@ -422,7 +469,11 @@ export class Observability extends Construct {
     const routeGroups = (filter: (route: (typeof routes)[number]) => boolean) =>
       routes.filter(filter).map((route) => props.api.functions[route.operationId as OperationId].logGroup);
     const groups: Record<QueryScope, logs.ILogGroup[]> = {
-      functions: [...routeGroups(() => true), ...jobs.map((job) => this.job(props, job.id).handler.logGroup)],
+      functions: [
+        ...routeGroups(() => true),
+        ...jobs.map((job) => this.job(props, job.id).handler.logGroup),
+        ...streamConsumers.map((consumer) => this.consumer(props, consumer.id).handler.logGroup),
+      ],
       staffFunctions: routeGroups((route) => route.access !== 'public'),
       importUnits: routeGroups((route) => route.operationId === 'importUnits'),
       accessLogs: [props.api.accessLogs],

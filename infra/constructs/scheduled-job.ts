@@ -1,4 +1,4 @@
-import { Aws, type CfnResource, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnResource, Duration, type RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -6,6 +6,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TIME_ZONE } from '../../functions/domain/time-zone';
 import type { ScheduledJob as JobDefinition } from '../../functions/routes';
 import { ApiFunction } from './api-function';
 import type { Tables } from './tables';
@@ -23,10 +24,33 @@ export interface ScheduledJobProps {
  */
 export const JOB_RETRY_ATTEMPTS = 2;
 
+/** The longest Lambda keeps an asynchronous invocation for its retries (EventInvokeConfig's limit, 6 h). */
+const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
+
+/**
+ * A job's schedule: its `cron` read in China Standard Time (EventBridge Scheduler evaluates it in the
+ * Asia/Shanghai zone, which has no daylight saving), or else `rate(everyMinutes.aws minutes)`.
+ */
+export function jobScheduleExpression(job: JobDefinition): scheduler.ScheduleExpression {
+  if (!job.cron) return scheduler.ScheduleExpression.rate(Duration.minutes(job.everyMinutes.aws));
+  const { minute, hour, day, weekDay } = job.cron;
+  return scheduler.ScheduleExpression.cron({
+    minute,
+    hour,
+    ...(day !== undefined ? { day } : {}),
+    ...(weekDay !== undefined ? { weekDay } : {}),
+    timeZone: TimeZone.of(TIME_ZONE),
+  });
+}
+
+/** How the schedule reads in a description: `every 5 minutes`, `at cron(0 3 * * ? *) Asia/Shanghai`. */
+const scheduleWords = (job: JobDefinition): string =>
+  job.cron ? `at ${jobScheduleExpression(job).expressionString} ${TIME_ZONE}` : `every ${job.everyMinutes.aws} minutes`;
+
 /**
  * One scheduled job of routes.ts: its function (bound to exactly the tables the job declares, held to the
  * partitions it declares) and an
- * EventBridge Scheduler schedule at `rate(everyMinutes.aws minutes)`. Scheduler invokes the function
+ * EventBridge Scheduler schedule at `rate(everyMinutes.aws minutes)`, or at its `cron` in CST. Scheduler invokes the function
  * asynchronously, so a failure can happen in two places: delivering the invocation (Scheduler's retries
  * and dead-letter queue) and running it (Lambda's async retries and on-failure destination). Both end in
  * the same encrypted queue, so "tallies stopped updating" is a queue depth someone can alarm on rather
@@ -45,7 +69,7 @@ export class ScheduledJob extends Construct {
 
     this.handler = new ApiFunction(this, 'Handler', {
       entry: props.job.entry,
-      description: `${props.job.id} job, every ${props.job.everyMinutes.aws} min: ${props.job.summary}`,
+      description: `${props.job.id} job, ${scheduleWords(props.job)}: ${props.job.summary}`,
       // Half the period (at least a minute): a stuck run ends well before the next one starts.
       timeout: Duration.seconds(Math.min(15 * 60, Math.max(60, period.toSeconds() / 2))),
       // A job reads and aggregates whole periods of ratings; more memory buys the CPU to do it quickly.
@@ -62,8 +86,9 @@ export class ScheduledJob extends Construct {
     });
     this.handler.function.configureAsyncInvoke({
       retryAttempts: JOB_RETRY_ATTEMPTS,
-      // A retry older than one period is pointless: the next scheduled run does the same work.
-      maxEventAge: Duration.seconds(Math.max(60, period.toSeconds())),
+      // A retry older than one period is pointless: the next scheduled run does the same work. Lambda keeps
+      // an event 6 h at most, which is what a daily job gets.
+      maxEventAge: Duration.seconds(Math.min(LAMBDA_MAX_EVENT_AGE.toSeconds(), Math.max(60, period.toSeconds()))),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
     Validations.of(this.deadLetterQueue).acknowledge({
@@ -79,8 +104,8 @@ export class ScheduledJob extends Construct {
     });
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Runs the ${props.job.id} job every ${props.job.everyMinutes.aws} minutes.`,
-      schedule: scheduler.ScheduleExpression.rate(period),
+      description: `Runs the ${props.job.id} job ${scheduleWords(props.job)}.`,
+      schedule: jobScheduleExpression(props.job),
       target: new LambdaInvoke(this.handler.function, {
         role: this.schedulerRole,
         retryAttempts: JOB_RETRY_ATTEMPTS,

@@ -1,7 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLES, type TableDefinition, type TableKey } from '../../functions/store/tables';
+import { TABLES, type StreamViewType, type TableDefinition, type TableKey } from '../../functions/store/tables';
+
+const STREAM_VIEW_TYPES: Record<StreamViewType, dynamodb.StreamViewType> = { NEW_IMAGE: dynamodb.StreamViewType.NEW_IMAGE };
 
 /** A created table together with the definition it came from, ready for `ApiFunction.bindTable`. */
 export interface BoundTable {
@@ -18,7 +20,8 @@ export interface TablesProps {
 /**
  * Every DynamoDB table of functions/store/tables.ts: on-demand (traffic comes in bursts when a QR
  * campaign runs, and is near zero otherwise), point-in-time recovery on, encrypted with the AWS-managed
- * key, and RETAINed when the stack goes away, because ratings are the public record.
+ * key, and RETAINed when the stack goes away, because ratings are the public record. A table whose
+ * definition names a stream gets it (the responses table: new images, for the counting function).
  *
  * TableV2 (AWS::DynamoDB::GlobalTable) rather than Table: it is the construct AWS now recommends, and a
  * replica in a second region for disaster recovery can later be added in place, whereas moving a Table
@@ -38,6 +41,7 @@ export class Tables extends Construct {
         encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
         deletionProtection: props.deletionProtection,
         removalPolicy: RemovalPolicy.RETAIN,
+        ...(definition.stream ? { dynamoStream: STREAM_VIEW_TYPES[definition.stream] } : {}),
       });
       return [key, { key, definition, table }] as const;
     });

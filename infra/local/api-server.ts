@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { machineScope } from '../../functions/platform/auth';
+import { LOCAL_EXPORT_PATH, openLocalExport } from '../../functions/store/exports/export-store';
 import { functionSeconds } from '../../functions/platform/time-budget';
 import { isStaffAccess, routes as allRoutes, type Route } from '../../functions/routes';
 import type { WebConfig } from '../../web/src/app/config';
@@ -44,6 +45,11 @@ export interface ApiServerOptions {
   timeoutMs?: number;
   /** Receives one access-log line per request (method, route, status, ms); silent when absent. */
   log?: (line: string) => void;
+  /**
+   * The folder of the exports bucket's local stand-in (infra/local/buckets.ts): its files are served at
+   * `/local-exports/<name>` until their link expires, as S3 serves a presigned link. None when absent.
+   */
+  exportsDir?: string;
 }
 
 /** What the pages learn at run time under `npm start`: the API is on their own origin, sign-in is local. */
@@ -193,6 +199,10 @@ export function createApiServer(options: ApiServerOptions): Server {
 
     req.resume();
     if (method !== 'GET' && method !== 'HEAD') throw new HttpFailure(404, 'Not Found');
+    if (options.exportsDir && path.startsWith(LOCAL_EXPORT_PATH)) {
+      setLabel(`${LOCAL_EXPORT_PATH}{name}`);
+      return serveExport(res, options.exportsDir, path.slice(LOCAL_EXPORT_PATH.length), method === 'HEAD');
+    }
     if (path === '/config.json') {
       setLabel('/config.json');
       return sendJson(res, 200, webConfig, { 'cache-control': 'no-store' });
@@ -308,6 +318,21 @@ export function createApiServer(options: ApiServerOptions): Server {
       throw new HttpFailure(500, 'Internal Server Error');
     }
     sendResult(res, result, requestId);
+  }
+
+  /** A finished export, by the unguessable name in its link; 404 once the link has expired, as for no file. */
+  async function serveExport(res: ServerResponse, dir: string, name: string, headOnly: boolean): Promise<void> {
+    const found = await openLocalExport(dir, name);
+    if (!found) throw new HttpFailure(404, 'Not Found');
+    res.writeHead(200, { ...found.headers, 'content-length': found.size, 'x-content-type-options': 'nosniff' });
+    if (headOnly) {
+      found.stream.destroy();
+      res.end();
+      return;
+    }
+    await new Promise<void>((done, fail) => {
+      found.stream.on('error', fail).pipe(res).on('finish', done).on('error', fail);
+    });
   }
 
   async function serveStatic(res: ServerResponse, path: string, headOnly: boolean): Promise<void> {

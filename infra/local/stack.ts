@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { ballotKeySource } from '../../functions/store/ballot-keys';
 import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
-import { jobs, type Role } from '../../functions/routes';
+import { jobs, streamConsumers, type Role } from '../../functions/routes';
 import type { MachineScope } from '../../functions/routes/route';
 import { buildWeb } from '../../web/build';
 import { VIEWER_ADDRESS_HEADER } from '../constructs/edge-headers';
 import { createApiServer, loadRouteHandlers } from './api-server';
+import { localBucketDir, localBucketEnv } from './buckets';
 import {
   createTables,
   localDynamoClient,
@@ -20,19 +21,32 @@ import {
 } from './dynamodb';
 import { loadLocalIssuer } from './jwt';
 import { DEFAULT_DATA_DIR, jwtKeyFile } from './paths';
-import { invoke, loadHandler } from './lambda';
+import { invoke, loadHandler, type LambdaHandler } from './lambda';
 import { startScheduler, type Scheduler } from './scheduler';
 import { localSecretEnv } from './secrets';
 import { seedDemo, type DemoSeed } from './seed';
+import { startStreamReader, type StreamFailure } from './streams';
 
 /**
  * The whole of Pingyi on one machine, behind `npm start` and the browser tests: DynamoDB Local with the
  * tables of functions/store/tables.ts, the secrets of functions/store/secrets.ts in files of the data dir,
  * the demo seed, the functions of functions/routes.ts behind a local API Gateway (with its JWT authorizer)
- * on one port together with the built web pages, and the scheduled jobs. Nothing calls AWS.
+ * on one port together with the built web pages, the scheduled jobs, and the stream consumers fed from
+ * DynamoDB Local's streams (streams.ts). Nothing calls AWS.
  */
 
 export type JobId = (typeof jobs)[number]['id'];
+export type StreamConsumerId = (typeof streamConsumers)[number]['id'];
+
+/** How the local stream reader runs (streams.ts); the defaults are `npm start`'s. */
+export interface LocalStreamOptions {
+  /** Replaces a stream consumer's function, e.g. with one that records its events or fails on purpose. */
+  handlers?: Partial<Record<StreamConsumerId, LambdaHandler>>;
+  /** How often an idle shard is read again; default 250 ms. */
+  pollMs?: number;
+  /** Wait before the first retry of a failed batch (doubling after); default 200 ms. */
+  retryDelayMs?: number;
+}
 
 export interface LocalStackOptions {
   /** Port of the API and pages; 0 (the default) picks a free one. */
@@ -62,6 +76,8 @@ export interface LocalStackOptions {
    * the message is printed and the stack goes on answering 503.
    */
   onDynamoLost?: (message: string) => void;
+  /** The local stream reader's settings and handlers. */
+  streams?: LocalStreamOptions;
 }
 
 export interface LocalStack {
@@ -73,6 +89,17 @@ export interface LocalStack {
   machineToken(scope: MachineScope): Promise<string>;
   /** Runs a scheduled job now (after a run of it in progress) and resolves when it is done. */
   runJob(id: JobId): Promise<void>;
+  /**
+   * Resolves once every record written to a table's stream before the call has been handed to its stream
+   * consumer and handled — or given up to the on-failure sink: what a test awaits before it reads what a
+   * consumer wrote (the counters) or runs a job that reads it.
+   */
+  drainStreams(): Promise<void>;
+  /**
+   * The batches the stream consumers gave up on after their retries (the local on-failure destination),
+   * oldest first; also appended to `<dataDir>/stream-failures.jsonl` and printed.
+   */
+  readonly streamFailures: readonly StreamFailure[];
   /** Stops the scheduler, the server and DynamoDB Local (no java process is left). Safe to call twice. */
   stop(): Promise<void>;
   /** The DynamoDB endpoint the functions use. */
@@ -140,7 +167,12 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
 
     // The functions read this at import, as Lambda hands it to them at a cold start.
     // The local adapter sets the viewer's address as the API's CloudFront distribution does on AWS.
-    const env = { ...localFunctionEnv(endpoint, tables), ...localSecretEnv(dataDir), CLIENT_ADDRESS_HEADER: VIEWER_ADDRESS_HEADER };
+    const env = {
+      ...localFunctionEnv(endpoint, tables),
+      ...localSecretEnv(dataDir),
+      ...localBucketEnv(dataDir),
+      CLIENT_ADDRESS_HEADER: VIEWER_ADDRESS_HEADER,
+    };
     if (functionsLoadedWith !== undefined && functionsLoadedWith !== JSON.stringify(env)) {
       throw new Error('startLocal: the functions of this process are bound to another stack; start one stack per process');
     }
@@ -159,18 +191,41 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
 
     const apiRoutes = await loadRouteHandlers();
     const jobHandlers = await Promise.all(jobs.map(async (job) => ({ job, handler: await loadHandler(job.entry) })));
+    const consumerHandlers = await Promise.all(
+      streamConsumers.map(async (consumer) => ({
+        consumer,
+        tableName: tables[consumer.stream.table],
+        handler: options.streams?.handlers?.[consumer.id] ?? (await loadHandler(consumer.entry)),
+      })),
+    );
     functionsLoadedWith = JSON.stringify(env);
 
     const log = quiet ? undefined : (line: string) => console.log(line);
-    const server = createApiServer({ routes: apiRoutes, verifyToken: issuer.verify, webDir, log });
+    const server = createApiServer({ routes: apiRoutes, verifyToken: issuer.verify, webDir, log, exportsDir: localBucketDir(dataDir, 'exports') });
     const port = await listen(server, options.port ?? 0);
     cleanups.push(() => closeServer(server));
+
+    const streamReader = startStreamReader({
+      endpoint,
+      consumers: consumerHandlers,
+      pollMs: options.streams?.pollMs,
+      retryDelayMs: options.streams?.retryDelayMs,
+      // Where the data persists, so does each shard's position: a restart goes on after the last record
+      // handled. Data in memory (or a test's tables) starts empty, its streams with it.
+      checkpointFile: !inMemory && !options.dynamoEndpoint ? join(dataDir, 'stream-checkpoints.json') : undefined,
+      failureFile: join(dataDir, 'stream-failures.jsonl'),
+      log: (line) => console.error(`streams: ${line}`),
+    });
+    cleanups.push(() => streamReader.stop());
 
     const scheduler: Scheduler = startScheduler(
       jobHandlers.map(({ job, handler }) => ({
         id: job.id,
         everyMs: (job.id === 'tally' ? options.tallyEveryMs : undefined) ?? job.everyMinutes.local * 60_000,
         run: async () => {
+          // Locally the figures wait for the counting function to catch up with the stream, so a tally (or a
+          // recount) counts every ballot stored before it began; on AWS it counts what has been counted.
+          if ('tallies' in job.tables) await streamReader.drain();
           await invoke(handler, scheduledEvent(job.id), `pingyi-local-job-${job.id}`, JOB_TIMEOUT_MS);
         },
       })),
@@ -184,6 +239,10 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
       token: (role) => issuer.sign(role),
       machineToken: (scope) => issuer.signMachine(scope),
       runJob: (id) => scheduler.runJob(id),
+      drainStreams: () => streamReader.drain(),
+      get streamFailures() {
+        return streamReader.failures;
+      },
       stop: () => (stopping ??= cleanUp()),
       dynamoEndpoint: endpoint,
       tables,

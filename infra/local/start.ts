@@ -62,7 +62,7 @@ const shutdown = async (signal: string) => {
     process.exit(130);
   }
   stopping = true;
-  console.log(`\n${signal}: stopping the scheduler, the server and DynamoDB Local…`);
+  console.log(`\n${signal}: stopping the stream reader, the scheduler, the server and DynamoDB Local…`);
   try {
     const stopStarted = performance.now();
     await stack.stop();

@@ -1,9 +1,10 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { jobs, routes } from '../../functions/routes';
+import { jobs, routes, streamConsumers } from '../../functions/routes';
 import { SECRETS } from '../../functions/store/secrets';
 import { TABLES } from '../../functions/store/tables';
 import { SIGN_IN_PAGE } from '../../web/src/app/config';
+import { Buckets } from '../constructs/buckets';
 import { ApiEdge, OriginCheck, VIEWER_ADDRESS_HEADER } from '../constructs/edge';
 import { HttpApi, pascalCase } from '../constructs/http-api';
 import { MachineClients } from '../constructs/machine-clients';
@@ -11,6 +12,7 @@ import { Observability } from '../constructs/observability';
 import { ScheduledJob } from '../constructs/scheduled-job';
 import { Secrets } from '../constructs/secrets';
 import { Site } from '../constructs/site';
+import { StreamConsumer } from '../constructs/stream-consumer';
 import { OidcStaffIdentity, StaffIdentity, type StaffSignIn } from '../constructs/staff-identity';
 import { Tables } from '../constructs/tables';
 import { secretArnOutput } from '../ops/ballot-keys';
@@ -40,12 +42,14 @@ const DIRECT_AWS: DeploymentSettings = { profile: 'aws', partition: 'aws', ident
 
 /**
  * Pingyi in one stack: tables, secrets, staff sign-in and other systems' clients, the HTTP API (a function
- * per route), the scheduled jobs and the web pages. Wiring only; every default lives in the constructs,
- * every fact in routes.ts, store/tables.ts, store/secrets.ts and web/.
+ * per route), the scheduled jobs, the stream consumers and the web pages. Wiring only; every default
+ * lives in the constructs, every fact in routes.ts, store/tables.ts, store/secrets.ts and web/.
  */
 export class PingyiStack extends Stack {
   readonly tables: Tables;
   readonly secrets: Secrets;
+  /** The buckets of functions/store/buckets.ts (raw exports). */
+  readonly buckets: Buckets;
   /** How the API knows other systems' client-credentials tokens: Cognito's clients, or the OIDC context's. */
   readonly machine: MachineSettings;
   /** The Cognito resource server and machine clients; a deployment signing in with OIDC has none. */
@@ -60,6 +64,8 @@ export class PingyiStack extends Stack {
   /** The URL the pages call the API at: the edge's, or the HTTP API's own. */
   readonly apiUrl: string;
   readonly jobs: Record<string, ScheduledJob>;
+  /** The functions reading a table's stream, by consumer id (routes.ts `streamConsumers`). */
+  readonly streamConsumers: Record<string, StreamConsumer>;
   /** Alarms (to an SNS topic with the `alarmEmails` context's subscribers), the dashboard and saved log queries. */
   readonly observability: Observability;
   private readonly cognito?: StaffIdentity;
@@ -114,10 +120,12 @@ export class PingyiStack extends Stack {
     this.machine = oidc ? oidc.machine : this.machineClients!;
 
     if (deployment.edge) this.originCheck = new OriginCheck(this, 'OriginCheck', logs);
+    this.buckets = new Buckets(this, 'Buckets', { accessLogsBucket: this.site.accessLogsBucket });
     this.api = new HttpApi(this, 'Api', {
       routes,
       tables: this.tables,
       secrets: this.secrets,
+      buckets: this.buckets,
       identity: this.signIn,
       machine: this.machine,
       // Behind the API's distribution the functions find the viewer's address in its header; called
@@ -134,10 +142,17 @@ export class PingyiStack extends Stack {
     this.jobs = Object.fromEntries(
       jobs.map((job) => [job.id, new ScheduledJob(this, `${pascalCase(job.id)}Job`, { job, tables: this.tables, ...logs })]),
     );
+    this.streamConsumers = Object.fromEntries(
+      streamConsumers.map((consumer) => [
+        consumer.id,
+        new StreamConsumer(this, `${pascalCase(consumer.id)}Consumer`, { consumer, tables: this.tables, ...logs }),
+      ]),
+    );
 
     this.observability = new Observability(this, 'Observability', {
       api: this.api,
       jobs: this.jobs,
+      streamConsumers: this.streamConsumers,
       tables: this.tables,
       ...(this.originCheck ? { otherFunctions: { OriginCheck: this.originCheck.function } } : {}),
       removalPolicy: settings.removalPolicy,

@@ -155,14 +155,14 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     expect(await page.locator('#import-preview li[data-count="create"] .count').textContent()).toBe('10');
     expect(await page.locator('#import-verdict').textContent()).toBe(U.planValid);
     expect(await page.locator('#import-submit').isEnabled()).toBe(true);
-    expect(await focusedId(page)).toBe('import-preview-heading');
+    await expect.poll(() => focusedId(page)).toBe('import-preview-heading');
     expect(await unit('imported-1')).toBeUndefined(); // a check writes nothing
     await checkState(page, 'units-import-preview');
 
     await page.click('#import-submit');
     await page.locator('#import-result').waitFor();
     expect(await page.locator('#import-result').textContent()).toBe(U.imported({ create: 10, update: 0, unchanged: 0 }));
-    expect(await focusedId(page)).toBe('import-result');
+    await expect.poll(() => focusedId(page)).toBe('import-result');
     await expect.poll(() => page.locator('tr[data-unit-id^="imported-"]').count()).toBe(10);
     await checkState(page, 'units-imported');
 
@@ -224,7 +224,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
 
     await page.click('tr[data-unit-id="tax-bureau"] button.edit');
     await page.locator('#unit-editor').waitFor();
-    expect(await focusedId(page)).toBe('unit-editor-heading');
+    await expect.poll(() => focusedId(page)).toBe('unit-editor-heading');
     expect(await page.inputValue('#unit-name-zh-CN')).toBe(before.name['zh-CN']);
     await page.fill('#unit-name-en', 'District Taxation Bureau');
     await page.selectOption('#unit-parent', 'service-centre');
@@ -233,7 +233,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
 
     await page.locator('#units-notice').waitFor();
     expect(await page.locator('#units-notice').textContent()).toBe(U.updated({ name: before.name['zh-CN'] }));
-    expect(await focusedId(page)).toBe('units-notice');
+    await expect.poll(() => focusedId(page)).toBe('units-notice');
     expect(await page.locator('tr[data-unit-id="tax-bureau"]').textContent()).toContain('service-centre');
     expect(await unit('tax-bureau')).toMatchObject({ name: { en: 'District Taxation Bureau' }, parentId: 'service-centre', rev: before.rev + 1 });
 
@@ -246,7 +246,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     await page.click('#unit-editor button[type="submit"]');
     await expect.poll(() => page.locator('#unit-id-error').isVisible()).toBe(true);
     expect(await page.getAttribute('#unit-id', 'aria-invalid')).toBe('true');
-    expect(await focusedId(page)).toBe('unit-id');
+    await expect.poll(() => focusedId(page)).toBe('unit-id');
     await checkState(page, 'units-add-taken');
     await page.close();
   });
@@ -259,7 +259,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     await row.locator('button.retire').click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('retired');
     expect(await page.locator('#units-notice').textContent()).toBe(U.retired({ name }));
-    expect(await focusedId(page)).toBe('units-notice');
+    await expect.poll(() => focusedId(page)).toBe('units-notice');
     expect((await unit('qingshui-town'))?.status).toBe('retired');
     await page.selectOption('#units-status', 'retired');
     expect(await page.locator('tr[data-unit-id]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit-id')))).toEqual(['qingshui-town']);
@@ -289,7 +289,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     await page.click('#unit-editor button[type="submit"]');
     await page.locator('#unit-editor-failure').waitFor();
     expect(await page.locator('#unit-editor-failure p').first().textContent()).toBe(C.errStale);
-    expect(await focusedId(page)).toBe('unit-editor-failure');
+    await expect.poll(() => focusedId(page)).toBe('unit-editor-failure');
     expect((await unit('market-supervision'))?.name['zh-CN']).toBe(current.name['zh-CN']);
     await checkState(page, 'units-stale');
 
@@ -310,7 +310,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
 
     await page.click('#group-add');
     await page.locator('#group-editor').waitFor();
-    expect(await focusedId(page)).toBe('group-editor-heading');
+    await expect.poll(() => focusedId(page)).toBe('group-editor-heading');
     await page.fill('#group-id', 'media');
     await page.fill('#group-name-zh-CN', '新闻媒体');
     await page.fill('#group-name-en', 'Media');
@@ -319,7 +319,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     await page.click('#group-editor button[type="submit"]');
     await page.locator('#groups-notice').waitFor();
     expect(await page.locator('#groups-notice').textContent()).toBe(P.groupCreated({ name: '新闻媒体' }));
-    expect(await focusedId(page)).toBe('groups-notice');
+    await expect.poll(() => focusedId(page)).toBe('groups-notice');
     await page.locator('tr[data-group-id="media"]').waitFor();
     expect(await page.locator('tr[data-group-id="media"] [data-col="requiresInvitation"]').textContent()).toBe('是');
 
@@ -404,7 +404,7 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
     expect(await page.locator('#period-weights-error').isVisible()).toBe(true);
     expect(await page.getAttribute('#weight-citizen', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#weight-citizen', 'aria-describedby')).toContain('period-weights-error');
-    expect(await focusedId(page)).toBe(await page.locator('#period-weights input').first().getAttribute('id'));
+    await expect.poll(() => focusedId(page)).toBe(await page.locator('#period-weights input').first().getAttribute('id'));
     expect(await page.locator('#period-editor-failure').textContent()).toContain(C.errFixFields);
     await checkState(page, 'periods-weights-refused');
     expect((await ok(listPeriods)).periods.some((p) => p.periodId === '2027-h2')).toBe(false);

@@ -19,7 +19,7 @@ import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireCh
  * bar per ranked unit and an error bar per interval, filters that change both, the trend over the period's
  * daily snapshots — yesterday's, written as the tally store writes a run's, and today's, written by the
  * scheduled tally — and across periods (a past period's last snapshot beside this one's), and the XLSX
- * download read back from its XML. Axe-clean, at phone width, with no page error or CSP violation.
+ * download read back from its XML, and the raw export followed to its file. Axe-clean, at phone width, with no page error or CSP violation.
  */
 
 requireChromium();
@@ -202,6 +202,42 @@ describe.runIf(hasChromium)('the supervisors’ dashboard', () => {
     );
     await expect.poll(() => page.locator('#download-status').textContent()).toContain(book.suggestedFilename());
     await expectAxeClean(page, 'dashboard after the download');
+  });
+
+  it('exports the raw anonymised responses; only an admin is offered the text answers', async () => {
+    // prepare
+    const adminToken = await stack.token('admin');
+    const page = await browser.newPage(PHONE);
+    await page.goto(`${stack.url}/dashboard.html#token=${encodeURIComponent(supervisorToken)}`);
+    await page.locator('#export-raw').waitFor({ timeout: 15_000 });
+
+    // act: a supervisor exports without text
+    expect(await page.locator('#raw-include-text').count()).toBe(0);
+    const [plain] = await Promise.all([page.waitForEvent('download'), page.locator('#export-raw').click()]);
+    const plainText = readFileSync((await plain.path())!, 'utf8');
+
+    // assert
+    expect(plain.suggestedFilename()).toMatch(new RegExp(`^原始答卷-${periodId}-\\d{12}\\.csv$`));
+    expect(plainText.charCodeAt(0)).toBe(0xfeff);
+    const plainLines = plainText.slice(1).split('\r\n');
+    expect(plainLines[0]).toContain(periodId);
+    expect(plainLines[1]).toMatch(/^数据截至（北京时间）,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(plainLines[2]).toBe('含文字答案,否');
+    expect(plainLines[4]).toMatch(/^答卷编号（匿名）,评议表,版本,提交时间（北京时间）,评议主体,参评方式,被评单位/);
+    const ballots = stack.seed!.responses;
+    expect(plainLines.filter((l) => /^[A-Za-z0-9_-]{16},/.test(l)).length).toBeGreaterThanOrEqual(ballots);
+    await expect.poll(() => page.locator('#export-status').textContent()).toContain('已导出');
+    await expectAxeClean(page, 'dashboard after the raw export');
+
+    // act: an admin asks for the text answers too
+    const adminPage = await browser.newPage(PHONE);
+    await adminPage.goto(`${stack.url}/dashboard.html#token=${encodeURIComponent(adminToken)}`);
+    await adminPage.locator('#raw-include-text').check({ timeout: 15_000 });
+    const [withText] = await Promise.all([adminPage.waitForEvent('download'), adminPage.locator('#export-raw').click()]);
+
+    // assert
+    expect(readFileSync((await withText.path())!, 'utf8').slice(1).split('\r\n')[2]).toBe('含文字答案,是');
+    await expectAxeClean(adminPage, 'dashboard with the text-answers box');
   });
 
   it('draws the same charts on a desktop screen, in English', async () => {

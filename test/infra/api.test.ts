@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MACHINE_SCOPES, isStaffAccess, jobs, routes, type OperationId, type Route } from '../../functions/routes';
+import { MACHINE_SCOPES, isStaffAccess, jobs, routes, streamConsumers, type OperationId, type Route } from '../../functions/routes';
 import { NODE_RUNTIME } from '../../infra/constructs/api-function';
 import { machineScope } from '../../functions/platform/auth';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/machine-clients';
@@ -31,13 +31,13 @@ describe('HTTP API routes', () => {
     expect(keys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it('has one function per route and per job, each its own', () => {
+  it('has one function per route, per job and per stream consumer, each its own', () => {
     // Besides them only the origin check of the API's CloudFront distribution (infra/constructs/edge.ts).
     const originCheck = stack.originCheck ? logicalId(stack.originCheck.function) : undefined;
     const ours = Object.entries(resources()).filter(
       ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === NODE_RUNTIME.name && id !== originCheck,
     );
-    expect(ours).toHaveLength(routes.length + jobs.length);
+    expect(ours).toHaveLength(routes.length + jobs.length + streamConsumers.length);
     const ids = new Set(routes.map((route) => logicalId(stack.api.functions[route.operationId].function)));
     expect(ids.size).toBe(routes.length);
   });

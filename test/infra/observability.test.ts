@@ -5,10 +5,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
-import { jobs, routes } from '../../functions/routes';
+import { jobs, routes, streamConsumers } from '../../functions/routes';
 import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/api-function';
 import { pascalCase } from '../../infra/constructs/http-api';
-import { API_5XX_PERCENT, OPERATOR_QUERIES, alarmEmailsFrom } from '../../infra/constructs/observability';
+import { API_5XX_PERCENT, OPERATOR_QUERIES, STREAM_ITERATOR_AGE_ALARM, alarmEmailsFrom } from '../../infra/constructs/observability';
 import { buildStack, cleanUp, type Json, logicalId, repoRoot, synth } from './synth';
 
 afterAll(cleanUp);
@@ -25,6 +25,7 @@ const topicRef = () => ({ Ref: logicalId(stack.observability.topic) });
 const functionsOfStack = () => [
   ...routes.map((route) => [route.operationId, stack.api.functions[route.operationId]] as const),
   ...jobs.map((job) => [job.id, stack.jobs[job.id]!.handler] as const),
+  ...streamConsumers.map((consumer) => [consumer.id, stack.streamConsumers[consumer.id]!.handler] as const),
 ];
 
 describe('the alarm topic', () => {
@@ -87,7 +88,11 @@ describe('alarms', () => {
   });
 
   it.each(functionsOfStack().map(([name, fn]) => [name, fn] as const))('watch errors and throttles of the %s function', (name, fn) => {
-    const id = jobs.some((job) => job.id === name) ? `${pascalCase(name)}Job` : pascalCase(name);
+    const id = jobs.some((job) => job.id === name)
+      ? `${pascalCase(name)}Job`
+      : streamConsumers.some((consumer) => consumer.id === name)
+        ? `${pascalCase(name)}Consumer`
+        : pascalCase(name);
     for (const [suffix, metricName] of [['Errors', 'Errors'], ['Throttles', 'Throttles']] as const) {
       const props = alarm(`${id}${suffix}`);
       expect(props).toMatchObject({
@@ -158,12 +163,37 @@ describe('alarms', () => {
     });
   });
 
-  it('has no iterator age alarm while no function reads a stream', () => {
-    expect(Object.keys(stack.observability.alarms).filter((id) => id.endsWith('IteratorAge'))).toEqual([]);
-    expect(ofType('AWS::Lambda::EventSourceMapping')).toEqual([]);
+  it.each(streamConsumers.map((consumer) => consumer.id))('fire when the %s stream consumer falls ten minutes behind its stream', (id) => {
+    expect(STREAM_ITERATOR_AGE_ALARM.toMinutes()).toBe(10);
+    expect(alarm(`${pascalCase(id)}ConsumerIteratorAge`)).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.streamConsumers[id]!.handler.function) } }],
+      Statistic: 'Maximum',
+      Threshold: STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
-  it('offers an iterator age alarm for the function that will read the responses stream', () => {
+  it.each(streamConsumers.map((consumer) => consumer.id))('fire when the %s stream consumer gives a batch up to its on-failure queue', (id) => {
+    expect(alarm(`${pascalCase(id)}ConsumerDeadLetters`)).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.streamConsumers[id]!.onFailureQueue), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('has an iterator age alarm for every function reading a stream, and for no other', () => {
+    const ageAlarms = Object.keys(stack.observability.alarms).filter((id) => id.endsWith('IteratorAge'));
+    expect(ageAlarms.sort()).toEqual(streamConsumers.map((consumer) => `${pascalCase(consumer.id)}ConsumerIteratorAge`).sort());
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(streamConsumers.length);
+  });
+
+  it('offers an iterator age alarm for any function reading a stream', () => {
     // prepare: a fresh stack, with the tally's function standing in for the counting function
     const { stack: probe } = buildStack('dev');
 
@@ -225,6 +255,18 @@ describe('the dashboard', () => {
     }
     for (const { table } of stack.tables.all()) expect(body()).toContain(logicalId(table));
     for (const name of [METRIC.tallyPeriods, METRIC.tallyResponsesCounted, METRIC.tallyResponsesExcluded, METRIC.tallyFlaggedPending]) expect(body()).toContain(name);
+  });
+});
+
+describe('the dashboard: stream consumers', () => {
+  const body = () => JSON.stringify(resources()[logicalId(stack.observability.dashboard)]!.Properties.DashboardBody);
+
+  it.each(streamConsumers.map((consumer) => consumer.id))('shows the batches, errors, failed batches and iterator age of %s', (id) => {
+    const consumer = stack.streamConsumers[id]!;
+    expect(body()).toContain(`Stream consumer ${id}`);
+    expect(body()).toContain('IteratorAge');
+    expect(body()).toContain(logicalId(consumer.handler.function));
+    expect(body()).toContain(logicalId(consumer.onFailureQueue));
   });
 });
 

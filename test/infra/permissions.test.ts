@@ -228,7 +228,11 @@ describe('secret permissions', () => {
 });
 
 describe('function roles', () => {
-  const functions = [...Object.values(stack.api.functions), ...Object.values(stack.jobs).map((job) => job.handler)];
+  const functions = [
+    ...Object.values(stack.api.functions),
+    ...Object.values(stack.jobs).map((job) => job.handler),
+    ...Object.values(stack.streamConsumers).map((consumer) => consumer.handler),
+  ];
 
   it('attach no managed policy, so AWSLambdaBasicExecutionRole is not granted', () => {
     for (const fn of functions) {

@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import type { ScheduledJob } from '../../functions/routes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../functions/routes';
-import { JOB_RETRY_ATTEMPTS } from '../../infra/constructs/scheduled-job';
+import { JOB_RETRY_ATTEMPTS, jobScheduleExpression } from '../../infra/constructs/scheduled-job';
 import { cleanUp, type Json, logicalId, synth } from './synth';
 
 const { stack, template } = synth('dev');
@@ -15,14 +16,42 @@ describe('scheduled jobs', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', jobs.length);
   });
 
-  it.each(jobs.map((job) => [job.id, job] as const))('runs %s at its rate, on its own function', (id, job) => {
-    const scheduled = stack.jobs[id]!;
-    const { Properties } = resource(logicalId(scheduled.schedule));
+  const rateJobs = (jobs as readonly ScheduledJob[]).filter((job) => !job.cron);
+  const cronJobs = (jobs as readonly ScheduledJob[]).filter((job) => job.cron);
+
+  it.each(rateJobs.map((job) => [job.id, job] as const))('runs %s at its rate', (id, job) => {
+    const { Properties } = resource(logicalId(stack.jobs[id]!.schedule));
     // CDK writes the rate in the largest whole unit: `rate(5 minutes)`, `rate(1 hour)`.
     const minutes: number = job.everyMinutes.aws;
     const expected = ScheduleExpression.rate(Duration.minutes(minutes)).expressionString;
     expect(Properties.ScheduleExpression).toBe(expected);
     expect(expected).toMatch(minutes % 60 === 0 ? /^rate\(\d+ hours?\)$/ : /^rate\(\d+ minutes?\)$/);
+    expect(Properties.ScheduleExpressionTimezone).toBe('Etc/UTC');
+  });
+
+  it.each(cronJobs.map((job) => [job.id, job] as const))('runs %s at its cron, read in China Standard Time', (id, job) => {
+    const { Properties } = resource(logicalId(stack.jobs[id]!.schedule));
+    expect(Properties.ScheduleExpression).toBe(`cron(${job.cron!.minute} ${job.cron!.hour} ${job.cron!.day ?? (job.cron!.weekDay ? '?' : '*')} * ${job.cron!.weekDay ?? '?'} *)`);
+    expect(Properties.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+  });
+
+  it('recounts nightly at 03:00 CST (19:00 UTC), a quiet hour, once a day', () => {
+    const recount = jobs.find((job) => job.id === 'recount') as ScheduledJob | undefined;
+    expect(recount?.cron).toEqual({ minute: '0', hour: '3' });
+    expect(recount?.everyMinutes.aws).toBe(24 * 60);
+    const { Properties } = resource(logicalId(stack.jobs.recount!.schedule));
+    expect([Properties.ScheduleExpression, Properties.ScheduleExpressionTimezone]).toEqual(['cron(0 3 * * ? *)', 'Asia/Shanghai']);
+  });
+
+  it('writes a cron with a day of the week as Scheduler wants it (a ? for the day of the month)', () => {
+    const job: ScheduledJob = { id: 'weekly', entry: 'jobs/x.ts', summary: 'x', everyMinutes: { aws: 7 * 1440, local: 60 }, cron: { minute: '30', hour: '2', weekDay: 'MON' }, tables: {} };
+    const expression = jobScheduleExpression(job);
+    expect([expression.expressionString, expression.timeZone?.timezoneName]).toEqual(['cron(30 2 ? * MON *)', 'Asia/Shanghai']);
+  });
+
+  it.each(jobs.map((job) => [job.id, job] as const))('runs %s on its own function', (id) => {
+    const scheduled = stack.jobs[id]!;
+    const { Properties } = resource(logicalId(scheduled.schedule));
     expect(Properties.State).toBe('ENABLED');
     expect(Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
     expect(Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(scheduled.handler.function), 'Arn'] });
@@ -50,7 +79,8 @@ describe('scheduled jobs', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: logicalId(scheduled.handler.function) },
       MaximumRetryAttempts: JOB_RETRY_ATTEMPTS,
-      MaximumEventAgeInSeconds: Math.max(60, job.everyMinutes.aws * 60),
+      // Lambda keeps an asynchronous event 6 h at most.
+      MaximumEventAgeInSeconds: Math.min(6 * 3600, Math.max(60, job.everyMinutes.aws * 60)),
       DestinationConfig: { OnFailure: { Destination: queueArn } },
     });
     const roleStatements = Object.values(template.findResources('AWS::IAM::Policy'))

@@ -8,6 +8,9 @@ import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
 import { createTables, deleteTables, localDynamoClient, localFunctionEnv, tableNames } from '../../infra/local/dynamodb';
 import { startLocal, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import { loadHandler } from '../../infra/local/lambda';
+import { startStreamReader, type StreamReader } from '../../infra/local/streams';
+import { streamConsumers } from '../../functions/routes';
 import { bindBallotKeys } from '../fixtures/ballot-keys';
 
 /**
@@ -21,7 +24,12 @@ export interface TestTables {
   tables: Record<TableKey, string>;
   /** The document client the functions use, pointed at DynamoDB Local. */
   db: DynamoDBDocumentClient;
-  /** Deletes the tables and closes the client. */
+  /**
+   * Resolves once the counting function has counted every ballot stored so far: the local stream reader
+   * (infra/local/streams.ts) feeds it the responses table's stream, as on AWS — started on first use.
+   */
+  countBallots(): Promise<void>;
+  /** Deletes the tables and closes the client (and stops the stream reader). */
   drop(): Promise<void>;
 }
 
@@ -38,11 +46,25 @@ export async function freshTables(): Promise<TestTables> {
   Object.assign(process.env, localFunctionEnv(endpoint, tables));
   bindBallotKeys();
   const db = createDocumentClient(endpoint);
+  let reader: Promise<StreamReader> | undefined;
+  const startReader = async () =>
+    startStreamReader({
+      endpoint,
+      consumers: await Promise.all(
+        streamConsumers.map(async (consumer) => ({ consumer, tableName: tables[consumer.stream.table], handler: await loadHandler(consumer.entry, tables.responses) })),
+      ),
+      pollMs: 50,
+      retryDelayMs: 50,
+    });
   return {
     endpoint,
     tables,
     db,
+    async countBallots() {
+      await (await (reader ??= startReader())).drain();
+    },
     async drop() {
+      if (reader) await (await reader).stop();
       db.destroy();
       await deleteTables(admin, tables);
       admin.destroy();

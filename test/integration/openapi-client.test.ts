@@ -186,7 +186,8 @@ describe('the OpenAPI document with a generated client', () => {
     });
     if (!stack.seed) throw new Error('the stack was not seeded');
     windowsFormId = stack.seed.forms.windows;
-    // The seed's ballots are tallied before the client runs, so the report it reads is known.
+    // The seed's ballots are counted and tallied before the client runs, so the report it reads is known.
+    await stack.drainStreams();
     await stack.runJob('tally');
 
     const res = await fetch(`${stack.url}/openapi.json`);

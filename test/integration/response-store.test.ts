@@ -343,7 +343,7 @@ describe('response store on DynamoDB Local', () => {
       // act
       const ballots: StoredBallot[] = [];
       const sent = await commandsDuring(t.db, async () => {
-        for await (const ballot of responseStore(t.db, t.tables.responses).periodBallots(periodId)) ballots.push(ballot);
+        for await (const { ballot } of responseStore(t.db, t.tables.responses).periodBallots(periodId)) ballots.push(ballot);
       });
 
       // assert

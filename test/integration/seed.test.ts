@@ -65,11 +65,12 @@ describe('the demo seed', () => {
     expect(DEMO_UNITS).toHaveLength(13);
   });
 
-  it('gives some units a ranked sample and others an insufficient one', async () => {
+  it('gives some units a ranked sample and others an insufficient one', { timeout: 120_000 }, async () => {
     // prepare
     const { periodId } = await seedDemo(t.db, t.tables);
 
     // act
+    await t.countBallots();
     await runTally(runTallyDeps(t.db));
     const report = await tallyReport(tallyReportDeps(t.db), periodId);
 

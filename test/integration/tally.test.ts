@@ -103,6 +103,7 @@ describe('the tally on DynamoDB Local', () => {
       'service-centre': rate('basicallySatisfied', 'dontKnow', 'dontKnow', 'dontKnow'),
     });
 
+    await t.countBallots();
     await runTally(runTallyDeps(t.db));
     report = await tallyReport(tallyReportDeps(t.db), period.periodId);
   });
@@ -199,6 +200,7 @@ describe('the tally on DynamoDB Local', () => {
     await t.db.send(new PutCommand({ TableName: t.tables.responses, Item: { ...ghost, ...responseKey(period.periodId, ghost.ballotRef) } }));
 
     // act
+    await t.countBallots();
     await runTally(runTallyDeps(t.db));
     const again = await tallyReport(tallyReportDeps(t.db), period.periodId);
 
@@ -258,6 +260,7 @@ describe('flagged batches on DynamoDB Local', () => {
         TEST_CLIENT,
       );
     }
+    await t.countBallots();
     await runTally(runTallyDeps(t.db));
     const [flagged] = await listFlaggedBatches(reviewDeps(t.db), period.periodId);
     const before = await taxBureau(period.periodId);
@@ -265,6 +268,7 @@ describe('flagged batches on DynamoDB Local', () => {
     // act
     await reviewBatch(reviewDeps(t.db), supervisor, period.periodId, flagged!.batchId, { action: 'release', reason: '营业厅共用平板', upTo: flagged!.lastAt, rev: 0 });
     const untilTheNextTally = await taxBureau(period.periodId);
+    await t.countBallots();
     await runTally(runTallyDeps(t.db));
 
     // assert
@@ -296,13 +300,17 @@ describe('flagged batches on DynamoDB Local', () => {
         }),
       );
     }
+    await t.countBallots();
     const finalRuns = await runTally(runTallyDeps(t.db));
     const [flagged] = await tallyStore(t.db, t.tables.tallies).listFlaggedBatches(period.periodId);
 
     // act
+    await t.countBallots();
     const untouched = await runTally(runTallyDeps(t.db));
     await reviewBatch(reviewDeps(t.db), supervisor, period.periodId, flagged!.batchId, { action: 'exclude', reason: '刷票', upTo: flagged!.lastAt, rev: 0 });
+    await t.countBallots();
     const afterReview = await runTally(runTallyDeps(t.db));
+    await t.countBallots();
     const afterThat = await runTally(runTallyDeps(t.db));
 
     // assert

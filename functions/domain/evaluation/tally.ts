@@ -10,6 +10,7 @@ import { checkAnswers, type Answers } from './answers';
 import { type FormVersion, type RatingQuestion } from './form';
 import { dimensionsOf, levelPoints, scoredQuestion, type ScoredDimension } from './questions';
 import { WEIGHT_SUM_TOLERANCE, periodState, type Period } from './period';
+import { addPeriodCounters, prefixed, withoutZeros, type Counters, type PeriodCounters } from './counters';
 import { DONT_KNOW, SCALES, ZRatingLevel, type RatingLevel } from './rating-scale';
 import type { RespondentGroup } from './respondent-group';
 import type { Response } from './response';
@@ -164,8 +165,13 @@ export interface TallyInputs extends ReviewState {
 export const reviewDecisions = (state: ReviewState): number =>
   state.appeals.filter((a) => a.status !== 'open').length + state.batchReviews.reduce((sum, r) => sum + r.rev, 0);
 
+/** Points summed as integer millionths (micro-points), so that sums are exact in any order of addition. */
+export const MICRO = 1_000_000;
+const micro = (points: number) => Math.round(points * MICRO);
+
 interface GroupAcc {
   n: number;
+  /** Micro-points. */
   sum: number;
 }
 /** Where a dimension's label and place come from: the newest version listing it (then the greatest form id). */
@@ -176,6 +182,11 @@ interface DimensionSource {
   position: number;
 }
 const isNewer = (a: DimensionSource, b: DimensionSource) => a.version > b.version || (a.version === b.version && a.formId > b.formId);
+const sourceKey = (s: DimensionSource) => `${s.version}.${s.formId}.${s.position}`;
+const sourceOf = (key: string): DimensionSource => {
+  const [version, formId, position] = key.split('.');
+  return { version: Number(version), formId: formId!, position: Number(position) };
+};
 
 interface DimensionAcc {
   label: LocalizedText;
@@ -183,9 +194,12 @@ interface DimensionAcc {
   n: number;
   dontKnow: number;
   satisfied: number;
+  /** Micro-points. */
   points: number;
   counts: Partial<Record<RatingLevel, number>>;
   groups: Map<string, GroupAcc>;
+  /** The counted parts of each form version listing it (sourceKey): its label comes from the newest. */
+  sources: Map<string, number>;
 }
 interface UnitAcc {
   ballots: number;
@@ -271,7 +285,7 @@ const addTo = (groups: Map<string, GroupAcc>, group: string, score: number) => {
 };
 
 const scores = (groups: Map<string, GroupAcc>) =>
-  Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([g, acc]) => [g, { n: acc.n, score: acc.sum / acc.n }]));
+  Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([g, acc]) => [g, { n: acc.n, score: acc.sum / MICRO / acc.n }]));
 
 /** Newest version first (then by form id); the dimensions of one version in its order. */
 const bySource = (a: DimensionSource, b: DimensionSource) =>
@@ -281,7 +295,9 @@ const levelOf = (scale: keyof typeof SCALES, key: string) => SCALES[scale].find(
 
 const precedence = (reason: ExclusionReason) => EXCLUSION_REASONS.indexOf(reason);
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const appealKey = (unitId: string, ballotRef: string) => `${unitId}\n${ballotRef}`;
+/** A ballot's part about a unit, as one string. */
+export const partKey = (unitId: string, ballotRef: string) => `${unitId}\n${ballotRef}`;
+const appealKey = partKey;
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -294,6 +310,29 @@ export function windowStart(at: number, minutes: number): string {
   const midnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
   const start = midnight + Math.floor((local - midnight) / (minutes * MINUTE_MS)) * minutes * MINUTE_MS;
   return `${new Date(start).toISOString().slice(0, 19)}${TIME_ZONE_OFFSET}`;
+}
+
+/**
+ * What an open ballot's part counts as an arrival towards, each with the limit it may not pass: its
+ * client's ballots that day, the ballots in its window, and the ballots with its answers in its window.
+ * The tally reads them in order to flag; the counters (counters.ts) count them to know when a unit has
+ * any ballot to flag.
+ */
+function arrivalKeys(part: Pick<OpenPart, 'at' | 'day' | 'clientKey' | 'answersKey'>, windowMinutes: number) {
+  const window = windowStart(part.at, windowMinutes);
+  return [
+    { key: `c.${part.day}.${part.clientKey}`, limit: 'perClientPerUnitPerDay', window },
+    { key: `w.${window}`, limit: 'burstPerUnit', window },
+    { key: `i.${window}.${part.answersKey}`, limit: 'identicalPerUnit', window },
+  ] as const;
+}
+
+/** An arrival of an open ballot's part at its unit, under a key of arrivalKeys, that may not pass `limit` arrivals. */
+export interface Arrival {
+  unitId: string;
+  ballotRef: string;
+  key: string;
+  limit: number;
 }
 
 /** The id of the batch a flag puts a unit's ballot in: the same at every tally. */
@@ -329,11 +368,15 @@ export class PeriodTally {
   private readonly upheld: ReadonlySet<string>;
   private readonly reviews: ReadonlyMap<string, BatchReview>;
   private readonly decisions: number;
+  private readonly flagging: boolean;
 
+  /** `flag: false` counts open ballots without reading them against the limits (the counters' contributions). */
   constructor(
     private readonly period: Period,
     inputs: TallyInputs,
+    options: { flag?: boolean } = {},
   ) {
+    this.flagging = options.flag ?? true;
     this.invitationOnly = new Set(inputs.groups.filter((g) => g.requiresInvitation).map((g) => g.groupId));
     this.upheld = new Set(
       inputs.appeals.filter((a) => a.periodId === period.periodId && a.status === 'upheld').map((a) => appealKey(a.unitId, a.ballotRef)),
@@ -440,13 +483,13 @@ export class PeriodTally {
    */
   private flagOf(part: OpenPart, arrive: (key: string) => number): Flag | undefined {
     const limits = this.period.admission.openLimits;
-    const window = windowStart(part.at, limits.burstWindowMinutes);
-    const fromClient = arrive(`client\n${part.day}\n${part.clientKey}`);
-    const inWindow = arrive(`window\n${window}`);
-    const identical = arrive(`identical\n${window}\n${part.answersKey}`);
+    const keys = arrivalKeys(part, limits.burstWindowMinutes);
+    const fromClient = arrive(keys[0].key);
+    const inWindow = arrive(keys[1].key);
+    const identical = arrive(keys[2].key);
     if (fromClient > limits.perClientPerUnitPerDay) return { kind: 'clientLimit', bucket: part.day, key: part.clientKey };
-    if (inWindow > limits.burstPerUnit) return { kind: 'burst', bucket: window, key: '' };
-    if (identical > limits.identicalPerUnit) return { kind: 'identicalAnswers', bucket: window, key: part.answersKey };
+    if (inWindow > limits.burstPerUnit) return { kind: 'burst', bucket: keys[1].window, key: '' };
+    if (identical > limits.identicalPerUnit) return { kind: 'identicalAnswers', bucket: keys[1].window, key: part.answersKey };
     return undefined;
   }
 
@@ -461,7 +504,7 @@ export class PeriodTally {
         return n;
       };
       for (const part of parts) {
-        const flag = this.flagOf(part, arrive);
+        const flag = this.flagging ? this.flagOf(part, arrive) : undefined;
         if (part.appealed) {
           this.settle(part, 'appealUpheld');
           continue;
@@ -535,8 +578,11 @@ export class PeriodTally {
         points: 0,
         counts: {},
         groups: new Map<string, GroupAcc>(),
+        sources: new Map<string, number>(),
       };
       if (isNewer(source, dim.source)) Object.assign(dim, { label: d.label, source });
+      const key = sourceKey(source);
+      dim.sources.set(key, (dim.sources.get(key) ?? 0) + 1);
       acc.dimensions.set(d.id, dim);
       const value = values[d.id];
       if (value === DONT_KNOW) {
@@ -547,10 +593,10 @@ export class PeriodTally {
       if (!level) continue;
       const p = points.get(level.key) ?? 0;
       dim.n += 1;
-      dim.points += p;
+      dim.points += micro(p);
       dim.counts[level.key] = (dim.counts[level.key] ?? 0) + 1;
       if (level.satisfied) dim.satisfied += 1;
-      addTo(dim.groups, group, p);
+      addTo(dim.groups, group, micro(p));
       acc.counts[level.key] = (acc.counts[level.key] ?? 0) + 1;
       acc.ratings += 1;
       if (level.satisfied) acc.satisfied += 1;
@@ -566,17 +612,41 @@ export class PeriodTally {
     acc.n += 1;
     if (bad) acc.badReviews += 1;
     // A dimension answered 不了解 leaves it out for this ballot only: the ballot's weights are rescaled.
-    if (weight > 0) addTo(acc.groups, group, weighted / weight);
+    if (weight > 0) addTo(acc.groups, group, micro(weighted / weight));
+  }
+
+  /** The arrivals of the open ballots added so far and not yet settled (before counters() or result()). */
+  arrivals(): Arrival[] {
+    const limits = this.period.admission.openLimits;
+    return [...this.open].flatMap(([unitId, parts]) =>
+      parts.flatMap((part) =>
+        arrivalKeys(part, limits.burstWindowMinutes).map(({ key, limit }) => ({ unitId, ballotRef: part.ballotRef, key, limit: limits[limit] })),
+      ),
+    );
+  }
+
+  /** What the ballots added so far amount to, as counters (counters.ts). */
+  counters(): PeriodCounters {
+    this.settleOpen();
+    return {
+      period: withoutZeros({ b: this.ballotCount, ...prefixed('x', this.excluded) }),
+      units: new Map([...this.units].map(([unitId, acc]) => [unitId, unitCounters(acc)])),
+    };
+  }
+
+  /** The flagged batches, by unit, then oldest first (after counters() or result()). */
+  flaggedBatches(): FlaggedBatch[] {
+    return [...this.batches.values()].sort(
+      (a, b) => compareText(a.unitId, b.unitId) || compareText(a.firstAt, b.firstAt) || compareText(a.batchId, b.batchId),
+    );
   }
 
   /** The run record, every unit's tally and the flagged batches (by unit, then oldest first), computed at `now`. */
   result(now: Date): { run: TallyRun; tallies: Tally[]; batches: FlaggedBatch[] } {
     this.settleOpen();
     const computedAt = now.toISOString();
-    const tallies = [...this.units].map(([unitId, acc]) => this.unitTally(unitId, acc, computedAt));
-    const batches = [...this.batches.values()].sort(
-      (a, b) => compareText(a.unitId, b.unitId) || compareText(a.firstAt, b.firstAt) || compareText(a.batchId, b.batchId),
-    );
+    const tallies = [...this.units].map(([unitId, acc]) => unitTally(this.period, unitId, acc, computedAt));
+    const batches = this.flaggedBatches();
     return {
       run: {
         periodId: this.period.periodId,
@@ -592,48 +662,161 @@ export class PeriodTally {
       batches,
     };
   }
+}
 
-  private unitTally(unitId: string, acc: UnitAcc, computedAt: string): Tally {
-    const rate = acc.ratings > 0 ? acc.satisfied / acc.ratings : null;
-    let coverage = 0;
-    let weighted = 0;
-    for (const [group, g] of acc.groups) {
-      const w = this.period.groupWeights[group] ?? 0;
-      coverage += w;
-      weighted += w * (g.sum / g.n);
-    }
-    return {
-      periodId: this.period.periodId,
-      unitId,
-      ballots: acc.ballots,
-      excluded: { ...acc.excluded },
-      n: acc.n,
-      dontKnow: acc.dontKnow,
-      counts: acc.counts,
-      ratings: acc.ratings,
-      satisfactionRate: rate,
-      satisfactionInterval: rate === null ? null : (wilsonInterval(rate * acc.n, acc.n) ?? null),
-      badReviews: acc.badReviews,
-      groupScores: scores(acc.groups),
-      compositeScore: coverage > 0 ? weighted / coverage : null,
-      // Weights like 0.5 + 0.3 + 0.1 + 0.1 sum to a hair under 1 in binary: full coverage is 1.
-      weightCoverage: Math.abs(coverage - 1) <= WEIGHT_SUM_TOLERANCE ? 1 : Math.min(1, coverage),
-      insufficientSample: acc.n < this.period.minSample,
-      // In the newest version's order, so that the order of the ballots read does not show.
-      dimensions: [...acc.dimensions].sort(([, a], [, b]) => bySource(a.source, b.source)).map(([dimensionId, d]) => ({
-        dimensionId,
-        label: d.label,
-        n: d.n,
-        dontKnow: d.dontKnow,
-        counts: d.counts,
-        satisfactionRate: d.n > 0 ? d.satisfied / d.n : null,
-        satisfactionInterval: wilsonInterval(d.satisfied, d.n) ?? null,
-        score: d.n > 0 ? d.points / d.n : null,
-        groupScores: scores(d.groups),
-      })),
-      computedAt,
-    };
+/** A unit's accumulated counts as counters (counters.ts). */
+function unitCounters(acc: UnitAcc): Counters {
+  const c: Counters = {
+    b: acc.ballots,
+    ...prefixed('x', acc.excluded),
+    n: acc.n,
+    dk: acc.dontKnow,
+    r: acc.ratings,
+    s: acc.satisfied,
+    bad: acc.badReviews,
+    ...prefixed('l', acc.counts),
+  };
+  for (const [group, g] of acc.groups) Object.assign(c, { [`g.${group}.n`]: g.n, [`g.${group}.s`]: g.sum });
+  for (const [id, d] of acc.dimensions) {
+    Object.assign(c, { [`d.${id}.n`]: d.n, [`d.${id}.dk`]: d.dontKnow, [`d.${id}.s`]: d.satisfied, [`d.${id}.p`]: d.points });
+    Object.assign(c, prefixed(`d.${id}.l`, d.counts));
+    for (const [group, g] of d.groups) Object.assign(c, { [`d.${id}.g.${group}.n`]: g.n, [`d.${id}.g.${group}.s`]: g.sum });
+    Object.assign(c, prefixed(`d.${id}.v`, Object.fromEntries(d.sources)));
   }
+  return withoutZeros(c);
+}
+
+/** The label of a dimension as the form version that is its source lists it. */
+export type DimensionLabels = (source: { formId: string; version: number; position: number }) => LocalizedText | undefined;
+
+/** Counters back as accumulated counts; each dimension labelled by the newest form version it was counted on. */
+function unitAccOf(counters: Counters, labelOf: DimensionLabels): UnitAcc {
+  const acc = newUnit();
+  const group = (groups: Map<string, GroupAcc>, id: string) => {
+    const g = groups.get(id) ?? { n: 0, sum: 0 };
+    groups.set(id, g);
+    return g;
+  };
+  const dimension = (id: string) => {
+    let d = acc.dimensions.get(id);
+    if (!d) {
+      const unset = { version: -1, formId: '', position: 0 };
+      d = { label: { 'zh-CN': id, en: id }, source: unset, n: 0, dontKnow: 0, satisfied: 0, points: 0, counts: {}, groups: new Map(), sources: new Map() };
+      acc.dimensions.set(id, d);
+    }
+    return d;
+  };
+  for (const [name, n] of Object.entries(counters)) {
+    if (n === 0) continue;
+    const [head, id, field, ...rest] = name.split('.');
+    if (head === 'b') acc.ballots = n;
+    else if (head === 'n') acc.n = n;
+    else if (head === 'dk') acc.dontKnow = n;
+    else if (head === 'r') acc.ratings = n;
+    else if (head === 's') acc.satisfied = n;
+    else if (head === 'bad') acc.badReviews = n;
+    else if (head === 'x') acc.excluded[id as ExclusionReason] = n;
+    else if (head === 'l') acc.counts[id as RatingLevel] = n;
+    else if (head === 'g') group(acc.groups, id!)[field === 'n' ? 'n' : 'sum'] = n;
+    else if (head === 'd') {
+      const d = dimension(id!);
+      if (field === 'n') d.n = n;
+      else if (field === 'dk') d.dontKnow = n;
+      else if (field === 's') d.satisfied = n;
+      else if (field === 'p') d.points = n;
+      else if (field === 'l') d.counts[rest[0] as RatingLevel] = n;
+      else if (field === 'g') group(d.groups, rest[0]!)[rest[1] === 'n' ? 'n' : 'sum'] = n;
+      else if (field === 'v') d.sources.set(rest.join('.'), n);
+    }
+  }
+  for (const [id, d] of acc.dimensions) {
+    const newest = [...d.sources].filter(([, n]) => n > 0).map(([key]) => sourceOf(key)).sort(bySource)[0];
+    // A dimension is listed while a counted ballot's version lists it (the tally's own rule).
+    if (!newest) {
+      acc.dimensions.delete(id);
+      continue;
+    }
+    d.source = newest;
+    d.label = labelOf({ formId: newest.formId, version: newest.version, position: newest.position }) ?? d.label;
+  }
+  return acc;
+}
+
+/**
+ * A period's run record and tallies from its counters: what PeriodTally.result() gives for the same ballots,
+ * with the flagged batches (and the review decisions) of the ballots that were read to apply them.
+ */
+export function talliesFromCounters(
+  period: Period,
+  counters: PeriodCounters,
+  labelOf: DimensionLabels,
+  review: { batches: FlaggedBatch[]; decisions: number },
+  now: Date,
+): { run: TallyRun; tallies: Tally[]; batches: FlaggedBatch[] } {
+  const computedAt = now.toISOString();
+  const tallies = [...counters.units]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([unitId, c]) => unitTally(period, unitId, unitAccOf(c, labelOf), computedAt));
+  const excluded: Partial<Record<ExclusionReason, number>> = {};
+  for (const reason of EXCLUSION_REASONS) if (counters.period[`x.${reason}`]) excluded[reason] = counters.period[`x.${reason}`];
+  return {
+    run: {
+      periodId: period.periodId,
+      computedAt,
+      units: tallies.length,
+      ballots: counters.period.b ?? 0,
+      excluded,
+      reviewDecisions: review.decisions,
+      periodRev: period.rev,
+      flaggedPending: review.batches.reduce((sum, b) => sum + b.pending, 0),
+    },
+    tallies,
+    batches: review.batches,
+  };
+}
+
+/** A unit's figures from its accumulated counts. */
+function unitTally(period: Period, unitId: string, acc: UnitAcc, computedAt: string): Tally {
+  const rate = acc.ratings > 0 ? acc.satisfied / acc.ratings : null;
+  let coverage = 0;
+  let weighted = 0;
+  // In the groups' order, so that the sums (and their last bits) do not depend on the order ballots came in.
+  for (const [group, g] of [...acc.groups].sort(([a], [b]) => compareText(a, b))) {
+    const w = period.groupWeights[group] ?? 0;
+    coverage += w;
+    weighted += w * (g.sum / MICRO / g.n);
+  }
+  return {
+    periodId: period.periodId,
+    unitId,
+    ballots: acc.ballots,
+    excluded: { ...acc.excluded },
+    n: acc.n,
+    dontKnow: acc.dontKnow,
+    counts: acc.counts,
+    ratings: acc.ratings,
+    satisfactionRate: rate,
+    satisfactionInterval: rate === null ? null : (wilsonInterval(rate * acc.n, acc.n) ?? null),
+    badReviews: acc.badReviews,
+    groupScores: scores(acc.groups),
+    compositeScore: coverage > 0 ? weighted / coverage : null,
+    // Weights like 0.5 + 0.3 + 0.1 + 0.1 sum to a hair under 1 in binary: full coverage is 1.
+    weightCoverage: Math.abs(coverage - 1) <= WEIGHT_SUM_TOLERANCE ? 1 : Math.min(1, coverage),
+    insufficientSample: acc.n < period.minSample,
+    // In the newest version's order, so that the order of the ballots read does not show.
+    dimensions: [...acc.dimensions].sort(([, a], [, b]) => bySource(a.source, b.source)).map(([dimensionId, d]) => ({
+      dimensionId,
+      label: d.label,
+      n: d.n,
+      dontKnow: d.dontKnow,
+      counts: d.counts,
+      satisfactionRate: d.n > 0 ? d.satisfied / d.n : null,
+      satisfactionInterval: wilsonInterval(d.satisfied, d.n) ?? null,
+      score: d.n > 0 ? d.points / MICRO / d.n : null,
+      groupScores: scores(d.groups),
+    })),
+    computedAt,
+  };
 }
 
 /**
@@ -665,8 +848,16 @@ export interface RunTallyDeps {
   listAppeals(periodId: string): Promise<Appeal[]>;
   /** The period's reviews of flagged batches. */
   listBatchReviews(periodId: string): Promise<BatchReview[]>;
-  /** Every stored ballot of a period. */
-  periodBallots(periodId: string): AsyncIterable<StoredBallot>;
+  /** The period's counters, as the counting function (jobs/count-responses.ts) has added them up. */
+  readCounters(periodId: string): Promise<PeriodCounters>;
+  /** The units that have open ballots to read in order (an arrival past a limit). */
+  hotUnits(periodId: string): Promise<ReadonlySet<string>>;
+  /** The references of the ballots counted for a unit. */
+  countedRefs(periodId: string, unitId: string): Promise<string[]>;
+  /** Which of these ballots' parts have been counted for their unit, as partKey()s. */
+  counted(periodId: string, parts: readonly { unitId: string; ballotRef: string }[]): Promise<Set<string>>;
+  /** Stored ballots by reference (those not found are left out). */
+  getBallots(periodId: string, ballotRefs: readonly string[]): Promise<StoredBallot[]>;
   getFormVersion(formId: string, version: number): Promise<FormVersion | undefined>;
   /** Replaces the period's tallies and flagged batches (dropping batches no longer flagged), and records the run. */
   saveTallies(run: TallyRun, tallies: Tally[], batches: FlaggedBatch[]): Promise<void>;
@@ -674,9 +865,105 @@ export interface RunTallyDeps {
 }
 
 /**
- * The scheduled tally: recomputes every period that needs it (needsTally) from all of its stored ballots,
- * each on its own form version, with the period's appeals and batch reviews, and stores each period's
- * results in one go. Recomputing from scratch makes a rerun harmless. An ended period costs two Queries a
+ * Counting went on while a run read a busy unit's ballots, every time it tried: the next run tries again
+ * (the scheduled job is retried; an operation that runs the tally answers 503 with Retry-After).
+ */
+export class CountingInProgressError extends Error {
+  override readonly name = 'CountingInProgressError';
+  readonly $retryable = { throttling: false };
+}
+
+/** Reads form versions once each, and knows which belong to the period. */
+function versionReader(deps: Pick<RunTallyDeps, 'getFormVersion'>, periodId: string) {
+  const versions = new Map<string, Promise<FormVersion | undefined>>();
+  const get = (formId: string, version: number) => {
+    const key = `${formId}@${version}`;
+    if (!versions.has(key)) versions.set(key, deps.getFormVersion(formId, version));
+    return versions.get(key)!;
+  };
+  return {
+    get,
+    /** The version a ballot is read on: undefined when it does not exist or belongs to another period. */
+    async of(ballot: StoredBallot): Promise<FormVersion | undefined> {
+      if (!ballot.ok) return undefined;
+      const version = await get(ballot.response.formId, ballot.response.version);
+      return version && version.periodId === periodId ? version : undefined;
+    },
+  };
+}
+
+/** The labels of every dimension source the counters name, read once per form version. */
+async function labelsOf(counters: PeriodCounters, versions: ReturnType<typeof versionReader>): Promise<DimensionLabels> {
+  const wanted = new Set<string>();
+  for (const c of counters.units.values()) {
+    for (const name of Object.keys(c)) {
+      const [head, , field, version, formId] = name.split('.');
+      if (head === 'd' && field === 'v') wanted.add(`${version}.${formId}`);
+    }
+  }
+  const found = new Map<string, FormVersion | undefined>();
+  await Promise.all(
+    [...wanted].map(async (key) => {
+      const [version, formId] = key.split('.');
+      found.set(key, await versions.get(formId!, Number(version)));
+    }),
+  );
+  return ({ formId, version, position }) => {
+    const v = found.get(`${version}.${formId}`);
+    const question = v && scoredQuestion(v.content);
+    return question ? dimensionsOf(question)[position]?.label : undefined;
+  };
+}
+
+const READ_ATTEMPTS = 5;
+
+/**
+ * One period's figures from its counters: O(units) reads, plus the ballots that the counters cannot settle
+ * alone — those of the units with open ballots past a limit (hot units, read in order and flagged) and
+ * those with an upheld appeal. Those ballots are taken out of the counters as counted (their
+ * contribution) and put back as the tally reads them with the period's reviews and appeals; the result is
+ * what PeriodTally gives over every counted ballot. A ballot counted while the run reads is in its
+ * counters and its unit's references alike, or the run reads again.
+ */
+async function periodFromCounters(deps: RunTallyDeps, period: Period, inputs: TallyInputs, now: Date) {
+  const periodId = period.periodId;
+  const upheld = inputs.appeals.filter((a) => a.periodId === periodId && a.status === 'upheld');
+  // An appealed ballot is taken out only once it is counted; the check comes before the counters are read.
+  const counted = upheld.length > 0 ? await deps.counted(periodId, upheld) : new Set<string>();
+  const appealed = upheld.filter((a) => counted.has(partKey(a.unitId, a.ballotRef))).map((a) => a.ballotRef);
+  const hot = [...(await deps.hotUnits(periodId))].sort(compareText);
+  for (let attempt = 1; ; attempt++) {
+    const refs = await Promise.all(hot.map((unitId) => deps.countedRefs(periodId, unitId)));
+    const counters = await deps.readCounters(periodId);
+    const settled = hot.every((unitId, i) => (counters.units.get(unitId)?.b ?? 0) === refs[i]!.length);
+    if (!settled) {
+      if (attempt >= READ_ATTEMPTS) throw new CountingInProgressError(`counting of period ${periodId} went on while it was read`);
+      continue;
+    }
+    const ballots = await deps.getBallots(periodId, [...new Set([...refs.flat(), ...appealed])].sort(compareText));
+    const versions = versionReader(deps, periodId);
+    const asCounted = new PeriodTally(period, { groups: inputs.groups, appeals: [], batchReviews: [] }, { flag: false });
+    const asTallied = new PeriodTally(period, inputs);
+    for (const ballot of ballots) {
+      const version = await versions.of(ballot);
+      asCounted.add(ballot, version);
+      asTallied.add(ballot, version);
+    }
+    const figures = addPeriodCounters(addPeriodCounters(counters, asCounted.counters(), -1), asTallied.counters());
+    return talliesFromCounters(
+      period,
+      figures,
+      await labelsOf(figures, versions),
+      { batches: asTallied.flaggedBatches(), decisions: reviewDecisions(inputs) },
+      now,
+    );
+  }
+}
+
+/**
+ * The scheduled tally: recomputes every period that needs it (needsTally) from its counters
+ * (periodFromCounters), with the period's appeals and batch reviews, and stores each period's results in
+ * one go. A rerun computes the same figures from the same counters. An ended period costs two Queries a
  * run (its appeals and batch reviews), to see whether a decision came after its last tally.
  */
 export async function runTally(deps: RunTallyDeps): Promise<TallyRun[]> {
@@ -692,21 +979,31 @@ export async function runTally(deps: RunTallyDeps): Promise<TallyRun[]> {
     ]);
     if (!needsTally(period, lastRun, now, reviewDecisions({ appeals, batchReviews }))) continue;
     groups ??= deps.listGroups();
-    const tally = new PeriodTally(period, { groups: await groups, appeals, batchReviews });
-    const versions = new Map<string, Promise<FormVersion | undefined>>();
-    for await (const ballot of deps.periodBallots(period.periodId)) {
-      let version: FormVersion | undefined;
-      if (ballot.ok) {
-        const key = `${ballot.response.formId}@${ballot.response.version}`;
-        if (!versions.has(key)) versions.set(key, deps.getFormVersion(ballot.response.formId, ballot.response.version));
-        version = await versions.get(key);
-        if (version && version.periodId !== period.periodId) version = undefined;
-      }
-      tally.add(ballot, version);
-    }
-    const { run, tallies, batches } = tally.result(now);
-    await deps.saveTallies(run, tallies, batches);
-    runs.push(run);
+    runs.push(await tallyPeriod(deps, period, { groups: await groups, appeals, batchReviews }, now));
   }
   return runs;
+}
+
+/** Computes and stores one period's figures now, whether or not it needs it (after a recount repaired its counters). */
+export async function tallyPeriod(deps: RunTallyDeps, period: Period, inputs?: TallyInputs, now = deps.now()): Promise<TallyRun> {
+  const [groups, appeals, batchReviews] = inputs
+    ? [inputs.groups, inputs.appeals, inputs.batchReviews]
+    : await Promise.all([deps.listGroups(), deps.listAppeals(period.periodId), deps.listBatchReviews(period.periodId)]);
+  const { run, tallies, batches } = await periodFromCounters(deps, period, { groups, appeals, batchReviews }, now);
+  await deps.saveTallies(run, tallies, batches);
+  return run;
+}
+
+/** Every stored ballot of a period read by the tally at once, on its form version: the recount. */
+export async function recountBallots(
+  period: Period,
+  inputs: TallyInputs,
+  ballots: AsyncIterable<StoredBallot>,
+  getFormVersion: RunTallyDeps['getFormVersion'],
+  options: { flag?: boolean } = {},
+): Promise<PeriodTally> {
+  const tally = new PeriodTally(period, inputs, options);
+  const versions = versionReader({ getFormVersion }, period.periodId);
+  for await (const ballot of ballots) tally.add(ballot, await versions.of(ballot));
+  return tally;
 }

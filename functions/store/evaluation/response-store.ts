@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ZResponse, type Response } from '../../domain/evaluation/response';
+import { itemsOf } from '../items';
 import type { StoredBallot } from '../../domain/evaluation/tally';
 
 /**
@@ -20,19 +21,21 @@ import type { StoredBallot } from '../../domain/evaluation/tally';
  * busy evaluation's writes over partitions; the tally reads a period with one Query per shard.
  */
 export const SHARDS = 16;
+/** The sort-key prefix of a ballot; the table holds other items too (salts). */
+export const BALLOT_PREFIX = 'B#';
 
-const shardOf = (ballotRef: string) => createHash('sha256').update(ballotRef).digest()[0]! % SHARDS;
+export const shardOf = (ballotRef: string) => createHash('sha256').update(ballotRef).digest()[0]! % SHARDS;
 const partition = (periodId: string, shard: number) => `P#${periodId}#${shard.toString(16)}`;
 
 export const responseKey = (periodId: string, ballotRef: string) => ({
   pk: partition(periodId, shardOf(ballotRef)),
-  sk: `B#${ballotRef}`,
+  sk: `${BALLOT_PREFIX}${ballotRef}`,
 });
 
 const strip = ({ pk: _pk, sk: _sk, ...fields }: Record<string, unknown>) => fields;
 
 /** A stored item as a ballot, or as unreadable (naming the units it seems to rate, so they show the exclusion). */
-function toBallot(item: Record<string, unknown>): StoredBallot {
+export function toBallot(item: Record<string, unknown>): StoredBallot {
   const parsed = ZResponse.safeParse(strip(item));
   if (parsed.success) return { ok: true, response: parsed.data };
   const units = item.units;
@@ -94,8 +97,11 @@ export function responseStore(db: DynamoDBDocumentClient, table: string) {
       return ballot?.ok ? ballot.response : undefined;
     },
 
-    /** Every stored ballot of a period, shard by shard, page by page. */
-    async *periodBallots(periodId: string): AsyncIterable<StoredBallot> {
+    /**
+     * Every stored ballot of a period with its reference, shard by shard, page by page, read strongly
+     * consistent: the recount, which must see every ballot that has been counted.
+     */
+    async *periodBallots(periodId: string): AsyncIterable<{ ballotRef: string; ballot: StoredBallot }> {
       for (let shard = 0; shard < SHARDS; shard++) {
         const pages = paginateQuery(
           { client: db, pageSize: 1_000 },
@@ -103,9 +109,66 @@ export function responseStore(db: DynamoDBDocumentClient, table: string) {
             TableName: table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': partition(periodId, shard) },
+            ConsistentRead: true,
           },
         );
-        for await (const page of pages) for (const item of page.Items ?? []) yield toBallot(item);
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) yield { ballotRef: String(item.sk).slice(BALLOT_PREFIX.length), ballot: toBallot(item) };
+        }
+      }
+    },
+
+    /** Stored ballots by reference, strongly consistent (those not stored are left out), in no particular order. */
+    async getBallots(periodId: string, ballotRefs: readonly string[]): Promise<StoredBallot[]> {
+      const found = await itemsOf(db, table).batchGet(
+        ballotRefs.map((ref) => responseKey(periodId, ref)),
+        true,
+      );
+      return found.map(toBallot);
+    },
+
+    /**
+     * Every stored item of a period, a page (`pageSize` items, at most 1 MB) at a time, `concurrency` shards
+     * read side by side and the next page of each asked for while the last is used: at most `concurrency`
+     * pages wait in memory. Pages come in no particular order. For the raw export, which must read a million ballots
+     * within one API call.
+     */
+    async *periodItemPages(periodId: string, { concurrency = 4, pageSize = 1_000 } = {}): AsyncGenerator<Record<string, unknown>[]> {
+      type Pull = { pages: AsyncIterator<Record<string, unknown>[]>; result: IteratorResult<Record<string, unknown>[]> };
+      const pending = new Map<AsyncIterator<Record<string, unknown>[]>, Promise<Pull>>();
+      const pull = (pages: AsyncIterator<Record<string, unknown>[]>) => {
+        pending.set(pages, pages.next().then((result) => ({ pages, result })));
+      };
+      let nextShard = 0;
+      const startShard = () => {
+        if (nextShard >= SHARDS) return;
+        const shard = nextShard++;
+        pull(
+          (async function* () {
+            const query = {
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': partition(periodId, shard) },
+            };
+            for await (const page of paginateQuery({ client: db, pageSize }, query)) yield page.Items ?? [];
+          })(),
+        );
+      };
+      for (let i = 0; i < concurrency; i++) startShard();
+      try {
+        while (pending.size > 0) {
+          const { pages, result } = await Promise.race(pending.values());
+          if (result.done) {
+            pending.delete(pages);
+            startShard();
+            continue;
+          }
+          pull(pages);
+          yield result.value;
+        }
+      } finally {
+        // Stopped early or failed: the shards still reading are left; their failures are nobody's to report.
+        for (const waiting of pending.values()) waiting.catch(() => undefined);
       }
     },
 

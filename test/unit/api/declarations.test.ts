@@ -1,13 +1,19 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { jobs, routes, type OperationId, type Route, type ScheduledJob } from '../../../functions/routes';
+import { shardOf } from '../../../functions/store/evaluation/response-store';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { jobs, routes, streamConsumers, type OperationId, type Route, type ScheduledJob, type StreamConsumer } from '../../../functions/routes';
+import { BUCKETS, type BucketKey } from '../../../functions/store/buckets';
 import { SECRETS, type SecretKey } from '../../../functions/store/secrets';
 import { TABLES, type TableAccess, type TableKey } from '../../../functions/store/tables';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
 import { ballotKeysBinding } from '../../fixtures/ballot-keys';
-import { DURING_PERIOD, aForm, aFormContent } from '../../fixtures/catalog';
+import { DURING_PERIOD, aForm, aFormContent, aPeriod } from '../../fixtures/catalog';
 import { claimsFor, httpEvent, lambdaContext } from '../../fixtures/http';
 import { saltItem } from '../../fixtures/items';
 import { EXAMPLE_BODIES, EXAMPLE_PARAMS, type OperationWithBody } from '../../fixtures/requests';
@@ -68,11 +74,18 @@ const commandsSent = () =>
   });
 
 /** Imports a function module as a cold start does, with only these table and secret bindings in the environment. */
-async function coldStart(entry: string, tables: Partial<Record<TableKey, TableAccess>>, secrets: readonly SecretKey[] = []): Promise<LambdaHandler> {
+async function coldStart(
+  entry: string,
+  tables: Partial<Record<TableKey, TableAccess>>,
+  secrets: readonly SecretKey[] = [],
+  buckets: Partial<Record<BucketKey, unknown>> = {},
+): Promise<LambdaHandler> {
   const saved = { ...process.env };
-  for (const { envVar } of [...Object.values(TABLES), ...Object.values(SECRETS)]) delete process.env[envVar];
+  for (const { envVar } of [...Object.values(TABLES), ...Object.values(SECRETS), ...Object.values(BUCKETS)]) delete process.env[envVar];
   for (const key of Object.keys(tables) as TableKey[]) process.env[TABLES[key].envVar] = UNIT_TABLE[key];
   for (const key of secrets) process.env[SECRETS[key].envVar] = ballotKeysBinding();
+  // A bucket binding as the local runtime makes it: a folder (store/exports/export-store.ts).
+  for (const key of Object.keys(buckets) as BucketKey[]) process.env[BUCKETS[key].envVar] = `file:${mkdtempSync(join(tmpdir(), 'pingyi-bucket-'))}`;
   try {
     vi.resetModules();
     return await loadHandler(entry);
@@ -106,12 +119,22 @@ function exampleEvent(route: Route) {
 beforeAll(() => vi.useFakeTimers({ toFake: ['Date'] }));
 afterAll(() => vi.useRealTimers());
 
+let tables: ReturnType<typeof fakeTables>;
 beforeEach(() => {
   vi.setSystemTime(DURING_PERIOD);
   ddb.reset();
-  const tables = fakeTables(ddb);
+  tables = fakeTables(ddb);
   storeDistrict(tables, aDistrict({ form: aForm({ draft: aFormContent({ title: { 'zh-CN': '修订标题', en: 'Revised title' } }) }) }));
   storeDistrictReviews(tables);
+  // a counter changed by hand, which the recount repairs and then derives the figures again (with the reviews)
+  tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: 'P', b: 1 });
+  // a unit with open ballots past a limit, whose counted ballot the tally reads from the responses table
+  const ballot = tables.items(UNIT_TABLE.responses).find((item) => String(item.sk).startsWith('B#'))!;
+  const unitId = Object.keys(ballot.units as object)[0]!;
+  tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: 'HOT', units: new Set([unitId]) });
+  tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: `U#${unitId}`, b: 1 });
+  tables.put(UNIT_TABLE.tallies, { pk: `M#${aPeriod().periodId}#U#${unitId}`, sk: ballot.sk });
+  tables.put(UNIT_TABLE.tallies, { pk: `M#${aPeriod().periodId}#${shardOf(String(ballot.sk).slice(2)).toString(16)}`, sk: ballot.sk });
   // yesterday's salt, for the day-salts job to forget
   tables.put(UNIT_TABLE.responses, saltItem('2026-06-14', 'c2FsdC1vZi15ZXN0ZXJkYXktdGhpcnR5LXR3by1ieXRlcw=='));
 });
@@ -147,7 +170,7 @@ describe("a handler's dependencies agree with its declaration", () => {
     'route %s starts with only its declared tables and uses them only as declared',
     async (_, route) => {
       // prepare
-      const handler = await coldStart(route.entry, route.tables, route.secrets);
+      const handler = await coldStart(route.entry, route.tables, route.secrets, route.buckets);
 
       // act
       const result = (await handler(exampleEvent(route), lambdaContext())) as { statusCode: number; body: string };
@@ -169,6 +192,23 @@ describe("a handler's dependencies agree with its declaration", () => {
 
       // assert
       expectAllowed(job.tables, job.partitions);
+    },
+  );
+
+  it.each((streamConsumers as readonly StreamConsumer[]).map((consumer) => [consumer.id, consumer] as const))(
+    'stream consumer %s starts with only its declared tables and uses them only as declared',
+    async (_, consumer) => {
+      // prepare: every stored ballot as a new image of the stream
+      const handler = await coldStart(consumer.entry, consumer.tables);
+      const stored = tables.items(UNIT_TABLE.responses).filter((item) => String(item.sk).startsWith('B#'));
+      const Records = stored.map((item, i) => ({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item), SequenceNumber: String(i + 1) } }));
+
+      // act
+      const result = (await handler({ Records }, lambdaContext())) as { batchItemFailures: unknown[] };
+
+      // assert
+      expect(result.batchItemFailures).toEqual([]);
+      expectAllowed(consumer.tables);
     },
   );
 

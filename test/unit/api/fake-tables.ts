@@ -8,6 +8,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type BatchGetCommandInput,
   type BatchWriteCommandInput,
   type DeleteCommandInput,
@@ -15,6 +16,7 @@ import {
   type PutCommandInput,
   type QueryCommandInput,
   type TransactWriteCommandInput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -154,8 +156,10 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
   });
 
   ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
-    const puts = (input.TransactItems ?? []).map((item) => {
-      if (!item.Put) throw new Error('fake-tables: only Put is supported in a transaction');
+    // Unconditional `ADD` updates (the counters' repair by a recount) are applied after the puts.
+    const updates = (input.TransactItems ?? []).flatMap((item) => (item.Update ? [item.Update] : []));
+    const puts = (input.TransactItems ?? []).filter((item) => !item.Update).map((item) => {
+      if (!item.Put) throw new Error('fake-tables: only Put and an unconditional ADD Update are supported in a transaction');
       return item.Put;
     });
     const reasons = puts.map((put) => ({ Code: holds(put) ? 'None' : 'ConditionalCheckFailed' }));
@@ -167,7 +171,31 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
       });
     }
     for (const put of puts) store(put.TableName!, put.Item!);
+    for (const update of updates) addTo(update.TableName!, update.Key!, update);
     return {};
+  });
+
+  /** Applies `ADD #a :a, #b :b` (numbers added, sets joined), as DynamoDB does, creating the item if need be. */
+  function addTo(name: string, key: Record<string, unknown>, update: { UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) {
+    const expression = update.UpdateExpression ?? '';
+    if (!expression.startsWith('ADD ') || update.ConditionExpression) throw new Error(`fake-tables: unsupported update in a transaction: ${expression}`);
+    const item: Item = read(name, key) ?? { ...key };
+    for (const clause of expression.slice(4).split(',')) {
+      const [nameRef, valueRef] = clause.trim().split(/\s+/);
+      const attribute = update.ExpressionAttributeNames?.[nameRef!] ?? nameRef!;
+      const value = update.ExpressionAttributeValues?.[valueRef!];
+      const current = item[attribute];
+      item[attribute] = value instanceof Set ? new Set([...(current instanceof Set ? current : []), ...value]) : Number(current ?? 0) + Number(value);
+    }
+    store(name, item);
+  }
+
+  // An unconditional `ADD` (the counters' arrivals and hot units), answering the new values if asked.
+  ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+    addTo(input.TableName!, input.Key!, input);
+    if (input.ReturnValues !== 'UPDATED_NEW') return {};
+    const { pk: _pk, sk: _sk, ...attributes } = read(input.TableName!, input.Key!)!;
+    return { Attributes: attributes };
   });
 
   ddb.on(BatchWriteCommand).callsFake(async (input: BatchWriteCommandInput) => {

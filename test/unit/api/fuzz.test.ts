@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes, type Route } from '../../../functions/routes';
 import { SALT_PARTITION } from '../../../functions/store/evaluation/admission-store';
+import { BUCKETS, type BucketKey } from '../../../functions/store/buckets';
 import { SECRETS } from '../../../functions/store/secrets';
 import { TABLES, type TableKey } from '../../../functions/store/tables';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
@@ -39,9 +43,13 @@ const counts = new StatusCounts();
  */
 async function coldStart(route: Route): Promise<LambdaHandler> {
   const saved = { ...process.env };
-  for (const { envVar } of [...Object.values(TABLES), ...Object.values(SECRETS)]) delete process.env[envVar];
+  for (const { envVar } of [...Object.values(TABLES), ...Object.values(SECRETS), ...Object.values(BUCKETS)]) delete process.env[envVar];
   for (const key of Object.keys(route.tables) as TableKey[]) process.env[TABLES[key].envVar] = UNIT_TABLE[key];
   for (const key of route.secrets ?? []) process.env[SECRETS[key].envVar] = ballotKeysBinding();
+  // A bucket binding as the local runtime makes it: a folder (store/exports/export-store.ts).
+  for (const key of Object.keys(route.buckets ?? {}) as BucketKey[]) {
+    process.env[BUCKETS[key].envVar] = `file:${mkdtempSync(join(tmpdir(), 'pingyi-bucket-'))}`;
+  }
   try {
     vi.resetModules();
     return await loadHandler(route.entry);

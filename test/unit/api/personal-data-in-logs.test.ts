@@ -5,7 +5,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRIC, METRICS_NAMESPACE } from '../../../functions/platform/metric-names';
-import { jobs, routes, type OperationId, type Route } from '../../../functions/routes';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { jobs, routes, streamConsumers, type OperationId, type Route } from '../../../functions/routes';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
 import { submissionHashOf } from '../../../functions/domain/evaluation/response';
 import { aToken, bindBallotKeys, foreignRing } from '../../fixtures/ballot-keys';
@@ -216,7 +217,7 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   bindBallotKeys();
   handlers = new Map();
-  for (const entry of [...routes.map((r) => r.entry), ...jobs.map((j) => j.entry)]) {
+  for (const entry of [...routes.map((r) => r.entry), ...jobs.map((j) => j.entry), ...streamConsumers.map((c) => c.entry)]) {
     vi.resetModules();
     handlers.set(entry, await loadHandler(entry));
   }
@@ -330,6 +331,14 @@ describe('no personal data in what the functions write', () => {
     }
     const stored = tables.items(UNIT_TABLE.responses).filter((item) => item.pk !== 'SALT').length;
     expect(stored).toBe(PLANTED.length + 2);
+
+    // The counting function counts them from the stream first: its records, as Lambda hands them over.
+    const records = tables
+      .items(UNIT_TABLE.responses)
+      .filter((item) => String(item.sk).startsWith('B#'))
+      .map((item, i) => ({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item), SequenceNumber: String(i) } }));
+    const counted = await written(() => handlers.get(streamConsumers[0].entry)!({ Records: records }, lambdaContext()));
+    expect(leaks(counted.output)).toEqual([]);
 
     // act
     const { output } = await written(() => handlers.get(jobs[0].entry)!({ source: 'aws.scheduler' }, lambdaContext()));

@@ -13,6 +13,8 @@ import {
   type Tally,
   type TallyRun,
 } from '../../../../functions/domain/evaluation/tally';
+import { counting } from '../../../../functions/domain/evaluation/counting';
+import { memoryCounters, refOf } from '../../../fixtures/counters';
 import { aBatchReview, anAppeal, anOpenBallot, aServiceRecordBallot, tallyInputs } from '../../../fixtures/ballots';
 import {
   aDimensionsQuestion,
@@ -498,8 +500,29 @@ describe('runTally', () => {
     const saved: { run: TallyRun; tallies: Tally[]; batches: FlaggedBatch[] }[] = [];
     const reads: string[] = [];
     const review = { appeals: [] as Appeal[], batchReviews: [] as BatchReview[] };
+    const counters = memoryCounters();
+    const stored = new Map<string, StoredBallot>();
+    const catalog = {
+      getPeriod: async (periodId: string) => periods.find((p) => p.periodId === periodId),
+      listGroups: async () => someGroups(),
+      getFormVersion: async (formId: string, version: number) => versions.find((v) => v.formId === formId && v.version === version),
+    };
+    // Every ballot counted once, as the counting function does from the stream.
+    const counted = (async () => {
+      const count = counting({ ...catalog, ...counters.ports });
+      for (const [periodId, list] of Object.entries(ballots)) {
+        for (const [i, ballot] of list.entries()) {
+          const ballotRef = refOf(ballot, `unreadable-${i}`);
+          stored.set(`${periodId}\n${ballotRef}`, ballot);
+          await count.count({ periodId, ballotRef, ballot });
+        }
+      }
+    })();
     const deps: RunTallyDeps = {
-      listPeriods: async () => periods,
+      listPeriods: async () => {
+        await counted;
+        return periods;
+      },
       listGroups: async () => {
         reads.push('groups');
         return someGroups();
@@ -510,9 +533,8 @@ describe('runTally', () => {
         return review.appeals;
       },
       listBatchReviews: async () => review.batchReviews,
-      async *periodBallots(periodId) {
-        yield* ballots[periodId] ?? [];
-      },
+      ...counters.ports,
+      getBallots: async (periodId, refs) => refs.flatMap((ref) => stored.get(`${periodId}\n${ref}`) ?? []),
       getFormVersion: async (formId, version) => {
         reads.push(`${formId}@${version}`);
         return versions.find((v) => v.formId === formId && v.version === version);

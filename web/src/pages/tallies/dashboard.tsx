@@ -5,13 +5,22 @@ import type { PeriodTrend, SnapshotList, UnitSnapshot } from '../../../../functi
 import type { TallyReport } from '../../../../functions/domain/evaluation/tally-report';
 import { UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from '../../../../functions/domain/units/unit';
 import { SUPERVISORS } from '../../../../functions/routes/route';
-import { downloadTallies, downloadTalliesXlsx, listPeriodTrend, listPeriods, listSnapshots, listTallies } from '../../../../functions/routes/evaluation';
+import {
+  downloadTallies,
+  downloadTalliesXlsx,
+  exportResponses,
+  listPeriodTrend,
+  listPeriods,
+  listSnapshots,
+  listTallies,
+} from '../../../../functions/routes/evaluation';
 import { call, download } from '../../app/api';
 import { failureOf } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDate, formatDateTime, formatPercent, formatScore } from '../../app/format';
 import { keepPeriodInUrl, PeriodField, pickPeriod } from '../../app/periods';
+import { staff } from '../../app/session';
 import { lang, local, messages } from '../../app/i18n';
 import { dashboard, tallies } from '../../messages/tallies';
 import { Chart, type ChartOption } from './chart';
@@ -259,6 +268,62 @@ function Downloads({ periodId }: { periodId: string }) {
       </button>
       {status.value && (
         <Notice kind={status.value.kind} id="download-status">
+          {status.value.text}
+        </Notice>
+      )}
+      <RawExport periodId={periodId} />
+    </div>
+  );
+}
+
+/**
+ * The raw anonymised responses of the period: the API writes the file (to S3 on AWS) and answers a link that
+ * expires soon, which the page follows. Only admins are offered the text answers (the API refuses others).
+ */
+function RawExport({ periodId }: { periodId: string }) {
+  const t = messages(tallies);
+  const isAdmin = useComputed(() => staff.value?.roles.includes('admin') ?? false);
+  const includeText = useSignal(false);
+  const busy = useSignal(false);
+  const status = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
+  const onExport = async () => {
+    busy.value = true;
+    status.value = undefined;
+    try {
+      const result = await call(exportResponses, { params: { periodId }, body: { includeText: isAdmin.value && includeText.value } });
+      // Absolute on AWS (a presigned S3 link); on the API's own origin under `npm start`.
+      const link = document.createElement('a');
+      link.href = new URL(result.url, location.href).href;
+      link.download = result.filename;
+      link.hidden = true;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      status.value = { kind: 'success', text: t.rawExported({ rows: result.rows, expires: formatDateTime(result.expiresAt) }) };
+    } catch (err) {
+      status.value = { kind: 'error', text: failureOf(err).message };
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <div class="raw-export">
+      {isAdmin.value && (
+        <label class="choice">
+          <input
+            type="checkbox"
+            id="raw-include-text"
+            checked={includeText.value}
+            onChange={(e) => (includeText.value = (e.currentTarget as HTMLInputElement).checked)}
+          />{' '}
+          {t.rawIncludeText}
+        </label>
+      )}
+      <button type="button" class="secondary" id="export-raw" disabled={busy.value} onClick={() => void onExport()}>
+        {busy.value ? t.rawExporting : t.rawExport}
+      </button>
+      {status.value && (
+        <Notice kind={status.value.kind} id="export-status">
           {status.value.text}
         </Notice>
       )}

@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import type { Counters, PeriodCounters } from '../../domain/evaluation/counters';
+import { ZRecountRecord, type RecountRecord } from '../../domain/evaluation/recount';
+import { partKey } from '../../domain/evaluation/tally';
+import { itemsOf } from '../items';
+import { BATCH_RETRIES, UnprocessedError, backoff } from '../retry';
+import { shardOf } from './response-store';
+
+/**
+ * The counters of the tallies table (domain/evaluation/counters.ts, counting.ts), beside the tallies
+ * (tally-store.ts, partitions `P#…`):
+ *
+ * | item                                       | pk                          | sk                |
+ * |--------------------------------------------|-----------------------------|-------------------|
+ * | a period's own counters                    | `C#<periodId>`              | `P`               |
+ * | a unit's counters                          | `C#<periodId>`              | `U#<unitId>`      |
+ * | the units that passed a limit (`units` SS) | `C#<periodId>`              | `HOT`             |
+ * | the period's last recount                  | `C#<periodId>`              | `RECOUNT`         |
+ * | a counted ballot                           | `M#<periodId>#<shard>`      | `B#<ballotRef>`   |
+ * | a counted ballot's part about a unit       | `M#<periodId>#U#<unitId>`   | `B#<ballotRef>`   |
+ * | open ballots arrived under a key (`refs` SS) | `A#<periodId>#<unitId>`   | `<arrival key>`   |
+ *
+ * Every counter is a number attribute named as counters.ts names it, added to with `ADD`; a period's
+ * counters are one Query (O(units)). A ballot's counters and markers are written in TransactWriteItems of at
+ * most 100 items, so a ballot rating many units takes several: the first holds the ballot's marker and the
+ * period's counters, each holds its units' markers and counters, and each is conditional on its markers
+ * being new — all of it or none, once. Ballot markers are spread over the responses table's 16 shards, so a
+ * busy period's writes are not one partition's; a unit's markers are one Query (the tally reads a hot
+ * unit's ballots by them, and counts them to know the counters agree).
+ */
+const counterPartition = (periodId: string) => `C#${periodId}`;
+const PERIOD_SK = 'P';
+const UNIT_PREFIX = 'U#';
+const HOT_SK = 'HOT';
+const RECOUNT_SK = 'RECOUNT';
+const MARK_PREFIX = 'B#';
+/** The period item's set of the period revisions its ballots were counted by. */
+const REVS = 'revs';
+const ballotMarker = (periodId: string, ballotRef: string) => ({
+  pk: `M#${periodId}#${shardOf(ballotRef).toString(16)}`,
+  sk: `${MARK_PREFIX}${ballotRef}`,
+});
+const unitMarkerPartition = (periodId: string, unitId: string) => `M#${periodId}#U#${unitId}`;
+const unitMarker = (periodId: string, unitId: string, ballotRef: string) => ({
+  pk: unitMarkerPartition(periodId, unitId),
+  sk: `${MARK_PREFIX}${ballotRef}`,
+});
+const arrivalKey = (periodId: string, unitId: string, key: string) => ({ pk: `A#${periodId}#${unitId}`, sk: key });
+
+/** TransactWriteItems takes at most 100 items: the first takes the ballot's marker and the period's counters. */
+const TRANSACTION_ITEMS = 100;
+const UNITS_PER_TRANSACTION = Math.floor((TRANSACTION_ITEMS - 2) / 2);
+
+/** `ADD` of every counter, by name and value placeholders (and of a period revision to the set `revs`). */
+function addAll(counters: Counters, periodRev?: number) {
+  const names: Record<string, string> = {};
+  const values: Record<string, number | Set<number>> = {};
+  const clauses = Object.entries(counters).map(([name, n], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = n;
+    return `#c${i} :c${i}`;
+  });
+  if (periodRev !== undefined) {
+    names['#revs'] = REVS;
+    values[':revs'] = new Set([periodRev]);
+    clauses.push('#revs :revs');
+  }
+  return { UpdateExpression: `ADD ${clauses.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+const ZCounterItem = z.record(z.string(), z.unknown());
+const countersOf = (item: Record<string, unknown>): Counters => {
+  const out: Counters = {};
+  for (const [name, value] of Object.entries(item)) if (name !== 'pk' && name !== 'sk' && typeof value === 'number') out[name] = value;
+  return out;
+};
+
+const isTransientCancellation = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
+const alreadyWritten = (error: unknown) =>
+  error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+
+export function counterStore(db: DynamoDBDocumentClient, table: string) {
+  const items = itemsOf(db, table);
+
+  /** One transaction, retried while it conflicts with another on the same items; whether it wrote. */
+  async function transact(input: ConstructorParameters<typeof TransactWriteCommand>[0]): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db.send(new TransactWriteCommand(input));
+        return true;
+      } catch (error) {
+        if (alreadyWritten(error)) return false;
+        if (!isTransientCancellation(error)) throw error;
+        if (attempt >= BATCH_RETRIES) throw new UnprocessedError('TransactWriteItems');
+        await backoff(attempt + 1);
+      }
+    }
+  }
+
+  /** Keys only, of every item of a partition, strongly consistent. */
+  async function sortKeys(pk: string): Promise<string[]> {
+    const keys: string[] = [];
+    const pages = paginateQuery(
+      { client: db },
+      { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'sk', ConsistentRead: true },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) keys.push(String(item.sk));
+    return keys;
+  }
+
+  return {
+    async addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number): Promise<boolean> {
+      const partition = counterPartition(periodId);
+      const units = [...contribution.units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const unitItems = ([unitId, counters]: [string, Counters]) => [
+        { Put: { TableName: table, Item: unitMarker(periodId, unitId, ballotRef), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Update: { TableName: table, Key: { pk: partition, sk: `${UNIT_PREFIX}${unitId}` }, ...addAll(counters) } },
+      ];
+      let added = false;
+      // The first transaction: the ballot, the period, and as many units as fit; then the rest of the units.
+      const first = units.slice(0, UNITS_PER_TRANSACTION);
+      added =
+        (await transact({
+          TransactItems: [
+            { Put: { TableName: table, Item: ballotMarker(periodId, ballotRef), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Update: { TableName: table, Key: { pk: partition, sk: PERIOD_SK }, ...addAll(contribution.period, periodRev) } },
+            ...first.flatMap(unitItems),
+          ],
+        })) || added;
+      for (let start = first.length; start < units.length; start += UNITS_PER_TRANSACTION) {
+        added = (await transact({ TransactItems: units.slice(start, start + UNITS_PER_TRANSACTION).flatMap(unitItems) })) || added;
+      }
+      return added;
+    },
+
+    async arrive(periodId: string, unitId: string, key: string, ballotRef: string): Promise<number> {
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: arrivalKey(periodId, unitId, key),
+          UpdateExpression: 'ADD refs :ref',
+          ExpressionAttributeValues: { ':ref': new Set([ballotRef]) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const refs = Attributes?.refs;
+      return refs instanceof Set ? refs.size : 0;
+    },
+
+    async markHot(periodId: string, unitId: string): Promise<void> {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: counterPartition(periodId), sk: HOT_SK },
+          UpdateExpression: 'ADD #units :unit',
+          ExpressionAttributeNames: { '#units': 'units' },
+          ExpressionAttributeValues: { ':unit': new Set([unitId]) },
+        }),
+      );
+    },
+
+    async hotUnits(periodId: string): Promise<ReadonlySet<string>> {
+      const { Item } = await db.send(new GetCommand({ TableName: table, Key: { pk: counterPartition(periodId), sk: HOT_SK }, ConsistentRead: true }));
+      const units = Item?.units;
+      return units instanceof Set ? new Set([...units].map(String)) : new Set();
+    },
+
+    /** A period's counters: one Query, strongly consistent. */
+    async readCounters(periodId: string): Promise<PeriodCounters> {
+      const counters: PeriodCounters = { period: {}, units: new Map() };
+      const pages = paginateQuery(
+        { client: db },
+        { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition(periodId) }, ConsistentRead: true },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const sk = String(item.sk);
+          if (sk === PERIOD_SK) counters.period = countersOf(ZCounterItem.parse(item));
+          else if (sk.startsWith(UNIT_PREFIX)) counters.units.set(sk.slice(UNIT_PREFIX.length), countersOf(ZCounterItem.parse(item)));
+        }
+      }
+      return counters;
+    },
+
+    /** The period revisions its ballots were counted by. */
+    async countedRevs(periodId: string): Promise<Set<number>> {
+      const { Item } = await db.send(new GetCommand({ TableName: table, Key: { pk: counterPartition(periodId), sk: PERIOD_SK }, ConsistentRead: true }));
+      const revs = Item?.[REVS];
+      return revs instanceof Set ? new Set([...revs].map(Number)) : new Set();
+    },
+
+    /** Adds ballots to those arrived at a unit under a key (the recount's refresh); how many have arrived. */
+    async arriveAll(periodId: string, unitId: string, key: string, ballotRefs: readonly string[]): Promise<number> {
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: arrivalKey(periodId, unitId, key),
+          UpdateExpression: 'ADD refs :refs',
+          ExpressionAttributeValues: { ':refs': new Set(ballotRefs) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const refs = Attributes?.refs;
+      return refs instanceof Set ? refs.size : 0;
+    },
+
+    /** The references of the ballots counted for a unit: one Query of its markers. */
+    countedRefs: async (periodId: string, unitId: string): Promise<string[]> =>
+      (await sortKeys(unitMarkerPartition(periodId, unitId))).map((sk) => sk.slice(MARK_PREFIX.length)),
+
+    /** The references of every counted ballot of a period: a Query per shard of its markers. */
+    async countedBallots(periodId: string): Promise<Set<string>> {
+      const refs = new Set<string>();
+      for (let shard = 0; shard < 16; shard++) {
+        for (const sk of await sortKeys(`M#${periodId}#${shard.toString(16)}`)) refs.add(sk.slice(MARK_PREFIX.length));
+      }
+      return refs;
+    },
+
+    async counted(periodId: string, parts: readonly { unitId: string; ballotRef: string }[]): Promise<Set<string>> {
+      const found = await items.batchGet(
+        parts.map((p) => unitMarker(periodId, p.unitId, p.ballotRef)),
+        true,
+      );
+      const byKey = new Set(found.map((item) => `${String(item.pk)}\n${String(item.sk)}`));
+      return new Set(
+        parts.filter((p) => {
+          const key = unitMarker(periodId, p.unitId, p.ballotRef);
+          return byKey.has(`${key.pk}\n${key.sk}`);
+        }).map((p) => partKey(p.unitId, p.ballotRef)),
+      );
+    },
+
+    /**
+     * Adds a difference to the counters (the recount's repair), in transactions of at most 100 items, each
+     * with an idempotency token derived from `repairId`: a retried call within ten minutes adds nothing twice.
+     */
+    async addDifference(periodId: string, difference: PeriodCounters, repairId: string): Promise<void> {
+      const partition = counterPartition(periodId);
+      const updates = [
+        ...(Object.keys(difference.period).length > 0 ? [{ sk: PERIOD_SK, counters: difference.period }] : []),
+        ...[...difference.units].map(([unitId, counters]) => ({ sk: `${UNIT_PREFIX}${unitId}`, counters })),
+      ];
+      for (let start = 0; start < updates.length; start += TRANSACTION_ITEMS) {
+        const token = createHash('sha256').update(`${repairId}\n${start}`).digest('base64url').slice(0, 36);
+        await transact({
+          ClientRequestToken: token,
+          TransactItems: updates
+            .slice(start, start + TRANSACTION_ITEMS)
+            .map(({ sk, counters }) => ({ Update: { TableName: table, Key: { pk: partition, sk }, ...addAll(counters) } })),
+        });
+      }
+    },
+
+    getRecount: (periodId: string): Promise<RecountRecord | undefined> => items.get({ pk: counterPartition(periodId), sk: RECOUNT_SK }, ZRecountRecord),
+    async saveRecount(record: RecountRecord): Promise<void> {
+      await db.send(new PutCommand({ TableName: table, Item: { ...record, pk: counterPartition(record.periodId), sk: RECOUNT_SK } }));
+    },
+  };
+}
+
+export type CounterStore = ReturnType<typeof counterStore>;

@@ -1,0 +1,56 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { BUCKETS, type BucketDefinition, type BucketKey } from '../../functions/store/buckets';
+
+/** A created bucket together with the definition it came from, ready for `ApiFunction.bindBucket`. */
+export interface BoundBucket {
+  readonly key: BucketKey;
+  readonly definition: BucketDefinition;
+  readonly bucket: s3.Bucket;
+}
+
+export interface BucketsProps {
+  /** Where S3 writes the server access logs (the site's access-log bucket), each bucket under its own prefix. */
+  readonly accessLogsBucket: s3.IBucket;
+}
+
+/**
+ * Every bucket of functions/store/buckets.ts: private (all public access blocked, owner-enforced objects),
+ * encrypted with S3-managed keys, reachable over TLS only, with server access logs, and every object deleted
+ * `expiryDays` after it was written (unfinished multipart uploads after a day). What they hold is derived
+ * and short-lived, so a deleted stack takes them along. Functions get one only through
+ * `ApiFunction.bindBucket`, which grants exactly the declared access and sets its env var together.
+ */
+export class Buckets extends Construct {
+  private readonly byKey: Record<BucketKey, BoundBucket>;
+
+  constructor(scope: Construct, id: string, props: BucketsProps) {
+    super(scope, id);
+    const entries = (Object.entries(BUCKETS) as [BucketKey, BucketDefinition][]).map(([key, definition]) => {
+      const bucket = new s3.Bucket(this, definition.id, {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        serverAccessLogsBucket: props.accessLogsBucket,
+        serverAccessLogsPrefix: `${definition.localDir}-bucket/`,
+        lifecycleRules: [{ expiration: Duration.days(definition.expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+        removalPolicy: RemovalPolicy.DESTROY,
+        autoDeleteObjects: false,
+      });
+      return [key, { key, definition, bucket }] as const;
+    });
+    this.byKey = Object.fromEntries(entries) as Record<BucketKey, BoundBucket>;
+  }
+
+  /** The bucket for a key of BUCKETS. */
+  get(key: BucketKey): BoundBucket {
+    return this.byKey[key];
+  }
+
+  /** Every bucket, in BUCKETS order. */
+  all(): BoundBucket[] {
+    return Object.values(this.byKey);
+  }
+}
