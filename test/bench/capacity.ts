@@ -37,7 +37,7 @@ export interface CapacityFigures {
  * production code path is measured as it is. A write whose condition fails reports no capacity here (the
  * error carries none), though DynamoDB charges it: the figures are for submissions that store a ballot.
  */
-function meter(db: DynamoDBDocumentClient) {
+export function meter(db: DynamoDBDocumentClient) {
   let reads = 0;
   let writes = 0;
   db.middlewareStack.add(

@@ -10,6 +10,7 @@ import { measureExport } from './export';
 import { LAMBDA_TRACING_ENV, compareColdImports } from './import-time';
 import { measureSubmitLatency } from './latency';
 import { RATE_PAGE_BUDGET_GZIP_BYTES, measurePages, pageScriptGzipBytes, type PageScripts } from './page-size';
+import { PARALLEL_DELIVERIES, measureTallyCapacity, type CountingCapacity, type TallyVariant } from './tally-capacity';
 
 /**
  * `npm run bench`: Pingyi's figures, each beside a baseline measured in the same run, so the ratio means
@@ -90,6 +91,44 @@ try {
     ratio: latencyRatio.toFixed(2),
     budget: within(latencyRatio, 1.5),
   });
+
+  // Issue 8, benchmark 7a. BENCH_TALLY_COUNT (100,000) service-record ballots; BENCH_TALLY_OPEN_COUNT (10,000, 0: none)
+  // open ballots from distinct clients, whose counting also writes arrivals.
+  const tallyVariants: [TallyVariant, number][] = [
+    ['tokenized', Number(process.env.BENCH_TALLY_COUNT ?? 100_000)],
+    ['open', Number(process.env.BENCH_TALLY_OPEN_COUNT ?? 10_000)],
+  ];
+  for (const [variant, counted] of tallyVariants.filter(([, n]) => n > 0)) {
+    console.error(`tally capacity, ${variant} ballots: 1,000 on an empty table, then ${counted.toLocaleString('en')} + 1,000 new ...`);
+    const t = await measureTallyCapacity(stack.dynamoEndpoint, variant, counted);
+    const n = counted.toLocaleString('en');
+    const perBallot = (c: CountingCapacity) =>
+      `${(c.reads / t.fresh).toFixed(3)} RCU, ${(c.writes / t.fresh).toFixed(2)} WCU per ballot (${(c.writesAtDynamoDbRate / t.fresh).toFixed(2)} at 2 per transaction item)`;
+    const tallyRatio = t.subjectTally.reads / t.baselineTally.reads;
+    rows.push(
+      {
+        figure: `tally run RCU, ${n} ${variant} ballots counted + 1,000 new`,
+        value: `${t.subjectTally.reads} RCU (run over ${t.subjectRun.ballots.toLocaleString('en')} ballots${t.hotUnits.length > 0 ? `, hot units: ${t.hotUnits.join(' ')}` : ''})`,
+        baseline: `${t.baselineTally.reads} RCU (1,000 on an empty table)`,
+        ratio: tallyRatio.toFixed(2),
+        budget: within(tallyRatio, 1.2),
+      },
+      {
+        figure: `counting (the stream consumer), ${variant} ballots`,
+        value: `${perBallot(t.countingSubject)} (1,000 new over ${n})`,
+        baseline: `${perBallot(t.countingBaseline)} (1,000 into empty counters)`,
+        ratio: (t.countingSubject.writes / t.countingBaseline.writes).toFixed(2),
+        budget: '',
+      },
+      {
+        figure: `storing + counting ${n} ${variant} ballots`,
+        value: `${(t.seedMs / 1000).toFixed(0)} s + ${(t.countMs / 1000).toFixed(0)} s`,
+        baseline: `${Math.round((counted / t.countMs) * 1000)} ballots/s counted: countDelivery on ballotOf records, deliveries of 100, ${PARALLEL_DELIVERIES} side by side (not the stream reader: tested elsewhere, too slow for ${n})`,
+        ratio: '—',
+        budget: '',
+      },
+    );
+  }
 
   // Issue 8, benchmark 7b. BENCH_EXPORT_COUNT=100000 for a quicker run; 1,000,000 is the figure the issue asks.
   const exportCount = Number(process.env.BENCH_EXPORT_COUNT ?? 1_000_000);

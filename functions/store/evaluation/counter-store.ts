@@ -14,7 +14,7 @@ import { ZRecountRecord, type RecountRecord } from '../../domain/evaluation/reco
 import { partKey } from '../../domain/evaluation/tally';
 import { itemsOf } from '../items';
 import { BATCH_RETRIES, UnprocessedError, backoff } from '../retry';
-import { shardOf } from './response-store';
+import { SHARDS, shardOf } from './response-store';
 
 /**
  * The counters of the tallies table (domain/evaluation/counters.ts, counting.ts), beside the tallies
@@ -223,7 +223,7 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
     /** The references of every counted ballot of a period: a Query per shard of its markers. */
     async countedBallots(periodId: string): Promise<Set<string>> {
       const refs = new Set<string>();
-      for (let shard = 0; shard < 16; shard++) {
+      for (let shard = 0; shard < SHARDS; shard++) {
         for (const sk of await sortKeys(`M#${periodId}#${shard.toString(16)}`)) refs.add(sk.slice(MARK_PREFIX.length));
       }
       return refs;
