@@ -118,7 +118,7 @@ export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
     listBatchReviews: reviews.listBatchReviews,
     ...tallyStore(db, tableName('tallies')),
     readCounters: counters.readCounters,
-    hotUnits: counters.hotUnits,
+    hotDays: counters.hotDays,
     countedRefs: counters.countedRefs,
     counted: counters.counted,
     getBallots: responseStore(db, tableName('responses')).getBallots,
@@ -129,8 +129,8 @@ export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
 /** The counting function's: the catalog to read ballots by, the counters to add them to. */
 export function countingDeps(db = createDocumentClient()): CountingDeps {
   const { getPeriod, getFormVersion, listGroups } = catalogStore(db, tableName('catalog'));
-  const { hotUnits, arrive, markHot, addOnce } = counterStore(db, tableName('tallies'));
-  return { getPeriod, getFormVersion, listGroups, hotUnits, arrive, markHot, addOnce };
+  const { hotDays, arrive, markHot, addOnce } = counterStore(db, tableName('tallies'));
+  return { getPeriod, getFormVersion, listGroups, hotDays, arrive, markHot, addOnce };
 }
 
 /** The recount's: the raw ballots, and the counters to compare and repair. */
@@ -146,7 +146,7 @@ export function recountDeps(db = createDocumentClient()): RecountDeps & { listPe
     countedBallots: counters.countedBallots,
     periodBallots: responseStore(db, tableName('responses')).periodBallots,
     addDifference: counters.addDifference,
-    hotUnits: counters.hotUnits,
+    hotDays: counters.hotDays,
     markHot: counters.markHot,
     countedRevs: counters.countedRevs,
     arriveAll: counters.arriveAll,

@@ -114,6 +114,13 @@ try {
         budget: within(tallyRatio, 1.2),
       },
       {
+        figure: `tally run RCU, the same with one unit's day past a limit`,
+        value: `${t.hotDayTally.reads} RCU (reads that unit-day's ${t.hotDayBallots.toLocaleString('en')} ballots in order)`,
+        baseline: `${t.subjectTally.reads} RCU (no day past a limit)`,
+        ratio: (t.hotDayTally.reads / t.subjectTally.reads).toFixed(2),
+        budget: '',
+      },
+      {
         figure: `counting (the stream consumer), ${variant} ballots`,
         value: `${perBallot(t.countingSubject)} (1,000 new over ${n})`,
         baseline: `${perBallot(t.countingBaseline)} (1,000 into empty counters)`,

@@ -77,6 +77,9 @@ export interface TallyCapacityFigures {
   subjectRun: Pick<TallyRun, 'ballots' | 'units' | 'excluded'>;
   /** Units marked hot (open ballots past a limit) in the subject: none, or the figure reads their ballots. */
   hotUnits: string[];
+  /** The subject's tally run again with one unit's day marked past a limit, and how many ballots that unit-day holds. */
+  hotDayTally: Capacity;
+  hotDayBallots: number;
 }
 
 const FORM_ID = 'bench-tally-form';
@@ -267,8 +270,16 @@ async function scenario(endpoint: string, variant: TallyVariant, counted: number
       tallyMeter.take();
       const runs = await runTally(tDeps);
       const tally = tallyMeter.take();
-      const hot = [...(await tDeps.hotUnits(periodId))].sort();
-      return { tally, run: runOf(runs, periodId), countingFresh, countingBulk, firstTally, seedMs, countMs, hot };
+      const hot = [...(await tDeps.hotDays(periodId))].sort();
+      // Then one unit's first day marked as past a limit, as one phone rating it four times would: the run
+      // reads that unit's ballots of that day (their markers, then the ballots), not the unit's whole period.
+      const day = cstDay(new Date(p.start));
+      await cDeps.markHot(periodId, UNITS[0]!, day);
+      tallyMeter.take();
+      await runTally(tDeps);
+      const hotDayTally = tallyMeter.take();
+      const hotDayBallots = (await tDeps.countedRefs(periodId, UNITS[0]!, day)).length;
+      return { tally, run: runOf(runs, periodId), countingFresh, countingBulk, firstTally, seedMs, countMs, hot, hotDayTally, hotDayBallots };
     });
   } finally {
     countDb.destroy();
@@ -303,6 +314,8 @@ export async function measureTallyCapacity(
     baselineRun: baseline.run,
     subjectRun: subject.run,
     hotUnits: subject.hot,
+    hotDayTally: subject.hotDayTally,
+    hotDayBallots: subject.hotDayBallots,
   };
 }
 

@@ -34,15 +34,16 @@ describe('counter store', () => {
   it('adds a ballot rating 120 units once, in three transactions, however often it comes', async () => {
     const store = counterStore(t.db, t.tables.tallies);
 
-    const first = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1);
-    const again = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1);
+    const first = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1, '2026-06-15');
+    const again = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1, '2026-06-15');
 
     expect([first, again]).toEqual([true, false]);
     const counters = await store.readCounters('p-many');
     expect(counters.period).toEqual({ b: 1 });
     expect(counters.units.size).toBe(120);
     expect([...counters.units.values()].every((c) => c.b === 1 && c['g.citizen.s'] === 85_000_000)).toBe(true);
-    expect(await store.countedRefs('p-many', 'unit-119')).toEqual(['o.ballot-1']);
+    expect(await store.countedRefs('p-many', 'unit-119', '2026-06-15')).toEqual(['o.ballot-1']);
+    expect(await store.countedRefs('p-many', 'unit-119', '2026-06-16')).toEqual([]);
     expect(await store.countedBallots('p-many')).toEqual(new Set(['o.ballot-1']));
     expect(await store.countedRevs('p-many')).toEqual(new Set([1]));
   });
@@ -57,10 +58,10 @@ describe('counter store', () => {
     };
     t.db.middlewareStack.add(fault as never, { step: 'initialize', name: 'secondTransactionFails' });
 
-    await expect(store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1)).rejects.toThrow('throttled');
+    await expect(store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1, '2026-06-15')).rejects.toThrow('throttled');
     const half = await store.readCounters('p-retry');
     t.db.middlewareStack.remove('secondTransactionFails');
-    const retried = await store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1);
+    const retried = await store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1, '2026-06-15');
 
     expect(half.units.size).toBe(49);
     expect(retried).toBe(true);
@@ -79,11 +80,11 @@ describe('counter store', () => {
       await store.arrive('p-arr', 'u1', 'c.2026-06-15.key', 'o.b'),
       await store.arriveAll('p-arr', 'u1', 'c.2026-06-15.key', ['o.a', 'o.b', 'o.c']),
     ];
-    await store.markHot('p-arr', 'u1');
-    await store.markHot('p-arr', 'u1');
+    await store.markHot('p-arr', 'u1', '2026-06-15');
+    await store.markHot('p-arr', 'u1', '2026-06-15');
 
     expect(counts).toEqual([1, 1, 2, 3]);
-    expect(await store.hotUnits('p-arr')).toEqual(new Set(['u1']));
+    expect(await store.hotDays('p-arr')).toEqual(new Set(['u1/2026-06-15']));
   });
 });
 

@@ -2,7 +2,7 @@ import type { PeriodCounters } from './counters';
 import type { FormVersion } from './form';
 import type { Period } from './period';
 import type { RespondentGroup } from './respondent-group';
-import { PeriodTally, type StoredBallot } from './tally';
+import { PeriodTally, ballotDay, unitDay, type StoredBallot } from './tally';
 
 /**
  * Counting (计数): each ballot's contribution added to its period's counters (counters.ts) once, as the
@@ -28,17 +28,17 @@ export interface CountingDeps {
   getPeriod(periodId: string): Promise<Period | undefined>;
   listGroups(): Promise<RespondentGroup[]>;
   getFormVersion(formId: string, version: number): Promise<FormVersion | undefined>;
-  /** The units marked as having passed a limit. */
-  hotUnits(periodId: string): Promise<ReadonlySet<string>>;
+  /** The days of units (tally.ts unitDay()) marked as having passed a limit. */
+  hotDays(periodId: string): Promise<ReadonlySet<string>>;
   /** Adds the ballot to those arrived at the unit under `key` (again: no change) and tells how many have arrived. */
   arrive(periodId: string, unitId: string, key: string, ballotRef: string): Promise<number>;
-  /** Marks the unit as having passed a limit (again: no change). */
-  markHot(periodId: string, unitId: string): Promise<void>;
+  /** Marks the unit's day as having passed a limit (again: no change). */
+  markHot(periodId: string, unitId: string, day: string): Promise<void>;
   /**
    * Adds a ballot's contribution and its markers, unless they are there: whether anything was added. The
    * period's revision it was counted by is kept too (the recount knows so whether rules changed since).
    */
-  addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number): Promise<boolean>;
+  addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number, day: string): Promise<boolean>;
 }
 
 export type CountOutcome = 'counted' | 'countedBefore' | 'noSuchPeriod';
@@ -82,16 +82,17 @@ export function counting(deps: CountingDeps) {
       const tally = new PeriodTally(period, { groups: await groups, appeals: [], batchReviews: [] }, { flag: false });
       tally.add(ballot, await versionOf(periodId, ballot));
 
-      const hotUnits = await once(hot, periodId, async () => new Set(await deps.hotUnits(periodId)));
+      const hotDays = await once(hot, periodId, async () => new Set(await deps.hotDays(periodId)));
       for (const arrival of tally.arrivals()) {
-        if (hotUnits.has(arrival.unitId)) continue;
+        const key = unitDay(arrival.unitId, arrival.day);
+        if (hotDays.has(key)) continue;
         const arrived = await deps.arrive(periodId, arrival.unitId, arrival.key, ballotRef);
         if (arrived > arrival.limit) {
-          await deps.markHot(periodId, arrival.unitId);
-          hotUnits.add(arrival.unitId);
+          await deps.markHot(periodId, arrival.unitId, arrival.day);
+          hotDays.add(key);
         }
       }
-      return (await deps.addOnce(periodId, ballotRef, tally.counters(), period.rev)) ? 'counted' : 'countedBefore';
+      return (await deps.addOnce(periodId, ballotRef, tally.counters(), period.rev, ballotDay(ballot))) ? 'counted' : 'countedBefore';
     },
   };
 }

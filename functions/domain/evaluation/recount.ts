@@ -4,7 +4,7 @@ import { counterDifference, isEmptyDifference, type PeriodCounters } from './cou
 import type { FormVersion } from './form';
 import { periodState, type Period } from './period';
 import type { RespondentGroup } from './respondent-group';
-import { recountBallots, type StoredBallot } from './tally';
+import { recountBallots, unitDay, type StoredBallot } from './tally';
 
 /**
  * The recount (复核重算): a period's counters recomputed from its raw ballots and compared with those the
@@ -48,12 +48,12 @@ export interface RecountDeps {
   /** Every stored ballot of the period, with its reference, read strongly consistent. */
   periodBallots(periodId: string): AsyncIterable<{ ballotRef: string; ballot: StoredBallot }>;
   addDifference(periodId: string, difference: PeriodCounters, repairId: string): Promise<void>;
-  hotUnits(periodId: string): Promise<ReadonlySet<string>>;
+  hotDays(periodId: string): Promise<ReadonlySet<string>>;
   /** The period revisions its counted ballots were counted by. */
   countedRevs(periodId: string): Promise<Set<number>>;
   /** Adds ballots to those arrived at a unit under a key (again: no change); how many have arrived. */
   arriveAll(periodId: string, unitId: string, key: string, ballotRefs: readonly string[]): Promise<number>;
-  markHot(periodId: string, unitId: string): Promise<void>;
+  markHot(periodId: string, unitId: string, day: string): Promise<void>;
   getRecount(periodId: string): Promise<RecountRecord | undefined>;
   saveRecount(record: RecountRecord): Promise<void>;
   now(): Date;
@@ -86,22 +86,22 @@ export async function recountPeriod(deps: RecountDeps, period: Period): Promise<
   }
 
   // Units past a limit, from the raw ballots; the arrivals refreshed if the rules changed since they were counted.
-  const [hot, revs] = await Promise.all([deps.hotUnits(periodId), deps.countedRevs(periodId)]);
+  const [hot, revs] = await Promise.all([deps.hotDays(periodId), deps.countedRevs(periodId)]);
   const rulesChanged = [...revs].some((rev) => rev !== period.rev) && last?.periodRev !== period.rev;
-  const arrived = new Map<string, { unitId: string; key: string; limit: number; refs: string[] }>();
+  const arrived = new Map<string, { unitId: string; day: string; key: string; limit: number; refs: string[] }>();
   for (const a of arrivals) {
-    if (hot.has(a.unitId)) continue;
+    if (hot.has(unitDay(a.unitId, a.day))) continue;
     const at = `${a.unitId}\n${a.key}`;
-    const entry = arrived.get(at) ?? { unitId: a.unitId, key: a.key, limit: a.limit, refs: [] };
+    const entry = arrived.get(at) ?? { unitId: a.unitId, day: a.day, key: a.key, limit: a.limit, refs: [] };
     entry.refs.push(a.ballotRef);
     arrived.set(at, entry);
   }
-  const toMark = new Set<string>();
-  for (const { unitId, key, limit, refs } of arrived.values()) {
+  const toMark = new Map<string, { unitId: string; day: string }>();
+  for (const { unitId, day, key, limit, refs } of arrived.values()) {
     const n = rulesChanged ? await deps.arriveAll(periodId, unitId, key, refs) : refs.length;
-    if (n > limit) toMark.add(unitId);
+    if (n > limit) toMark.set(unitDay(unitId, day), { unitId, day });
   }
-  for (const unitId of [...toMark].sort()) await deps.markHot(periodId, unitId);
+  for (const [, { unitId, day }] of [...toMark].sort(([a], [b]) => (a < b ? -1 : 1))) await deps.markHot(periodId, unitId, day);
 
   const difference = counterDifference(expected, after);
   const countersDiffering = Object.keys(difference.period).length + [...difference.units.values()].reduce((n, c) => n + Object.keys(c).length, 0);

@@ -6,6 +6,7 @@ import { ZId } from '../ids';
 import { ZLocalizedText, type LocalizedText } from '../text';
 import { TIME_ZONE_OFFSET } from '../time-zone';
 import { verifiedGroup } from './admission';
+import { cstDay } from './client-key';
 import { checkAnswers, type Answers } from './answers';
 import { type FormVersion, type RatingQuestion } from './form';
 import { dimensionsOf, levelPoints, scoredQuestion, type ScoredDimension } from './questions';
@@ -330,10 +331,30 @@ function arrivalKeys(part: Pick<OpenPart, 'at' | 'day' | 'clientKey' | 'answersK
 /** An arrival of an open ballot's part at its unit, under a key of arrivalKeys, that may not pass `limit` arrivals. */
 export interface Arrival {
   unitId: string;
+  /** The CST day of its ballot: limits never reach across days, so a unit's day is what passes one. */
+  day: string;
   ballotRef: string;
   key: string;
   limit: number;
 }
+
+/**
+ * The CST day a stored ballot counts in: an open ballot's is its client key's (the day its limits are read
+ * in: per client and day, and windows aligned to the day, so no limit reaches across days); any other's the
+ * day it was stored. Both come from one clock when a ballot is stored. An unreadable item has none ('').
+ */
+export function ballotDay(ballot: StoredBallot): string {
+  if (!ballot.ok) return '';
+  const r = ballot.response;
+  return r.admission.kind === 'open' ? r.admission.day : cstDay(new Date(r.submittedAt));
+}
+
+/** A unit's day, as the counters mark it when an open ballot passes a limit there: `tax-bureau/2026-06-15`. */
+export const unitDay = (unitId: string, day: string) => `${unitId}/${day}`;
+const ofUnitDay = (key: string) => {
+  const at = key.lastIndexOf('/');
+  return { unitId: key.slice(0, at), day: key.slice(at + 1) };
+};
 
 /** The id of the batch a flag puts a unit's ballot in: the same at every tally. */
 export const flaggedBatchId = (unitId: string, flag: Flag) => digestId(flag.kind, unitId, flag.bucket, flag.key);
@@ -620,7 +641,7 @@ export class PeriodTally {
     const limits = this.period.admission.openLimits;
     return [...this.open].flatMap(([unitId, parts]) =>
       parts.flatMap((part) =>
-        arrivalKeys(part, limits.burstWindowMinutes).map(({ key, limit }) => ({ unitId, ballotRef: part.ballotRef, key, limit: limits[limit] })),
+        arrivalKeys(part, limits.burstWindowMinutes).map(({ key, limit }) => ({ unitId, day: part.day, ballotRef: part.ballotRef, key, limit: limits[limit] })),
       ),
     );
   }
@@ -850,12 +871,12 @@ export interface RunTallyDeps {
   listBatchReviews(periodId: string): Promise<BatchReview[]>;
   /** The period's counters, as the counting function (jobs/count-responses.ts) has added them up. */
   readCounters(periodId: string): Promise<PeriodCounters>;
-  /** The units that have open ballots to read in order (an arrival past a limit). */
-  hotUnits(periodId: string): Promise<ReadonlySet<string>>;
-  /** The references of the ballots counted for a unit. */
-  countedRefs(periodId: string, unitId: string): Promise<string[]>;
+  /** The days of units (unitDay()) whose open ballots must be read in order: an arrival passed a limit there. */
+  hotDays(periodId: string): Promise<ReadonlySet<string>>;
+  /** The references of the ballots of a day (ballotDay()) counted for a unit. */
+  countedRefs(periodId: string, unitId: string, day: string): Promise<string[]>;
   /** Which of these ballots' parts have been counted for their unit, as partKey()s. */
-  counted(periodId: string, parts: readonly { unitId: string; ballotRef: string }[]): Promise<Set<string>>;
+  counted(periodId: string, parts: readonly { unitId: string; ballotRef: string; day: string }[]): Promise<Set<string>>;
   /** Stored ballots by reference (those not found are left out). */
   getBallots(periodId: string, ballotRefs: readonly string[]): Promise<StoredBallot[]>;
   getFormVersion(formId: string, version: number): Promise<FormVersion | undefined>;
@@ -919,24 +940,27 @@ const READ_ATTEMPTS = 5;
 
 /**
  * One period's figures from its counters: O(units) reads, plus the ballots that the counters cannot settle
- * alone — those of the units with open ballots past a limit (hot units, read in order and flagged) and
- * those with an upheld appeal. Those ballots are taken out of the counters as counted (their
+ * alone — those of the days of units where an open ballot passed a limit (hot days, read in order and
+ * flagged) and those with an upheld appeal. Those ballots are taken out of the counters as counted (their
  * contribution) and put back as the tally reads them with the period's reviews and appeals; the result is
- * what PeriodTally gives over every counted ballot. A ballot counted while the run reads is in its
- * counters and its unit's references alike, or the run reads again.
+ * what PeriodTally gives over every counted ballot. The counters are read between two reads of the hot
+ * days' references: if a ballot of one of those days was counted meanwhile, the run reads again.
  */
 async function periodFromCounters(deps: RunTallyDeps, period: Period, inputs: TallyInputs, now: Date) {
   const periodId = period.periodId;
   const upheld = inputs.appeals.filter((a) => a.periodId === periodId && a.status === 'upheld');
   // An appealed ballot is taken out only once it is counted; the check comes before the counters are read.
-  const counted = upheld.length > 0 ? await deps.counted(periodId, upheld) : new Set<string>();
+  const stored = upheld.length > 0 ? await deps.getBallots(periodId, [...new Set(upheld.map((a) => a.ballotRef))]) : [];
+  const dayOf = new Map(stored.flatMap((b) => (b.ok ? [[b.response.ballotRef, ballotDay(b)] as const] : [])));
+  const counted = upheld.length > 0 ? await deps.counted(periodId, upheld.map((a) => ({ ...a, day: dayOf.get(a.ballotRef) ?? '' }))) : new Set<string>();
   const appealed = upheld.filter((a) => counted.has(partKey(a.unitId, a.ballotRef))).map((a) => a.ballotRef);
-  const hot = [...(await deps.hotUnits(periodId))].sort(compareText);
+  const hot = [...(await deps.hotDays(periodId))].sort(compareText).map(ofUnitDay);
+  const refsOf = () => Promise.all(hot.map(({ unitId, day }) => deps.countedRefs(periodId, unitId, day)));
   for (let attempt = 1; ; attempt++) {
-    const refs = await Promise.all(hot.map((unitId) => deps.countedRefs(periodId, unitId)));
+    const refs = await refsOf();
     const counters = await deps.readCounters(periodId);
-    const settled = hot.every((unitId, i) => (counters.units.get(unitId)?.b ?? 0) === refs[i]!.length);
-    if (!settled) {
+    const again = await refsOf();
+    if (again.some((r, i) => r.length !== refs[i]!.length)) {
       if (attempt >= READ_ATTEMPTS) throw new CountingInProgressError(`counting of period ${periodId} went on while it was read`);
       continue;
     }

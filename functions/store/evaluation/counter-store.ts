@@ -11,7 +11,7 @@ import {
 import * as z from 'zod/mini';
 import type { Counters, PeriodCounters } from '../../domain/evaluation/counters';
 import { ZRecountRecord, type RecountRecord } from '../../domain/evaluation/recount';
-import { partKey } from '../../domain/evaluation/tally';
+import { partKey, unitDay } from '../../domain/evaluation/tally';
 import { itemsOf } from '../items';
 import { BATCH_RETRIES, UnprocessedError, backoff } from '../retry';
 import { SHARDS, shardOf } from './response-store';
@@ -24,10 +24,10 @@ import { SHARDS, shardOf } from './response-store';
  * |--------------------------------------------|-----------------------------|-------------------|
  * | a period's own counters                    | `C#<periodId>`              | `P`               |
  * | a unit's counters                          | `C#<periodId>`              | `U#<unitId>`      |
- * | the units that passed a limit (`units` SS) | `C#<periodId>`              | `HOT`             |
+ * | units' days past a limit (`units` SS)      | `C#<periodId>`              | `HOT`             |
  * | the period's last recount                  | `C#<periodId>`              | `RECOUNT`         |
  * | a counted ballot                           | `M#<periodId>#<shard>`      | `B#<ballotRef>`   |
- * | a counted ballot's part about a unit       | `M#<periodId>#U#<unitId>`   | `B#<ballotRef>`   |
+ * | a counted ballot's part about a unit       | `M#<periodId>#U#<unitId>`   | `D#<day>#<ref>`   |
  * | open ballots arrived under a key (`refs` SS) | `A#<periodId>#<unitId>`   | `<arrival key>`   |
  *
  * Every counter is a number attribute named as counters.ts names it, added to with `ADD`; a period's
@@ -35,8 +35,10 @@ import { SHARDS, shardOf } from './response-store';
  * most 100 items, so a ballot rating many units takes several: the first holds the ballot's marker and the
  * period's counters, each holds its units' markers and counters, and each is conditional on its markers
  * being new — all of it or none, once. Ballot markers are spread over the responses table's 16 shards, so a
- * busy period's writes are not one partition's; a unit's markers are one Query (the tally reads a hot
- * unit's ballots by them, and counts them to know the counters agree).
+ * busy period's writes are not one partition's; a unit's markers of one day (tally.ts ballotDay(), the CST
+ * day its limits are read in) are one Query: the tally reads a hot day's ballots by them, and reads them
+ * twice, around the counters, to know the counters agree. `HOT` holds `<unitId>/<day>` (tally.ts unitDay()).
+ * Entries of the HOT set only accumulate: a day once past a limit is read at every tally of its period.
  */
 const counterPartition = (periodId: string) => `C#${periodId}`;
 const PERIOD_SK = 'P';
@@ -51,9 +53,11 @@ const ballotMarker = (periodId: string, ballotRef: string) => ({
   sk: `${MARK_PREFIX}${ballotRef}`,
 });
 const unitMarkerPartition = (periodId: string, unitId: string) => `M#${periodId}#U#${unitId}`;
-const unitMarker = (periodId: string, unitId: string, ballotRef: string) => ({
+const DAY_PREFIX = 'D#';
+const dayPrefix = (day: string) => `${DAY_PREFIX}${day}#`;
+const unitMarker = (periodId: string, unitId: string, ballotRef: string, day: string) => ({
   pk: unitMarkerPartition(periodId, unitId),
-  sk: `${MARK_PREFIX}${ballotRef}`,
+  sk: `${dayPrefix(day)}${ballotRef}`,
 });
 const arrivalKey = (periodId: string, unitId: string, key: string) => ({ pk: `A#${periodId}#${unitId}`, sk: key });
 
@@ -109,23 +113,29 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
     }
   }
 
-  /** Keys only, of every item of a partition, strongly consistent. */
-  async function sortKeys(pk: string): Promise<string[]> {
+  /** Keys only, of every item of a partition (with a sort-key prefix), strongly consistent. */
+  async function sortKeys(pk: string, prefix?: string): Promise<string[]> {
     const keys: string[] = [];
     const pages = paginateQuery(
       { client: db },
-      { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'sk', ConsistentRead: true },
+      {
+        TableName: table,
+        KeyConditionExpression: prefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
     );
     for await (const page of pages) for (const item of page.Items ?? []) keys.push(String(item.sk));
     return keys;
   }
 
   return {
-    async addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number): Promise<boolean> {
+    async addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number, day: string): Promise<boolean> {
       const partition = counterPartition(periodId);
       const units = [...contribution.units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const unitItems = ([unitId, counters]: [string, Counters]) => [
-        { Put: { TableName: table, Item: unitMarker(periodId, unitId, ballotRef), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: table, Item: unitMarker(periodId, unitId, ballotRef, day), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Update: { TableName: table, Key: { pk: partition, sk: `${UNIT_PREFIX}${unitId}` }, ...addAll(counters) } },
       ];
       let added = false;
@@ -159,19 +169,19 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
       return refs instanceof Set ? refs.size : 0;
     },
 
-    async markHot(periodId: string, unitId: string): Promise<void> {
+    async markHot(periodId: string, unitId: string, day: string): Promise<void> {
       await db.send(
         new UpdateCommand({
           TableName: table,
           Key: { pk: counterPartition(periodId), sk: HOT_SK },
           UpdateExpression: 'ADD #units :unit',
           ExpressionAttributeNames: { '#units': 'units' },
-          ExpressionAttributeValues: { ':unit': new Set([unitId]) },
+          ExpressionAttributeValues: { ':unit': new Set([unitDay(unitId, day)]) },
         }),
       );
     },
 
-    async hotUnits(periodId: string): Promise<ReadonlySet<string>> {
+    async hotDays(periodId: string): Promise<ReadonlySet<string>> {
       const { Item } = await db.send(new GetCommand({ TableName: table, Key: { pk: counterPartition(periodId), sk: HOT_SK }, ConsistentRead: true }));
       const units = Item?.units;
       return units instanceof Set ? new Set([...units].map(String)) : new Set();
@@ -216,9 +226,9 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
       return refs instanceof Set ? refs.size : 0;
     },
 
-    /** The references of the ballots counted for a unit: one Query of its markers. */
-    countedRefs: async (periodId: string, unitId: string): Promise<string[]> =>
-      (await sortKeys(unitMarkerPartition(periodId, unitId))).map((sk) => sk.slice(MARK_PREFIX.length)),
+    /** The references of the ballots of a day counted for a unit: one Query of its markers. */
+    countedRefs: async (periodId: string, unitId: string, day: string): Promise<string[]> =>
+      (await sortKeys(unitMarkerPartition(periodId, unitId), dayPrefix(day))).map((sk) => sk.slice(dayPrefix(day).length)),
 
     /** The references of every counted ballot of a period: a Query per shard of its markers. */
     async countedBallots(periodId: string): Promise<Set<string>> {
@@ -229,15 +239,15 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
       return refs;
     },
 
-    async counted(periodId: string, parts: readonly { unitId: string; ballotRef: string }[]): Promise<Set<string>> {
+    async counted(periodId: string, parts: readonly { unitId: string; ballotRef: string; day: string }[]): Promise<Set<string>> {
       const found = await items.batchGet(
-        parts.map((p) => unitMarker(periodId, p.unitId, p.ballotRef)),
+        parts.map((p) => unitMarker(periodId, p.unitId, p.ballotRef, p.day)),
         true,
       );
       const byKey = new Set(found.map((item) => `${String(item.pk)}\n${String(item.sk)}`));
       return new Set(
         parts.filter((p) => {
-          const key = unitMarker(periodId, p.unitId, p.ballotRef);
+          const key = unitMarker(periodId, p.unitId, p.ballotRef, p.day);
           return byKey.has(`${key.pk}\n${key.sk}`);
         }).map((p) => partKey(p.unitId, p.ballotRef)),
       );

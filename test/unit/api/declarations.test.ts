@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ballotDay, unitDay } from '../../../functions/domain/evaluation/tally';
 import { shardOf } from '../../../functions/store/evaluation/response-store';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { jobs, routes, streamConsumers, type OperationId, type Route, type ScheduledJob, type StreamConsumer } from '../../../functions/routes';
@@ -131,9 +132,10 @@ beforeEach(() => {
   // a unit with open ballots past a limit, whose counted ballot the tally reads from the responses table
   const ballot = tables.items(UNIT_TABLE.responses).find((item) => String(item.sk).startsWith('B#'))!;
   const unitId = Object.keys(ballot.units as object)[0]!;
-  tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: 'HOT', units: new Set([unitId]) });
+  const day = ballotDay({ ok: true, response: ballot as never });
+  tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: 'HOT', units: new Set([unitDay(unitId, day)]) });
   tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: `U#${unitId}`, b: 1 });
-  tables.put(UNIT_TABLE.tallies, { pk: `M#${aPeriod().periodId}#U#${unitId}`, sk: ballot.sk });
+  tables.put(UNIT_TABLE.tallies, { pk: `M#${aPeriod().periodId}#U#${unitId}`, sk: `D#${day}#${String(ballot.sk).slice(2)}` });
   tables.put(UNIT_TABLE.tallies, { pk: `M#${aPeriod().periodId}#${shardOf(String(ballot.sk).slice(2)).toString(16)}`, sk: ballot.sk });
   // yesterday's salt, for the day-salts job to forget
   tables.put(UNIT_TABLE.responses, saltItem('2026-06-14', 'c2FsdC1vZi15ZXN0ZXJkYXktdGhpcnR5LXR3by1ieXRlcw=='));

@@ -17,10 +17,10 @@ import { memoryCounters, refOf } from '../../../fixtures/counters';
  * counters are the recount's, to the last flagged batch, and the recount finds nothing to repair.
  */
 
-type Fault = { op: 'addOnce' | 'arrive' | 'markHot' | 'hotUnits'; when: 'before' | 'after' };
+type Fault = { op: 'addOnce' | 'arrive' | 'markHot' | 'hotDays'; when: 'before' | 'after' };
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ op: fc.constant('addOnce' as const), when: fc.constantFrom('before' as const, 'after' as const) }),
-  fc.record({ op: fc.constantFrom('arrive' as const, 'markHot' as const, 'hotUnits' as const), when: fc.constant('before' as const) }),
+  fc.record({ op: fc.constantFrom('arrive' as const, 'markHot' as const, 'hotDays' as const), when: fc.constant('before' as const) }),
 );
 /** One delivery: how many records, whether a call fails (after how many of its kind), whether it comes twice, whether the tally runs after. */
 const delivery = fc.record({
