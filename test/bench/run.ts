@@ -108,7 +108,7 @@ try {
     rows.push(
       {
         figure: `tally run RCU, ${n} ${variant} ballots counted + 1,000 new`,
-        value: `${t.subjectTally.reads} RCU (run over ${t.subjectRun.ballots.toLocaleString('en')} ballots${t.hotUnits.length > 0 ? `, hot units: ${t.hotUnits.join(' ')}` : ''})`,
+        value: `${t.subjectTally.reads} RCU (run over ${t.subjectRun.ballots.toLocaleString('en')} ballots${t.hotDays.length > 0 ? `, hot unit-days: ${t.hotDays.join(' ')}` : ''})`,
         baseline: `${t.baselineTally.reads} RCU (1,000 on an empty table)`,
         ratio: tallyRatio.toFixed(2),
         budget: within(tallyRatio, 1.2),

@@ -75,8 +75,8 @@ export interface TallyCapacityFigures {
   /** What the metered tally runs reported (ballots they counted, units). */
   baselineRun: Pick<TallyRun, 'ballots' | 'units' | 'excluded'>;
   subjectRun: Pick<TallyRun, 'ballots' | 'units' | 'excluded'>;
-  /** Units marked hot (open ballots past a limit) in the subject: none, or the figure reads their ballots. */
-  hotUnits: string[];
+  /** Units' days marked hot (open ballots past a limit) in the subject: none, or the figure reads their ballots. */
+  hotDays: string[];
   /** The subject's tally run again with one unit's day marked past a limit, and how many ballots that unit-day holds. */
   hotDayTally: Capacity;
   hotDayBallots: number;
@@ -313,7 +313,7 @@ export async function measureTallyCapacity(
     countMs: subject.countMs,
     baselineRun: baseline.run,
     subjectRun: subject.run,
-    hotUnits: subject.hot,
+    hotDays: subject.hot,
     hotDayTally: subject.hotDayTally,
     hotDayBallots: subject.hotDayBallots,
   };

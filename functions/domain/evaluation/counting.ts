@@ -44,7 +44,7 @@ export interface CountingDeps {
 export type CountOutcome = 'counted' | 'countedBefore' | 'noSuchPeriod';
 
 /**
- * Counts the ballots of one delivery. What it reads (periods, groups, form versions, hot units) is read
+ * Counts the ballots of one delivery. What it reads (periods, groups, form versions, hot days) is read
  * once per delivery: a period edited meanwhile is counted by its new rules from the next delivery on, and
  * the recount (recount.ts) settles the ballots counted before.
  */

@@ -190,7 +190,7 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     store(name, item);
   }
 
-  // An unconditional `ADD` (the counters' arrivals and hot units), answering the new values if asked.
+  // An unconditional `ADD` (the counters' arrivals and hot days), answering the new values if asked.
   ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
     addTo(input.TableName!, input.Key!, input);
     if (input.ReturnValues !== 'UPDATED_NEW') return {};
