@@ -117,7 +117,7 @@ export async function openTarget(
 
 /** A recount's record as an operator reads it: times in CST, what differed, what to do about it. */
 export function formatRecord(record: RecountRecord): string {
-  const head = `period ${record.periodId} (revision ${record.periodRev}), recounted ${formatInstantCst(record.at)} CST: ${record.ballots} counted ballots read again`;
+  const head = `period ${record.periodId} (revision ${record.periodRev}), recounted ${formatInstantCst(record.at)} CST: ${record.ballots} counted ballots read again${record.adopted > 0 ? `, ${record.adopted} the stream had not counted counted now` : ''}`;
   switch (record.status) {
     case 'match':
       return `${head}\n  match: the counters equal the recount.`;

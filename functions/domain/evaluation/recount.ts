@@ -4,6 +4,7 @@ import { counterDifference, isEmptyDifference, type PeriodCounters } from './cou
 import type { FormVersion } from './form';
 import { periodState, type Period } from './period';
 import type { RespondentGroup } from './respondent-group';
+import type { CountOutcome, StreamedBallot } from './counting';
 import { recountBallots, unitDay, type StoredBallot } from './tally';
 
 /**
@@ -12,7 +13,9 @@ import { recountBallots, unitDay, type StoredBallot } from './tally';
  * counted by a rule since edited — is logged, counted in a metric and repaired: the recount wins, by
  * adding the difference to the counters (ADD, so ballots counted meanwhile still count).
  *
- * It compares like with like: the ballots counted (their markers) at a moment when no counting happened
+ * Ballots the stream never counted (given up after the counting function's retries, stored before the stream
+ * was on) are counted first, through the counting function's own path, once. Then it compares like with
+ * like: the ballots counted (their markers) at a moment when no counting happened
  * while it read — the counters read before and after it are the same; otherwise it reports `busy` and
  * changes nothing, and the next recount tries again. It also marks the units whose open ballots pass a
  * limit, as read from the raw ballots (the counting function marks them as ballots come). When ballots were
@@ -32,6 +35,11 @@ export const ZRecountRecord = z
     status: z.enum(['match', 'repaired', 'busy']),
     /** Ballots recounted (counted ones only). */
     ballots: z.int(),
+    /**
+     * Ballots the stream had not counted — given up after the counting function's retries, stored before the
+     * stream was on, or not delivered yet — that the recount counted itself, the same way and once.
+     */
+    adopted: z.int(),
     /** Units whose counters differed, and counters (names) that differed in all. */
     unitsDiffering: z.array(ZId),
     countersDiffering: z.int(),
@@ -55,6 +63,8 @@ export interface RecountDeps {
   arriveAll(periodId: string, unitId: string, key: string, ballotRefs: readonly string[]): Promise<number>;
   markHot(periodId: string, unitId: string, day: string): Promise<void>;
   getRecount(periodId: string): Promise<RecountRecord | undefined>;
+  /** Counts a ballot as the counting function does (counting.ts): once, whoever counts it first. */
+  countBallot(ballot: StreamedBallot): Promise<CountOutcome>;
   saveRecount(record: RecountRecord): Promise<void>;
   now(): Date;
 }
@@ -65,6 +75,14 @@ const sameCounters = (a: PeriodCounters, b: PeriodCounters) => isEmptyDifference
 export async function recountPeriod(deps: RecountDeps, period: Period): Promise<RecountRecord> {
   const periodId = period.periodId;
   const at = deps.now().toISOString();
+  // First the ballots nobody counted: counted now through the counting function's own path (its markers make
+  // a later delivery by the stream add nothing), so a ballot the stream gave up on is not lost.
+  const known = await deps.countedBallots(periodId);
+  let adopted = 0;
+  for await (const { ballotRef, ballot } of deps.periodBallots(periodId)) {
+    if (!known.has(ballotRef) && (await deps.countBallot({ periodId, ballotRef, ballot })) === 'counted') adopted += 1;
+  }
+
   const [before, counted, last, groups] = await Promise.all([
     deps.readCounters(periodId),
     deps.countedBallots(periodId),
@@ -78,7 +96,7 @@ export async function recountPeriod(deps: RecountDeps, period: Period): Promise<
   const arrivals = tally.arrivals();
   const expected = tally.counters();
   const after = await deps.readCounters(periodId);
-  const record = { periodId, at, periodRev: period.rev, ballots: expected.period.b ?? 0 };
+  const record = { periodId, at, periodRev: period.rev, ballots: expected.period.b ?? 0, adopted };
   if (!sameCounters(before, after)) {
     const busy: RecountRecord = { ...record, status: 'busy', unitsDiffering: [], countersDiffering: 0 };
     await deps.saveRecount(busy);

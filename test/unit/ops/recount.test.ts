@@ -72,6 +72,7 @@ describe('formatRecord', () => {
     periodRev: 2,
     status: 'repaired',
     ballots: 120,
+    adopted: 0,
     unitsDiffering: ['tax-bureau', 'water-bureau'],
     countersDiffering: 3,
   };
