@@ -9,7 +9,7 @@ import type { PublishedFormDeps } from '../domain/evaluation/published-form';
 import type { SubmitResponseDeps } from '../domain/evaluation/response';
 import type { SnapshotDeps } from '../domain/evaluation/snapshot';
 import type { ResponseExportDeps } from '../domain/evaluation/response-export';
-import { counting, type CountingDeps } from '../domain/evaluation/counting';
+import type { CountingDeps } from '../domain/evaluation/counting';
 import type { Period } from '../domain/evaluation/period';
 import type { RecountDeps } from '../domain/evaluation/recount';
 import type { RunTallyDeps } from '../domain/evaluation/tally';
@@ -152,7 +152,7 @@ export function recountDeps(db = createDocumentClient()): RecountDeps & { listPe
     arriveAll: counters.arriveAll,
     getRecount: counters.getRecount,
     saveRecount: counters.saveRecount,
-    countBallot: (ballot) => counting(countingDeps(db)).count(ballot),
+    counting: countingDeps(db),
     now,
   };
 }

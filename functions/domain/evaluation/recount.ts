@@ -4,7 +4,7 @@ import { counterDifference, isEmptyDifference, type PeriodCounters } from './cou
 import type { FormVersion } from './form';
 import { periodState, type Period } from './period';
 import type { RespondentGroup } from './respondent-group';
-import type { CountOutcome, StreamedBallot } from './counting';
+import { counting, type CountingDeps } from './counting';
 import { recountBallots, unitDay, type StoredBallot } from './tally';
 
 /**
@@ -63,8 +63,8 @@ export interface RecountDeps {
   arriveAll(periodId: string, unitId: string, key: string, ballotRefs: readonly string[]): Promise<number>;
   markHot(periodId: string, unitId: string, day: string): Promise<void>;
   getRecount(periodId: string): Promise<RecountRecord | undefined>;
-  /** Counts a ballot as the counting function does (counting.ts): once, whoever counts it first. */
-  countBallot(ballot: StreamedBallot): Promise<CountOutcome>;
+  /** What the counting function counts with (counting.ts): a ballot nobody counted is counted the same way, once. */
+  counting: CountingDeps;
   saveRecount(record: RecountRecord): Promise<void>;
   now(): Date;
 }
@@ -78,9 +78,10 @@ export async function recountPeriod(deps: RecountDeps, period: Period): Promise<
   // First the ballots nobody counted: counted now through the counting function's own path (its markers make
   // a later delivery by the stream add nothing), so a ballot the stream gave up on is not lost.
   const known = await deps.countedBallots(periodId);
+  const counter = counting(deps.counting);
   let adopted = 0;
   for await (const { ballotRef, ballot } of deps.periodBallots(periodId)) {
-    if (!known.has(ballotRef) && (await deps.countBallot({ periodId, ballotRef, ballot })) === 'counted') adopted += 1;
+    if (!known.has(ballotRef) && (await counter.count({ periodId, ballotRef, ballot })) === 'counted') adopted += 1;
   }
 
   const [before, counted, last, groups] = await Promise.all([

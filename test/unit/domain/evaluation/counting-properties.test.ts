@@ -54,7 +54,7 @@ function harness(period: Period, ballots: readonly StoredBallot[], inputs: Tally
   const recountDeps = {
     ...catalog,
     ...counters.ports,
-    countBallot: (ballot: StreamedBallot) => counting({ ...catalog, ...counters.ports }).count(ballot),
+    counting: { ...catalog, ...counters.ports },
     async *periodBallots() {
       yield* streamed;
     },
