@@ -80,6 +80,11 @@ export interface TallyCapacityFigures {
   /** The subject's tally run again with one unit's day marked past a limit, and how many ballots that unit-day holds. */
   hotDayTally: Capacity;
   hotDayBallots: number;
+  /**
+   * The run after that: the day ended long ago, so the run above settled it (tally.ts SettledDay), and this one
+   * adds its settled change instead of reading its ballots.
+   */
+  settledDayTally: Capacity;
 }
 
 const FORM_ID = 'bench-tally-form';
@@ -270,7 +275,7 @@ async function scenario(endpoint: string, variant: TallyVariant, counted: number
       tallyMeter.take();
       const runs = await runTally(tDeps);
       const tally = tallyMeter.take();
-      const hot = [...(await tDeps.hotDays(periodId))].sort();
+      const hot = [...(await cDeps.hotDays(periodId))].sort();
       // Then one unit's first day marked as past a limit, as one phone rating it four times would: the run
       // reads that unit's ballots of that day (their markers, then the ballots), not the unit's whole period.
       const day = cstDay(new Date(p.start));
@@ -278,8 +283,11 @@ async function scenario(endpoint: string, variant: TallyVariant, counted: number
       tallyMeter.take();
       await runTally(tDeps);
       const hotDayTally = tallyMeter.take();
+      // That day ended weeks ago: the run above settled it, and the next adds it as settled.
+      await runTally(tDeps);
+      const settledDayTally = tallyMeter.take();
       const hotDayBallots = (await tDeps.countedRefs(periodId, UNITS[0]!, day)).length;
-      return { tally, run: runOf(runs, periodId), countingFresh, countingBulk, firstTally, seedMs, countMs, hot, hotDayTally, hotDayBallots };
+      return { tally, run: runOf(runs, periodId), countingFresh, countingBulk, firstTally, seedMs, countMs, hot, hotDayTally, hotDayBallots, settledDayTally };
     });
   } finally {
     countDb.destroy();
@@ -316,6 +324,7 @@ export async function measureTallyCapacity(
     hotDays: subject.hot,
     hotDayTally: subject.hotDayTally,
     hotDayBallots: subject.hotDayBallots,
+    settledDayTally: subject.settledDayTally,
   };
 }
 

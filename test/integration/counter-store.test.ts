@@ -5,7 +5,7 @@ import type { PeriodCounters } from '../../functions/domain/evaluation/counters'
 import { createForm, publishForm } from '../../functions/domain/evaluation/form-admin';
 import { recountPeriod, runRecount } from '../../functions/domain/evaluation/recount';
 import { submitResponse } from '../../functions/domain/evaluation/response';
-import { runTally, tallyPeriod } from '../../functions/domain/evaluation/tally';
+import { runTally, tallyPeriod, type SettledDay } from '../../functions/domain/evaluation/tally';
 import { tallyReport } from '../../functions/domain/evaluation/tally-report';
 import { formAdminDeps, recountDeps, runTallyDeps, submitDeps, tallyReportDeps } from '../../functions/store/deps';
 import { catalogStore } from '../../functions/store/evaluation/catalog-store';
@@ -34,8 +34,8 @@ describe('counter store', () => {
   it('adds a ballot rating 120 units once, in three transactions, however often it comes', async () => {
     const store = counterStore(t.db, t.tables.tallies);
 
-    const first = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1, '2026-06-15');
-    const again = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1, '2026-06-15');
+    const first = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1, '2026-06-15', false);
+    const again = await store.addOnce('p-many', 'o.ballot-1', contribution(120), 1, '2026-06-15', false);
 
     expect([first, again]).toEqual([true, false]);
     const counters = await store.readCounters('p-many');
@@ -58,10 +58,10 @@ describe('counter store', () => {
     };
     t.db.middlewareStack.add(fault as never, { step: 'initialize', name: 'secondTransactionFails' });
 
-    await expect(store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1, '2026-06-15')).rejects.toThrow('throttled');
+    await expect(store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1, '2026-06-15', false)).rejects.toThrow('throttled');
     const half = await store.readCounters('p-retry');
     t.db.middlewareStack.remove('secondTransactionFails');
-    const retried = await store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1, '2026-06-15');
+    const retried = await store.addOnce('p-retry', 'o.ballot-2', contribution(60), 1, '2026-06-15', false);
 
     expect(half.units.size).toBe(49);
     expect(retried).toBe(true);
@@ -85,6 +85,37 @@ describe('counter store', () => {
 
     expect(counts).toEqual([1, 1, 2, 3]);
     expect(await store.hotDays('p-arr')).toEqual(new Set(['u1/2026-06-15']));
+  });
+
+  it('keeps late counts beside the counters, and settled hot days beside the hot set, out of the counters', async () => {
+    const store = counterStore(t.db, t.tables.tallies);
+    const one = (unitId: string): PeriodCounters => ({ period: { b: 1 }, units: new Map([[unitId, { b: 1, n: 1 }]]) });
+    await store.addOnce('p-late', 'o.on-time', one('u1'), 1, '2026-06-15', false);
+    await store.addOnce('p-late', 'o.late-1', one('u1'), 1, '2026-06-15', true);
+    await store.addOnce('p-late', 'o.late-1', one('u1'), 1, '2026-06-15', true);
+    await store.addOnce('p-late', 'o.late-2', one('u2'), 1, '2026-06-16', true);
+    await store.markHot('p-late', 'u1', '2026-06-15');
+    const settled: SettledDay = {
+      day: '2026-06-15',
+      key: 'key-1',
+      late: { u1: 1 },
+      period: { 'x.flagged': 1 },
+      units: { u1: { n: -1, 'x.flagged': 1, 'g.citizen.s': -85_000_000 } },
+      batches: [],
+      settledAt: '2026-06-16T02:00:00.000Z',
+    };
+
+    await store.settleDay('p-late', settled);
+    await store.settleDay('p-late', { ...settled, key: 'key-2' });
+
+    const counters = await store.readCounters('p-late');
+    expect(counters.period).toEqual({ b: 3 });
+    expect(Object.fromEntries(counters.units)).toEqual({ u1: { b: 2, n: 2 }, u2: { b: 1, n: 1 } });
+    // Counted twice, added once: the late count too.
+    expect(Object.fromEntries(counters.late)).toEqual({ u1: 1, u2: 1 });
+    expect(await store.readTallyState('p-late')).toEqual({ counters, hot: new Set(['u1/2026-06-15']), settled: [{ ...settled, key: 'key-2' }] });
+    expect(await store.readTallyState('p-none')).toEqual({ counters: { period: {}, units: new Map(), late: new Map() }, hot: new Set(), settled: [] });
+    expect(await store.unitBallots('p-late', ['u1', 'u2'])).toEqual(new Map([['u1', 2], ['u2', 1]]));
   });
 });
 

@@ -321,6 +321,56 @@ describe('flagged batches on DynamoDB Local', () => {
     expect(await taxBureau(period.periodId)).toMatchObject({ ballots: 5, n: 3, excluded: { excludedOnReview: 2 } });
   });
 
+  it('settles a hot day once it has ended: later runs read none of its ballots, until a late ballot of that day is counted', async () => {
+    // prepare: an open period; two days ago one phone rated the tax bureau five times, a minute apart
+    const period = anOpenPeriod({ periodId: 'settled-period' });
+    await periodWithForm(period, 'settled-form');
+    const responses = responseStore(t.db, t.tables.responses);
+    const day = cstDay(new Date(Date.now() - 2 * 24 * 3_600_000));
+    const storeBallot = (i: number) =>
+      responses.putResponseOnce(
+        aResponse({
+          ...openBallotOf(randomUUID()),
+          formId: 'settled-form',
+          periodId: period.periodId,
+          submittedAt: new Date(Date.parse(`${day}T10:00:00+08:00`) + i * 60_000).toISOString(),
+          admission: anOpenAdmission({ day }),
+        }),
+      );
+    for (let i = 0; i < 5; i++) await storeBallot(i);
+    await t.countBallots();
+    const deps = runTallyDeps(t.db);
+    const read: number[] = [];
+    const metered = {
+      ...deps,
+      getBallots: async (periodId: string, refs: readonly string[]) => {
+        if (periodId === period.periodId) read.push(refs.length);
+        return deps.getBallots(periodId, refs);
+      },
+    };
+    await runTally(metered);
+    const settled = await taxBureau(period.periodId);
+    const readToSettle = read.splice(0);
+
+    // act: a run with nothing new, then a ballot of that day stored and counted late, and a run
+    await runTally(metered);
+    const trusted = await taxBureau(period.periodId);
+    const readSettled = read.splice(0);
+    await storeBallot(5);
+    await t.countBallots();
+    await runTally(metered);
+    const readAfterLate = read.splice(0);
+
+    // assert
+    expect(readToSettle).toEqual([5]);
+    expect(settled).toMatchObject({ ballots: 5, n: 3, excluded: { flagged: 2 } });
+    expect(readSettled).toEqual([0]);
+    expect(trusted).toEqual({ ...settled, computedAt: trusted!.computedAt });
+    expect(readAfterLate).toEqual([6]);
+    expect(await taxBureau(period.periodId)).toMatchObject({ ballots: 6, n: 3, excluded: { flagged: 3 } });
+    expect(await tallyStore(t.db, t.tables.tallies).listFlaggedBatches(period.periodId)).toEqual([expect.objectContaining({ kind: 'clientLimit', ballots: 3, pending: 3 })]);
+  });
+
   it('replaces the flagged batches of the last run, dropping those a run no longer flags', async () => {
     // prepare
     const store = tallyStore(t.db, t.tables.tallies);

@@ -29,6 +29,15 @@ export interface PeriodCounters {
   units: Map<string, Counters>;
 }
 
+/**
+ * A period's counters as read, with each unit's late count: how many of its ballots were counted late
+ * (counting.ts isLate). Kept beside the counters, not among them (no recount compares it): the tally knows
+ * by it that a settled hot day of the unit may have a new ballot (tally.ts SettledDay).
+ */
+export interface CountersRead extends PeriodCounters {
+  late: ReadonlyMap<string, number>;
+}
+
 /** The counters without the names whose count is zero (a missing name counts zero). */
 export function withoutZeros(counters: Counters): Counters {
   return Object.fromEntries(Object.entries(counters).filter(([, n]) => n !== 0));

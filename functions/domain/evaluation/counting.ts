@@ -2,7 +2,7 @@ import type { PeriodCounters } from './counters';
 import type { FormVersion } from './form';
 import type { Period } from './period';
 import type { RespondentGroup } from './respondent-group';
-import { PeriodTally, ballotDay, unitDay, type StoredBallot } from './tally';
+import { PeriodTally, ballotDay, dayEnd, unitDay, type StoredBallot } from './tally';
 
 /**
  * Counting (计数): each ballot's contribution added to its period's counters (counters.ts) once, as the
@@ -15,7 +15,19 @@ import { PeriodTally, ballotDay, unitDay, type StoredBallot } from './tally';
  * and adds nothing. Arrivals of open ballots (tally.ts arrivalKeys) are sets of ballot references, so
  * adding one again changes nothing either; they are added before the counters, so a ballot is never
  * counted while its unit's passed limit goes unmarked.
+ *
+ * Late ballots: a ballot counted LATE_AFTER_MS or more after its CST day ended (ballotDay(), dayEnd()) — the
+ * stream lagging, a batch given up and adopted by the recount — is counted as late: its units' late counts
+ * (counter-store.ts, beside their counters, in the same write) grow by one. The tally settles a hot day
+ * once it ended SETTLE_AFTER_MS ago (tally.ts SettledDay): a ballot of that day counted after the settling is
+ * late, and its late count tells the tally that the settled day must be read again.
  */
+
+/** How long after its day ended a ballot counts as late (counting's own write must finish within SETTLE_AFTER_MS − this). */
+export const LATE_AFTER_MS = 10 * 60_000;
+
+/** Whether a ballot of `day` (ballotDay(); '' for an unreadable one, never late) counted at `now` is late. */
+export const isLate = (day: string, now: Date): boolean => day !== '' && now.getTime() >= dayEnd(day) + LATE_AFTER_MS;
 
 /** A ballot as the stream delivers it: the period and reference come from its key. */
 export interface StreamedBallot {
@@ -36,9 +48,12 @@ export interface CountingDeps {
   markHot(periodId: string, unitId: string, day: string): Promise<void>;
   /**
    * Adds a ballot's contribution and its markers, unless they are there: whether anything was added. The
-   * period's revision it was counted by is kept too (the recount knows so whether rules changed since).
+   * period's revision it was counted by is kept too (the recount knows so whether rules changed since). A
+   * late ballot (isLate) adds one to the late count of each of its units, in the same write.
    */
-  addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number, day: string): Promise<boolean>;
+  addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number, day: string, late: boolean): Promise<boolean>;
+  /** The counting function's clock: whether a ballot is late. */
+  now(): Date;
 }
 
 export type CountOutcome = 'counted' | 'countedBefore' | 'noSuchPeriod';
@@ -92,7 +107,10 @@ export function counting(deps: CountingDeps) {
           hotDays.add(key);
         }
       }
-      return (await deps.addOnce(periodId, ballotRef, tally.counters(), period.rev, ballotDay(ballot))) ? 'counted' : 'countedBefore';
+      const day = ballotDay(ballot);
+      // The clock is read right before the write: a ballot not late is written well before its day can be settled.
+      const late = isLate(day, deps.now());
+      return (await deps.addOnce(periodId, ballotRef, tally.counters(), period.rev, day, late)) ? 'counted' : 'countedBefore';
     },
   };
 }

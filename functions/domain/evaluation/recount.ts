@@ -14,7 +14,8 @@ import { recountBallots, unitDay, type StoredBallot } from './tally';
  * adding the difference to the counters (ADD, so ballots counted meanwhile still count).
  *
  * Ballots the stream never counted (given up after the counting function's retries, stored before the stream
- * was on) are counted first, through the counting function's own path, once. Then it compares like with
+ * was on) are counted first, through the counting function's own path, once (late, if their day ended: a hot
+ * day the tally settled is read again, tally.ts SettledDay). Then it compares like with
  * like: the ballots counted (their markers) at a moment when no counting happened
  * while it read — the counters read before and after it are the same; otherwise it reports `busy` and
  * changes nothing, and the next recount tries again. It also marks the units whose open ballots pass a

@@ -11,11 +11,11 @@ import { checkAnswers, type Answers } from './answers';
 import { type FormVersion, type RatingQuestion } from './form';
 import { dimensionsOf, levelPoints, scoredQuestion, type ScoredDimension } from './questions';
 import { WEIGHT_SUM_TOLERANCE, periodState, type Period } from './period';
-import { addPeriodCounters, prefixed, withoutZeros, type Counters, type PeriodCounters } from './counters';
+import { addPeriodCounters, prefixed, withoutZeros, type Counters, type CountersRead, type PeriodCounters } from './counters';
 import { DONT_KNOW, SCALES, ZRatingLevel, type RatingLevel } from './rating-scale';
 import type { RespondentGroup } from './respondent-group';
 import type { Response } from './response';
-import { decisionFor, digestId, type Appeal, type BatchReview, type FlagKind, type FlaggedBatch, type ReviewState } from './review';
+import { ZFlaggedBatch, decisionFor, digestId, type Appeal, type BatchReview, type FlagKind, type FlaggedBatch, type ReviewState } from './review';
 
 /**
  * The tally (统计): each unit's figures for a period, from every stored response, each response read on
@@ -165,6 +165,10 @@ export interface TallyInputs extends ReviewState {
  */
 export const reviewDecisions = (state: ReviewState): number =>
   state.appeals.filter((a) => a.status !== 'open').length + state.batchReviews.reduce((sum, r) => sum + r.rev, 0);
+
+/** Flagged batches by unit, then oldest first. */
+const batchOrder = (a: FlaggedBatch, b: FlaggedBatch) =>
+  compareText(a.unitId, b.unitId) || compareText(a.firstAt, b.firstAt) || compareText(a.batchId, b.batchId);
 
 /** Points summed as integer millionths (micro-points), so that sums are exact in any order of addition. */
 export const MICRO = 1_000_000;
@@ -348,6 +352,9 @@ export function ballotDay(ballot: StoredBallot): string {
   const r = ballot.response;
   return r.admission.kind === 'open' ? r.admission.day : cstDay(new Date(r.submittedAt));
 }
+
+/** When a CST day (`2026-06-15`) ends, in ms since the epoch: the next CST midnight. */
+export const dayEnd = (day: string): number => Date.parse(`${day}T00:00:00${TIME_ZONE_OFFSET}`) + DAY_MS;
 
 /** A unit's day, as the counters mark it when an open ballot passes a limit there: `tax-bureau/2026-06-15`. */
 export const unitDay = (unitId: string, day: string) => `${unitId}/${day}`;
@@ -657,9 +664,7 @@ export class PeriodTally {
 
   /** The flagged batches, by unit, then oldest first (after counters() or result()). */
   flaggedBatches(): FlaggedBatch[] {
-    return [...this.batches.values()].sort(
-      (a, b) => compareText(a.unitId, b.unitId) || compareText(a.firstAt, b.firstAt) || compareText(a.batchId, b.batchId),
-    );
+    return [...this.batches.values()].sort(batchOrder);
   }
 
   /** The run record, every unit's tally and the flagged batches (by unit, then oldest first), computed at `now`. */
@@ -869,10 +874,16 @@ export interface RunTallyDeps {
   listAppeals(periodId: string): Promise<Appeal[]>;
   /** The period's reviews of flagged batches. */
   listBatchReviews(periodId: string): Promise<BatchReview[]>;
-  /** The period's counters, as the counting function (jobs/count-responses.ts) has added them up. */
-  readCounters(periodId: string): Promise<PeriodCounters>;
-  /** The days of units (unitDay()) whose open ballots must be read in order: an arrival passed a limit there. */
-  hotDays(periodId: string): Promise<ReadonlySet<string>>;
+  /**
+   * At once: the period's counters as the counting function (jobs/count-responses.ts) has added them up, with
+   * the units' late counts; the days of units (unitDay()) whose open ballots must be read in order — an
+   * arrival passed a limit there —; and the hot days settled so far (SettledDay).
+   */
+  readTallyState(periodId: string): Promise<{ counters: CountersRead; hot: ReadonlySet<string>; settled: SettledDay[] }>;
+  /** The units' ballots counted so far (their counter `b`), read now. */
+  unitBallots(periodId: string, unitIds: readonly string[]): Promise<Map<string, number>>;
+  /** Keeps a hot day's settlement, replacing the day's earlier one. */
+  settleDay(periodId: string, settled: SettledDay): Promise<void>;
   /** The references of the ballots of a day (ballotDay()) counted for a unit. */
   countedRefs(periodId: string, unitId: string, day: string): Promise<string[]>;
   /** Which of these ballots' parts have been counted for their unit, as partKey()s. */
@@ -939,12 +950,57 @@ async function labelsOf(counters: PeriodCounters, versions: ReturnType<typeof ve
 const READ_ATTEMPTS = 5;
 
 /**
+ * A hot day settled: once a CST day with hot units (unitDay()) ended SETTLE_AFTER_MS ago, a ballot of it
+ * counted from then on is late (counting.ts isLate, LATE_AFTER_MS before that). The run that reads the day
+ * keeps what reading its ballots in order changes against the counters — as tallied − as counted, of the
+ * ballots of its hot units and those of the day with an upheld appeal — with its flagged batches; later runs
+ * add that instead of reading the ballots again (no limit, batch or ballot reaches across days, so each day's
+ * change is its own). It holds while nothing that went into it changed: `key` (settledKey: the period's rules,
+ * the groups, the day's hot units and its counted ballots with an upheld appeal), the reviews of its batches,
+ * and the late counts of its hot units (a ballot of the day counted after it was settled, or one of the
+ * recount's adopted ones); otherwise the day is read again, and settled anew.
+ */
+export const ZSettledDay = z
+  .object({
+    day: z.string(),
+    key: z.string(),
+    /** The late counts of the day's hot units when it was settled. */
+    late: z.record(ZId, ZCount),
+    /** The change to the period's counters and to each unit's (counters.ts names). */
+    period: z.record(z.string(), z.number()),
+    units: z.record(ZId, z.record(z.string(), z.number())),
+    batches: z.array(ZFlaggedBatch),
+    settledAt: z.iso.datetime(),
+  })
+  .register(z.globalRegistry, { id: 'SettledDay' });
+export type SettledDay = z.infer<typeof ZSettledDay>;
+
+/**
+ * How long after its end a hot day is settled: the counting function's write of a ballot that was not late
+ * (LATE_AFTER_MS) is over by then.
+ */
+export const SETTLE_AFTER_MS = 60 * 60_000;
+/** A settlement larger than this (as JSON) is not kept: the day is read at every run, and no item nears DynamoDB's 400 KB. */
+const SETTLED_MAX_CHARS = 64_000;
+
+/** What a day's settlement rests on, besides the reviews of its batches and the late counts of its hot units. */
+function settledKey(period: Period, groups: TallyInputs['groups'], hotUnits: readonly string[], appealedParts: readonly string[]): string {
+  const rules = [period.rev, period.opensAt, period.closesAt, period.admission];
+  const invitationOnly = groups.map((g) => [g.groupId, g.requiresInvitation === true] as const).sort(([a], [b]) => compareText(a, b));
+  return createHash('sha256').update(canonicalJson([rules, invitationOnly, hotUnits, appealedParts])).digest('base64url');
+}
+
+/**
  * One period's figures from its counters: O(units) reads, plus the ballots that the counters cannot settle
  * alone — those of the days of units where an open ballot passed a limit (hot days, read in order and
  * flagged) and those with an upheld appeal. Those ballots are taken out of the counters as counted (their
  * contribution) and put back as the tally reads them with the period's reviews and appeals; the result is
- * what PeriodTally gives over every counted ballot. The counters are read between two reads of the hot
- * days' references: if a ballot of one of those days was counted meanwhile, the run reads again.
+ * what PeriodTally gives over every counted ballot. A hot day settled (SettledDay) and still holding is
+ * added as settled, without a read; one that ended SETTLE_AFTER_MS ago is settled by the run that reads it.
+ * The counters, the hot days and the settled days are one read; the unsettled hot days' references are read
+ * after it, and then their units' ballot counts again: if a ballot of one of those units was counted
+ * meanwhile, the run reads again. A unit's late count is read with its counters, so a settled day is trusted
+ * only with counters that hold no ballot of it counted after it was settled.
  */
 async function periodFromCounters(deps: RunTallyDeps, period: Period, inputs: TallyInputs, now: Date) {
   const periodId = period.periodId;
@@ -952,33 +1008,77 @@ async function periodFromCounters(deps: RunTallyDeps, period: Period, inputs: Ta
   // An appealed ballot is taken out only once it is counted; the check comes before the counters are read.
   const stored = upheld.length > 0 ? await deps.getBallots(periodId, [...new Set(upheld.map((a) => a.ballotRef))]) : [];
   const dayOf = new Map(stored.flatMap((b) => (b.ok ? [[b.response.ballotRef, ballotDay(b)] as const] : [])));
-  const counted = upheld.length > 0 ? await deps.counted(periodId, upheld.map((a) => ({ ...a, day: dayOf.get(a.ballotRef) ?? '' }))) : new Set<string>();
-  const appealed = upheld.filter((a) => counted.has(partKey(a.unitId, a.ballotRef))).map((a) => a.ballotRef);
-  const hot = [...(await deps.hotDays(periodId))].sort(compareText).map(ofUnitDay);
-  const refsOf = () => Promise.all(hot.map(({ unitId, day }) => deps.countedRefs(periodId, unitId, day)));
+  const parts = upheld.map((a) => ({ ...a, day: dayOf.get(a.ballotRef) ?? '' }));
+  const counted = upheld.length > 0 ? await deps.counted(periodId, parts) : new Set<string>();
+  const appealed = parts.filter((a) => counted.has(partKey(a.unitId, a.ballotRef)));
+  const reviews = new Map(inputs.batchReviews.filter((r) => r.periodId === periodId).map((r) => [r.batchId, r]));
   for (let attempt = 1; ; attempt++) {
-    const refs = await refsOf();
-    const counters = await deps.readCounters(periodId);
-    const again = await refsOf();
-    if (again.some((r, i) => r.length !== refs[i]!.length)) {
+    const { counters, hot, settled } = await deps.readTallyState(periodId);
+    const hotUnits = new Map<string, string[]>();
+    for (const { unitId, day } of [...hot].sort(compareText).map(ofUnitDay)) hotUnits.set(day, [...(hotUnits.get(day) ?? []), unitId]);
+    const keyOf = (day: string) =>
+      settledKey(period, inputs.groups, hotUnits.get(day) ?? [], appealed.filter((a) => a.day === day).map((a) => partKey(a.unitId, a.ballotRef)).sort(compareText));
+    // A settled day holds while nothing it rests on changed, and no hot unit of it counted a late ballot since.
+    const holds = (s: SettledDay) =>
+      hotUnits.has(s.day) &&
+      s.key === keyOf(s.day) &&
+      s.batches.every((b) => (b.review?.rev ?? 0) === (reviews.get(b.batchId)?.rev ?? 0)) &&
+      hotUnits.get(s.day)!.every((u) => (counters.late.get(u) ?? 0) === (s.late[u] ?? 0));
+    const usable = new Map(settled.filter(holds).map((s) => [s.day, s]));
+    const live = [...hotUnits].filter(([day]) => !usable.has(day)).flatMap(([day, units]) => units.map((unitId) => ({ unitId, day })));
+    const refs = await Promise.all(live.map(({ unitId, day }) => deps.countedRefs(periodId, unitId, day)));
+    const liveUnits = [...new Set(live.map((l) => l.unitId))];
+    // Then the live units' ballot counts again: a ballot counted for one since the counters were read is in
+    // its references and not in the counters (or may be).
+    const ballotCounts = liveUnits.length > 0 ? await deps.unitBallots(periodId, liveUnits) : new Map<string, number>();
+    if (liveUnits.some((u) => (ballotCounts.get(u) ?? 0) !== (counters.units.get(u)?.b ?? 0))) {
       if (attempt >= READ_ATTEMPTS) throw new CountingInProgressError(`counting of period ${periodId} went on while it was read`);
       continue;
     }
-    const ballots = await deps.getBallots(periodId, [...new Set([...refs.flat(), ...appealed])].sort(compareText));
+    const appealedRefs = appealed.filter((a) => !usable.has(a.day)).map((a) => a.ballotRef);
+    const ballots = await deps.getBallots(periodId, [...new Set([...refs.flat(), ...appealedRefs])].sort(compareText));
     const versions = versionReader(deps, periodId);
-    const asCounted = new PeriodTally(period, { groups: inputs.groups, appeals: [], batchReviews: [] }, { flag: false });
-    const asTallied = new PeriodTally(period, inputs);
+    // Day by day: what reading each day's ballots in order changes against the counters.
+    const days = new Map<string, { asCounted: PeriodTally; asTallied: PeriodTally }>();
+    const dayTally = (day: string) => {
+      let d = days.get(day);
+      if (!d) {
+        d = { asCounted: new PeriodTally(period, { groups: inputs.groups, appeals: [], batchReviews: [] }, { flag: false }), asTallied: new PeriodTally(period, inputs) };
+        days.set(day, d);
+      }
+      return d;
+    };
+    for (const { day } of live) dayTally(day);
     for (const ballot of ballots) {
       const version = await versions.of(ballot);
-      asCounted.add(ballot, version);
-      asTallied.add(ballot, version);
+      const d = dayTally(ballotDay(ballot));
+      d.asCounted.add(ballot, version);
+      d.asTallied.add(ballot, version);
     }
-    const figures = addPeriodCounters(addPeriodCounters(counters, asCounted.counters(), -1), asTallied.counters());
+    let figures: PeriodCounters = { period: counters.period, units: counters.units };
+    const batches: FlaggedBatch[] = [];
+    const settling: SettledDay[] = [];
+    for (const [day, { asCounted, asTallied }] of [...days].sort(([a], [b]) => compareText(a, b))) {
+      const change = addPeriodCounters(asTallied.counters(), asCounted.counters(), -1);
+      const flagged = asTallied.flaggedBatches();
+      figures = addPeriodCounters(figures, change);
+      batches.push(...flagged);
+      const units = hotUnits.get(day);
+      if (units && now.getTime() >= dayEnd(day) + SETTLE_AFTER_MS) {
+        const late = Object.fromEntries(units.map((u) => [u, counters.late.get(u) ?? 0]));
+        settling.push({ day, key: keyOf(day), late, period: change.period, units: Object.fromEntries(change.units), batches: flagged, settledAt: now.toISOString() });
+      }
+    }
+    for (const s of usable.values()) {
+      figures = addPeriodCounters(figures, { period: s.period, units: new Map(Object.entries(s.units)) });
+      batches.push(...s.batches);
+    }
+    for (const s of settling) if (JSON.stringify(s).length <= SETTLED_MAX_CHARS) await deps.settleDay(periodId, s);
     return talliesFromCounters(
       period,
       figures,
       await labelsOf(figures, versions),
-      { batches: asTallied.flaggedBatches(), decisions: reviewDecisions(inputs) },
+      { batches: batches.sort(batchOrder), decisions: reviewDecisions(inputs) },
       now,
     );
   }

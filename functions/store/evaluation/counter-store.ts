@@ -9,10 +9,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { Counters, PeriodCounters } from '../../domain/evaluation/counters';
+import type { Counters, CountersRead, PeriodCounters } from '../../domain/evaluation/counters';
 import { ZRecountRecord, type RecountRecord } from '../../domain/evaluation/recount';
-import { partKey, unitDay } from '../../domain/evaluation/tally';
-import { itemsOf } from '../items';
+import { ZSettledDay, partKey, unitDay, type SettledDay } from '../../domain/evaluation/tally';
+import { fromItem, itemsOf } from '../items';
 import { BATCH_RETRIES, UnprocessedError, backoff } from '../retry';
 import { SHARDS, shardOf } from './response-store';
 
@@ -25,6 +25,7 @@ import { SHARDS, shardOf } from './response-store';
  * | a period's own counters                    | `C#<periodId>`              | `P`               |
  * | a unit's counters                          | `C#<periodId>`              | `U#<unitId>`      |
  * | units' days past a limit (`units` SS)      | `C#<periodId>`              | `HOT`             |
+ * | a settled hot day (tally.ts SettledDay)    | `C#<periodId>`              | `HOT#<day>`       |
  * | the period's last recount                  | `C#<periodId>`              | `RECOUNT`         |
  * | a counted ballot                           | `M#<periodId>#<shard>`      | `B#<ballotRef>`   |
  * | a counted ballot's part about a unit       | `M#<periodId>#U#<unitId>`   | `D#<day>#<ref>`   |
@@ -36,14 +37,22 @@ import { SHARDS, shardOf } from './response-store';
  * period's counters, each holds its units' markers and counters, and each is conditional on its markers
  * being new — all of it or none, once. Ballot markers are spread over the responses table's 16 shards, so a
  * busy period's writes are not one partition's; a unit's markers of one day (tally.ts ballotDay(), the CST
- * day its limits are read in) are one Query: the tally reads a hot day's ballots by them, and reads them
- * twice, around the counters, to know the counters agree. `HOT` holds `<unitId>/<day>` (tally.ts unitDay()).
- * Entries of the HOT set only accumulate: a day once past a limit is read at every tally of its period.
+ * day its limits are read in) are one Query: the tally reads a hot day's ballots by them, after the counters,
+ * then the unit's `b` again to know the counters agree. `HOT` holds `<unitId>/<day>` (tally.ts unitDay()).
+ * Entries of the HOT set only accumulate; once a hot day has ended, the tally keeps it settled (`HOT#<day>`)
+ * and reads its ballots again only when something it rests on changed. A unit's item holds, beside its
+ * counters, `late`: how many of its ballots were counted late (counting.ts isLate), added in the same write
+ * as their counters, so a read of the item sees both or neither. The tally reads the whole partition with
+ * one Query — the hot set, the settled days, the counters — and the recount the counters alone (`sk >= 'P'`).
  */
 const counterPartition = (periodId: string) => `C#${periodId}`;
 const PERIOD_SK = 'P';
 const UNIT_PREFIX = 'U#';
 const HOT_SK = 'HOT';
+const SETTLED_PREFIX = 'HOT#';
+const PERIOD_OR_AFTER = 'P';
+/** A unit item's count of late ballots, not a counter. */
+const LATE = 'late';
 const RECOUNT_SK = 'RECOUNT';
 const MARK_PREFIX = 'B#';
 /** The period item's set of the period revisions its ballots were counted by. */
@@ -65,8 +74,8 @@ const arrivalKey = (periodId: string, unitId: string, key: string) => ({ pk: `A#
 const TRANSACTION_ITEMS = 100;
 const UNITS_PER_TRANSACTION = Math.floor((TRANSACTION_ITEMS - 2) / 2);
 
-/** `ADD` of every counter, by name and value placeholders (and of a period revision to the set `revs`). */
-function addAll(counters: Counters, periodRev?: number) {
+/** `ADD` of every counter, by name and value placeholders (and of a period revision to the set `revs`, or one to `late`). */
+function addAll(counters: Counters, periodRev?: number, late = false) {
   const names: Record<string, string> = {};
   const values: Record<string, number | Set<number>> = {};
   const clauses = Object.entries(counters).map(([name, n], i) => {
@@ -79,13 +88,18 @@ function addAll(counters: Counters, periodRev?: number) {
     values[':revs'] = new Set([periodRev]);
     clauses.push('#revs :revs');
   }
+  if (late) {
+    names['#late'] = LATE;
+    values[':late'] = 1;
+    clauses.push('#late :late');
+  }
   return { UpdateExpression: `ADD ${clauses.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
 const ZCounterItem = z.record(z.string(), z.unknown());
 const countersOf = (item: Record<string, unknown>): Counters => {
   const out: Counters = {};
-  for (const [name, value] of Object.entries(item)) if (name !== 'pk' && name !== 'sk' && typeof value === 'number') out[name] = value;
+  for (const [name, value] of Object.entries(item)) if (name !== 'pk' && name !== 'sk' && name !== LATE && typeof value === 'number') out[name] = value;
   return out;
 };
 
@@ -130,13 +144,42 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
     return keys;
   }
 
+  /** The items of a period's counter partition (from `from` on): counters and late counts, the hot set, settled days. */
+  async function readPartition(periodId: string, from?: string) {
+    const counters = { period: {} as Counters, units: new Map<string, Counters>(), late: new Map<string, number>() };
+    const hot = new Set<string>();
+    const settled: SettledDay[] = [];
+    const pages = paginateQuery(
+      { client: db },
+      {
+        TableName: table,
+        KeyConditionExpression: from === undefined ? 'pk = :pk' : 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': counterPartition(periodId), ...(from === undefined ? {} : { ':from': from }) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk === PERIOD_SK) counters.period = countersOf(ZCounterItem.parse(item));
+        else if (sk.startsWith(UNIT_PREFIX)) {
+          const unitId = sk.slice(UNIT_PREFIX.length);
+          counters.units.set(unitId, countersOf(ZCounterItem.parse(item)));
+          if (typeof item[LATE] === 'number' && item[LATE] !== 0) counters.late.set(unitId, item[LATE]);
+        } else if (sk === HOT_SK && item.units instanceof Set) for (const unitDay of item.units) hot.add(String(unitDay));
+        else if (sk.startsWith(SETTLED_PREFIX)) settled.push(fromItem(ZSettledDay, item)!);
+      }
+    }
+    return { counters, hot, settled };
+  }
+
   return {
-    async addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number, day: string): Promise<boolean> {
+    async addOnce(periodId: string, ballotRef: string, contribution: PeriodCounters, periodRev: number, day: string, late: boolean): Promise<boolean> {
       const partition = counterPartition(periodId);
       const units = [...contribution.units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const unitItems = ([unitId, counters]: [string, Counters]) => [
         { Put: { TableName: table, Item: unitMarker(periodId, unitId, ballotRef, day), ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Update: { TableName: table, Key: { pk: partition, sk: `${UNIT_PREFIX}${unitId}` }, ...addAll(counters) } },
+        { Update: { TableName: table, Key: { pk: partition, sk: `${UNIT_PREFIX}${unitId}` }, ...addAll(counters, undefined, late) } },
       ];
       let added = false;
       // The first transaction: the ballot, the period, and as many units as fit; then the rest of the units.
@@ -187,21 +230,24 @@ export function counterStore(db: DynamoDBDocumentClient, table: string) {
       return units instanceof Set ? new Set([...units].map(String)) : new Set();
     },
 
-    /** A period's counters: one Query, strongly consistent. */
-    async readCounters(periodId: string): Promise<PeriodCounters> {
-      const counters: PeriodCounters = { period: {}, units: new Map() };
-      const pages = paginateQuery(
-        { client: db },
-        { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': counterPartition(periodId) }, ConsistentRead: true },
+    /** A period's counters, with its units' late counts: one Query (`sk >= 'P'`), strongly consistent. */
+    readCounters: async (periodId: string): Promise<CountersRead> => (await readPartition(periodId, PERIOD_OR_AFTER)).counters,
+
+    /** At once (one Query, strongly consistent): the counters, the units' days past a limit and the settled hot days. */
+    readTallyState: (periodId: string): Promise<{ counters: CountersRead; hot: ReadonlySet<string>; settled: SettledDay[] }> => readPartition(periodId),
+
+    /** Each unit's ballots counted so far (its counter `b`), read strongly consistent. */
+    async unitBallots(periodId: string, unitIds: readonly string[]): Promise<Map<string, number>> {
+      const found = await items.batchGet(
+        unitIds.map((unitId) => ({ pk: counterPartition(periodId), sk: `${UNIT_PREFIX}${unitId}` })),
+        true,
       );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const sk = String(item.sk);
-          if (sk === PERIOD_SK) counters.period = countersOf(ZCounterItem.parse(item));
-          else if (sk.startsWith(UNIT_PREFIX)) counters.units.set(sk.slice(UNIT_PREFIX.length), countersOf(ZCounterItem.parse(item)));
-        }
-      }
-      return counters;
+      return new Map(found.map((item) => [String(item.sk).slice(UNIT_PREFIX.length), typeof item.b === 'number' ? item.b : 0]));
+    },
+
+    /** Keeps a hot day's settlement (tally.ts SettledDay), replacing the day's earlier one. */
+    async settleDay(periodId: string, settled: SettledDay): Promise<void> {
+      await db.send(new PutCommand({ TableName: table, Item: { ...settled, pk: counterPartition(periodId), sk: `${SETTLED_PREFIX}${settled.day}` } }));
     },
 
     /** The period revisions its ballots were counted by. */
