@@ -1,7 +1,5 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
-import { SERVICE_NAME } from './metric-names';
 
 /**
  * Whether this function traces: only on Lambda, and only when told to — CDK turns X-Ray active tracing on
@@ -10,9 +8,12 @@ import { SERVICE_NAME } from './metric-names';
  * Powertools Tracer is loaded only then, because loading it has a price wherever it is loaded: the X-Ray
  * SDK under it switches on an async hook (cls-hooked) at import, which makes every `await` of the process
  * several times slower, and it adds about 14 ms to a cold import. So `npm start` and the tests never load
- * it, and a deployment that turns tracing off pays nothing for it.
+ * it, and a deployment that turns tracing off pays nothing for it: it lives in ./xray.ts, which a function's
+ * bundle keeps in a file of its own, read only where tracing is on.
  */
 export const tracingOn = process.env.POWERTOOLS_TRACE_ENABLED === 'true' && Boolean(process.env.AWS_EXECUTION_ENV);
+
+const xray = tracingOn ? await import('./xray') : undefined;
 
 /**
  * The one Powertools Tracer (AWS X-Ray) where tracing is on, else undefined. A trace holds the handler,
@@ -22,9 +23,7 @@ export const tracingOn = process.env.POWERTOOLS_TRACE_ENABLED === 'true' && Bool
  * line with the error. Outgoing HTTP is not patched: DynamoDB, the only dependency, is traced through its
  * client.
  */
-export const tracer: Tracer | undefined = tracingOn
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: SERVICE_NAME, captureHTTPsRequests: false })
-  : undefined;
+export const tracer: Tracer | undefined = xray?.tracer;
 
 /** An AWS SDK v3 client whose calls become X-Ray subsegments where tracing is on; the client itself otherwise. */
 export function traced<T>(client: T): T {
@@ -37,8 +36,8 @@ export function traced<T>(client: T): T {
  * tracing is off.
  */
 export function traceInvocation(operation: string): MiddlewareObj {
-  if (!tracer) return { before: () => undefined };
-  const capture = captureLambdaHandler(tracer, { captureResponse: false });
+  if (!xray || !tracer) return { before: () => undefined };
+  const capture = xray.captureLambdaHandler(tracer, { captureResponse: false });
   return {
     before: (request) => {
       capture.before?.(request);
