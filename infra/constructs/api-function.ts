@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type CfnElement, DockerImage, Duration, Lazy, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
 import { TIME_BUDGET } from '../../functions/platform/time-budget';
 import type { BucketAccess, BucketKey } from '../../functions/store/buckets';
@@ -28,6 +28,67 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * an ESM bundle has no `require`, so the banner recreates it.
  */
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** What a function may do with a table's own KMS key: decrypt to read; encrypt as well to write. */
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+const KEY_WRITE_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] as const;
+
+/**
+ * A role whose grants live in the role itself (an inline policy, `Grants`), not in a separate
+ * AWS::IAM::Policy as iam.Role puts them: one resource per role instead of two, which keeps a stack of a
+ * function per route under CloudFormation's 500 resources. The policy document is rendered at synth, so
+ * grants added after construction (bindTable, DynamoEventSource, destinations) land in it as well.
+ */
+export class InlinePolicyRole extends iam.Role {
+  /** The inline policy every `addToPrincipalPolicy` (and so every grant) adds to. */
+  readonly inlinePolicy: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: Omit<iam.RoleProps, 'inlinePolicies'>) {
+    super(scope, id, props);
+    this.inlinePolicy = new iam.PolicyDocument();
+    // Rendered at synth, and left out while it holds no statement (CloudFormation refuses an empty policy).
+    (this.node.defaultChild as iam.CfnRole).policies = Lazy.any({
+      produce: () => (this.inlinePolicy.isEmpty ? undefined : [{ policyName: 'Grants', policyDocument: this.inlinePolicy }]),
+    });
+  }
+
+  override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.inlinePolicy.addStatements(statement);
+    // The statements are part of the role itself: whatever needs them depends on the role.
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
+/** The file Lambda loads (handler `index.handler`); every other file of a bundle is a chunk it imports. */
+export const BUNDLE_ENTRY_FILE = 'index.mjs';
+
+/**
+ * Bundles one handler into `outdir` with the local esbuild: `index.mjs` and the chunks it imports. The bundle
+ * is split at dynamic imports, so what a function imports only on some path — Powertools Tracer and the X-Ray
+ * SDK where tracing is on (functions/platform/xray.ts), the Secrets Manager client at the first ballot token,
+ * the AWS SDK's credential providers that Lambda's environment credentials never reach — stays in files
+ * that a cold start does not read. (NodejsFunction cannot split: it always passes `--outfile`.) Minified,
+ * ESM, the SDK bundled in (importing a minified bundled SDK is faster than loading the runtime's copy from
+ * node_modules), no source map.
+ */
+function bundleHandler(entry: string, outdir: string): void {
+  buildSync({
+    absWorkingDir: repoRoot,
+    entryPoints: { [path.parse(BUNDLE_ENTRY_FILE).name]: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: NODE_RUNTIME.name.replace(/^nodejs(\d+).*$/, 'node$1'),
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: false,
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'warning',
+  });
+}
 
 /**
  * The item actions each access means where a grant is held to some partitions (`dynamodb:LeadingKeys`).
@@ -64,7 +125,23 @@ export const POWERTOOLS_ENVIRONMENT = {
   POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
 } as const;
 
-export interface ApiFunctionProps {
+/**
+ * Where a function logs: in a stack, the one log group all its functions share (`logGroup`: one resource
+ * instead of one per function; Powertools lines carry `function_name` and ours `operationId`); a function
+ * built alone (a test, a benchmark) may have a group of its own instead.
+ */
+export type FunctionLogs =
+  | { readonly logGroup: logs.ILogGroup }
+  | { readonly logRetention: logs.RetentionDays; readonly logRemovalPolicy: RemovalPolicy };
+
+/** Only the log settings of `props`, to hand on to an ApiFunction. */
+export function functionLogsOf(props: FunctionLogs): FunctionLogs {
+  return 'logGroup' in props ? { logGroup: props.logGroup } : { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
+}
+
+export type ApiFunctionProps = ApiFunctionSettings & FunctionLogs;
+
+export interface ApiFunctionSettings {
   /** The handler module relative to functions/, as routes.ts names it (it exports `handler`). */
   readonly entry: string;
   readonly description: string;
@@ -72,53 +149,61 @@ export interface ApiFunctionProps {
   readonly timeout?: Duration;
   /** @default 512 MB: more memory means more CPU, which shortens the cold start of a bundle with the SDK in it */
   readonly memorySize?: number;
-  readonly logRetention: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. */
-  readonly logRemovalPolicy: RemovalPolicy;
   /** Extra environment; table names and secret ARNs are added by `bindTable` and `bindSecret`, never here. */
   readonly environment?: Record<string, string>;
 }
 
 /**
  * One Pingyi Lambda function with every default in one place: Node.js 24 on arm64 (Graviton: about a fifth
- * cheaper per GB-second than x86), an ESM bundle made by the local esbuild with the AWS SDK inside it
- * (importing a minified bundled SDK is faster than loading the runtime's copy from node_modules), JSON
- * logs in a log group with a retention, X-Ray active tracing, and Powertools settings.
+ * cheaper per GB-second than x86), an ESM bundle split at dynamic imports (`bundleHandler`), JSON
+ * logs in the stack's shared log group, grants in its role's inline policy, X-Ray active tracing, and Powertools settings.
  *
  * Tables and secrets are attached only through `bindTable`/`bindTables` and `bindSecret`/`bindSecrets`, which
  * grant exactly the declared access and set the env var together, so a function can never know a table or
  * secret it may not touch, nor touch one it was not told about.
  */
 export class ApiFunction extends Construct {
-  readonly function: NodejsFunction;
-  readonly role: iam.Role;
-  readonly logGroup: logs.LogGroup;
+  readonly function: lambda.Function;
+  readonly role: InlinePolicyRole;
+  /** The log group it writes to: in a stack, the one shared by all its functions (FunctionLogs). */
+  readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
-    });
+    this.logGroup =
+      'logGroup' in props ? props.logGroup : new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
     // Its own role rather than AWSLambdaBasicExecutionRole: that managed policy may create and write
-    // any log group in the account; this one may only write to the function's own log group.
-    this.role = new iam.Role(this, 'Role', {
+    // any log group in the account; this one may only write to the functions' log group.
+    this.role = new InlinePolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.entry}`,
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(repoRoot, 'functions', props.entry),
-      handler: 'handler',
+    const entry = path.join('functions', props.entry);
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(repoRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: {
+            tryBundle: (outputDir) => {
+              bundleHandler(path.join(repoRoot, entry), outputDir);
+              return true;
+            },
+          },
+          // Never run (esbuild bundles locally), but part of the asset's cache key, which must differ per
+          // entry: two functions with equal bundling options would share one bundle.
+          image: DockerImage.fromRegistry('esbuild-local'),
+          command: ['esbuild', entry],
+        },
+      }),
+      handler: 'index.handler',
       description: props.description.slice(0, 256),
       runtime: NODE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(TIME_BUDGET.apiFunctionSeconds),
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -131,15 +216,6 @@ export class ApiFunction extends Construct {
         ...POWERTOOLS_ENVIRONMENT,
         PINGYI_VERSION: VERSION,
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: false,
-        bundleAwsSDK: true,
-        banner: ESM_REQUIRE_BANNER,
-        forceDockerBundling: false,
       },
     });
     Validations.of(this.role).acknowledge({
@@ -173,6 +249,16 @@ export class ApiFunction extends Construct {
         readWrite: () => bound.table.grantReadWriteData(this.function),
       } satisfies Record<TableAccess, () => unknown>;
       grant[access]();
+      // A table of personal data has a key of its own (infra/constructs/tables.ts): its data is read and
+      // written only with a grant on that key as well.
+      bound.encryptionKey?.grant(this.function, ...(access === 'read' ? KEY_READ_ACTIONS : KEY_WRITE_ACTIONS));
+      // CDK grants any access to a table with indexes on `<table>/index/*` as well (a Put only ever uses the table).
+      if (bound.definition.indexes) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bound.table.node.defaultChild as CfnElement)}.Arn>/index/*]`,
+          reason: `The ${bound.key} table's own indexes (store/tables.ts): CDK grants them as \`<table>/index/*\`, which names no other table.`,
+        });
+      }
     }
     this.function.addEnvironment(bound.definition.envVar, bound.table.tableName);
   }
@@ -212,11 +298,17 @@ export class ApiFunction extends Construct {
   /**
    * Lets this function use one bucket exactly as declared — `export`: PutObject and AbortMultipartUpload
    * (a streamed multipart upload, aborted on failure) and GetObject, which the presigned links it hands out
-   * are signed with; never List or Delete — on that bucket's objects only, and hands it the bucket's name in
-   * the bucket's env var.
+   * are signed with; `upload`: PutObject, which the upload URLs it hands out are signed with; `read`: GetObject
+   * (HeadObject, a ranged read, download links); `attach`: GetObject and PutObjectTagging; never List or Delete — on that bucket's objects only, and
+   * hands it the bucket's name in the bucket's env var.
    */
   bindBucket(bound: BoundBucket, access: BucketAccess): void {
-    const actions: Record<BucketAccess, string[]> = { export: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'] };
+    const actions: Record<BucketAccess, string[]> = {
+      export: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+      upload: ['s3:PutObject'],
+      read: ['s3:GetObject'],
+      attach: ['s3:GetObject', 's3:PutObjectTagging'],
+    };
     iam.Grant.addToPrincipal({ grantee: this.function, actions: actions[access], resourceArns: [bound.bucket.arnForObjects('*')] });
     this.function.addEnvironment(bound.definition.envVar, bound.bucket.bucketName);
     Validations.of(this.role).acknowledge({

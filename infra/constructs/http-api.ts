@@ -2,18 +2,26 @@ import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpLambdaIntegration, type HttpLambdaIntegrationProps } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isStaffAccess, type OperationId, type Route } from '../../functions/routes';
 import { functionSeconds, gatewaySeconds } from '../../functions/platform/time-budget';
 import type { MachineSettings } from '../stacks/stage';
-import { ApiFunction } from './api-function';
+import { ApiFunction, InlinePolicyRole } from './api-function';
 import { machineTokenEnvironment } from './machine-clients';
 import type { Buckets } from './buckets';
 import type { Secrets } from './secrets';
 import { staffTokenEnvironment, type StaffSignIn } from './staff-identity';
 import type { Tables } from './tables';
+
+/**
+ * The most route functions one invoke role may call: their ARNs are listed one by one in its inline policy,
+ * and a role's inline policies hold 10,240 characters at most (an ARN is up to ~120).
+ */
+export const INVOKE_ROLE_FUNCTIONS_LIMIT = 40;
 
 export interface HttpApiProps {
   readonly routes: readonly Route[];
@@ -38,8 +46,12 @@ export interface HttpApiProps {
   readonly publicAuthorizer?: apigw.IHttpRouteAuthorizer;
   /** The only origin browsers may call the API from: the site, `https://<cloudfront domain>`. */
   readonly siteUrl: string;
+  /** The access log group's retention. */
   readonly logRetention: logs.RetentionDays;
+  /** What happens to the access log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Where the route functions log: the stack's one log group of all functions (the access log has its own). */
+  readonly functionLogs: logs.ILogGroup;
   /** Steady requests per second across the API. @default 100 */
   readonly rateLimit?: number;
   /** Short bursts. @default 200 */
@@ -63,6 +75,15 @@ export class HttpApi extends Construct {
   readonly authorizer: HttpJwtAuthorizer;
   /** One function per route, by operationId. */
   readonly functions: Record<OperationId, ApiFunction>;
+  /**
+   * The roles API Gateway assumes to invoke the route functions (the integrations' credentials), by construct
+   * id: one per bounded context (`<Context>Invoke<n>`), each allowed `lambda:InvokeFunction` on exactly its
+   * context's functions. A role instead of a resource-based permission per function: one resource per
+   * context instead of one per route.
+   */
+  readonly invokeRoles: Record<string, InlinePolicyRole> = {};
+  /** How many functions each context's invoke roles may call, in order. */
+  private readonly invokeRoleSizes: Record<string, number[]> = {};
   /** `https://<id>.execute-api.<region>.amazonaws.com`, no trailing slash (the `$default` stage). */
   readonly url: string;
 
@@ -127,8 +148,7 @@ export class HttpApi extends Construct {
         description: `${route.operationId} (${route.method} ${route.path}): ${route.summary}`,
         timeout: Duration.seconds(functionSeconds(route)),
         ...(route.runtime?.memoryMb ? { memorySize: route.runtime.memoryMb } : {}),
-        logRetention: props.logRetention,
-        logRemovalPolicy: props.logRemovalPolicy,
+        logGroup: props.functionLogs,
         environment: {
           // Where functions/platform/auth.ts finds the groups and the token kind of this deployment's issuer.
           ...staffTokenEnvironment(props.identity),
@@ -140,12 +160,14 @@ export class HttpApi extends Construct {
       fn.bindTables(props.tables, route.tables);
       fn.bindSecrets(props.secrets, route.secrets);
       fn.bindBuckets(props.buckets, route.buckets);
+      const invokeRole = this.invokeRoleFor(routeContext(route.entry));
+      invokeRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }));
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         // A little longer than the function, so that the function's own answer (a 503 with Retry-After when a
         // dependency stalls) always reaches the caller (functions/platform/time-budget.ts).
-        integration: new HttpLambdaIntegration(`${id}Integration`, fn.function, { timeout: Duration.seconds(gatewaySeconds(route)) }),
+        integration: new RoleLambdaIntegration(`${id}Integration`, fn.function, invokeRole, { timeout: Duration.seconds(gatewaySeconds(route)) }),
         authorizer: isPublic ? (props.publicAuthorizer ?? new apigw.HttpNoneAuthorizer()) : this.authorizer,
         ...(machineScope ? { authorizationScopes: [machineScope] } : {}),
       });
@@ -163,8 +185,55 @@ export class HttpApi extends Construct {
       functions[route.operationId as OperationId] = fn;
     }
     this.functions = functions as Record<OperationId, ApiFunction>;
-    this.url = this.api.apiEndpoint;
+    this.url = this.api.apiEndpoint;  }
+
+  /** The invoke role of a bounded context with room for one more function: the last one, or a new one. */
+  private invokeRoleFor(context: string): InlinePolicyRole {
+    const counts = (this.invokeRoleSizes[context] ??= []);
+    if (counts.length === 0 || counts[counts.length - 1]! >= INVOKE_ROLE_FUNCTIONS_LIMIT) {
+      counts.push(0);
+      this.invokeRoles[`${context}Invoke${counts.length}`] = new InlinePolicyRole(this, `${context}Invoke${counts.length}`, {
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+        description: `API Gateway invoking the ${context} route functions (${counts.length})`,
+      });
+    }
+    counts[counts.length - 1]! += 1;
+    return this.invokeRoles[`${context}Invoke${counts.length}`]!;
   }
+
+}
+
+/**
+ * A Lambda proxy integration that API Gateway invokes with a role (the integration's credentials) instead of
+ * a resource-based permission on the function (HttpLambdaIntegration adds one AWS::Lambda::Permission per
+ * route). The role must be allowed `lambda:InvokeFunction` on the function.
+ */
+class RoleLambdaIntegration extends HttpLambdaIntegration {
+  constructor(
+    id: string,
+    handler: lambda.IFunction,
+    private readonly invokeRole: iam.IRole,
+    props: HttpLambdaIntegrationProps = {},
+  ) {
+    super(id, handler, props);
+  }
+
+  protected override completeBind(): void {
+    // No permission on the function: the role's policy is what lets API Gateway invoke it.
+  }
+
+  override bind(options: apigw.HttpRouteIntegrationBindOptions): apigw.HttpRouteIntegrationConfig {
+    return { ...super.bind(options), credentials: apigw.IntegrationCredentials.fromRole(this.invokeRole) };
+  }
+}
+
+/**
+ * The bounded context a route's function belongs to, from its entry's folder: `api/evaluation/…` →
+ * `Evaluation`; an entry at the root of api/ (health, openapi) → `Api`.
+ */
+export function routeContext(entry: string): string {
+  const [, folder, file] = entry.split('/');
+  return file === undefined ? 'Api' : pascalCase(folder!);
 }
 
 /** `listForms` → `ListForms`, for construct ids. */

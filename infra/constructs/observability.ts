@@ -10,7 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, OPERATION_DIMENSION, SERVICE_NAME, type MetricName } from '../../functions/platform/metric-names';
 import { jobs, routes, streamConsumers, type OperationId } from '../../functions/routes';
-import { pascalCase, type HttpApi } from './http-api';
+import { pascalCase, routeContext, type HttpApi } from './http-api';
 import type { ScheduledJob } from './scheduled-job';
 import type { StreamConsumer } from './stream-consumer';
 import type { Tables } from './tables';
@@ -45,16 +45,21 @@ const ALARM_PERIOD = Duration.minutes(5);
  * batch being retried, and the counts lag the ballots.
  */
 export const STREAM_ITERATOR_AGE_ALARM = Duration.minutes(10);
-/** Logs Insights queries one log group set at most (StartQuery's limit). */
-const QUERY_LOG_GROUP_LIMIT = 50;
+/**
+ * The most metrics one alarm's math may use (CloudWatch's limit): a group alarm covers at most this many
+ * functions.
+ */
+export const ALARM_METRICS_LIMIT = 10;
 
-/** Which log groups a query reads. */
-type QueryScope = 'functions' | 'staffFunctions' | 'importUnits' | 'accessLogs';
+/** Which log group a query reads: the functions' one group, or the API's access log. */
+type QueryScope = 'functions' | 'accessLogs';
 
 /**
  * The Logs Insights queries an operator needs, written once: the stack saves each as a query definition
  * (CloudWatch console → Logs Insights → Queries, folder `<stack>`), and the README's Operate section
- * shows the same text (a test compares them). Function log lines are Powertools JSON: `message`,
+ * shows the same text (a test compares them). Every function logs to one group (`functionLogs`); a query
+about some functions only says so in its filter (`operationId`, or `sub`, which only lines of signed-in
+callers carry). Function log lines are Powertools JSON: `function_name`, `message`,
  * `operationId`, `status`, `code`, `latencyMs`, `sub` (staff routes), `function_request_id` (the `requestId`
  * a 5xx answer shows), `apiRequestId` (the access log's `requestId`), `xray_trace_id`.
  */
@@ -106,7 +111,7 @@ export const OPERATOR_QUERIES = [
   {
     id: 'StaffActions',
     name: 'Who read or changed what (staff)',
-    scope: 'staffFunctions',
+    scope: 'functions',
     query: new logs.QueryString({
       fields: ['@timestamp', 'sub', 'operationId', 'status', 'code', 'function_request_id', 'apiRequestId'],
       filterStatements: ['message = "request answered" and ispresent(sub)'],
@@ -117,10 +122,10 @@ export const OPERATOR_QUERIES = [
   {
     id: 'RefusedImports',
     name: 'Refused unit imports',
-    scope: 'importUnits',
+    scope: 'functions',
     query: new logs.QueryString({
       fields: ['@timestamp', 'sub', 'status', 'code', 'fields', 'function_request_id'],
-      filterStatements: ['message = "request answered" and status >= 400'],
+      filterStatements: ['message = "request answered" and operationId = "importUnits" and status >= 400'],
       sort: '@timestamp desc',
       limit: 200,
     }),
@@ -134,12 +139,14 @@ export interface ObservabilityProps {
   /** The stream consumers of routes.ts, by consumer id. */
   readonly streamConsumers: Readonly<Record<string, StreamConsumer>>;
   readonly tables: Tables;
+  /** The one log group of all functions of routes.ts, which the saved queries read. */
+  readonly functionLogs: logs.ILogGroup;
   /**
    * Who the alarm topic e-mails. @default the `alarmEmails` context; none gives a topic without subscribers
    * (subscribe later, or re-deploy with the context)
    */
   readonly alarmEmails?: readonly string[];
-  /** Further functions of the stack whose errors and throttles raise alarms, by a PascalCase name. */
+  /** Further functions of the stack whose errors and throttles raise alarms (the `Other` group), by a PascalCase name. */
   readonly otherFunctions?: Readonly<Record<string, lambda.IFunction>>;
   /** What happens to the topic's key when the stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
@@ -156,9 +163,10 @@ export interface StreamIteratorAgeAlarmOptions {
 /**
  * Alarms, a dashboard and saved log queries for the whole stack. Every alarm notifies one SNS topic
  * (encrypted with its own key, TLS only) whose e-mail subscribers come from the `alarmEmails` context:
- * errors and throttles of every function; the API's 5xx share; each job's dead-letter queue holding a
- * message, and each job not running for two of its periods; each stream consumer's on-failure queue
- * holding a message and its iterator age passing STREAM_ITERATOR_AGE_ALARM; and a recount that disagrees
+ * errors and throttles of every function, summed over groups of at most ten functions of one bounded
+ * context (`<Context>Errors<n>`, `<Context>Throttles<n>`: which functions each covers is in its
+ * description); the API's 5xx share; each job's dead-letter queue holding a message, and each job not
+ * running for two of its periods; each stream consumer's on-failure queue holding a message and its iterator age passing STREAM_ITERATOR_AGE_ALARM; and a recount that disagrees
  * with the running counts (`RecountMismatches`, which the nightly recount writes). The
  * dashboard shows requests, errors and latency per operation, the submit path's outcomes, DynamoDB
  * throttles and latency, the jobs, the stream consumers and their queues. Metric names come from functions/platform/metric-names.ts.
@@ -169,7 +177,10 @@ export class Observability extends Construct {
   /** Every alarm, by construct id. */
   readonly alarms: Record<string, cloudwatch.Alarm> = {};
   readonly dashboard: cloudwatch.Dashboard;
+  /** Each operator query's saved definition, by query id. */
   readonly queries: Record<(typeof OPERATOR_QUERIES)[number]['id'], logs.QueryDefinition>;
+  /** The functions each errors and throttles alarm covers, by alarm id (`<Group>Errors<n>`, `<Group>Throttles<n>`). */
+  readonly functionAlarms: Record<string, { readonly functions: readonly string[] }> = {};
   private readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
@@ -215,25 +226,36 @@ export class Observability extends Construct {
     for (const email of alarmEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
     // ---- alarms -----------------------------------------------------------------------------------------
-    const functions: [string, lambda.IFunction][] = [
-      ...routes.map((route) => [pascalCase(route.operationId), props.api.functions[route.operationId as OperationId].function] as [string, lambda.IFunction]),
-      ...jobs.map((job) => [`${pascalCase(job.id)}Job`, this.job(props, job.id).handler.function] as [string, lambda.IFunction]),
-      ...streamConsumers.map(
-        (consumer) => [`${pascalCase(consumer.id)}Consumer`, this.consumer(props, consumer.id).handler.function] as [string, lambda.IFunction],
-      ),
-      ...Object.entries(props.otherFunctions ?? {}),
-    ];
-    for (const [name, fn] of functions) {
-      this.alarm(`${name}Errors`, {
-        metric: fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        description: `${name}: the function failed (a crash, a timeout or an init failure; the API's own 5xx answers are not these).`,
-      });
-      this.alarm(`${name}Throttles`, {
-        metric: fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        description: `${name}: Lambda refused invocations (account or function concurrency exhausted).`,
-      });
+    // Errors and throttles of every function, by groups of at most ALARM_METRICS_LIMIT functions of one
+    // bounded context (an alarm per function would be two resources per route, and a stack has 500 at most).
+    const groups: [string, [string, lambda.IFunction][]][] = [];
+    const group = (name: string, fn: [string, lambda.IFunction]) => {
+      const found = groups.find(([groupName]) => groupName === name);
+      if (found) found[1].push(fn);
+      else groups.push([name, [fn]]);
+    };
+    for (const route of routes) group(routeContext(route.entry), [route.operationId, props.api.functions[route.operationId as OperationId].function]);
+    for (const job of jobs) group('Jobs', [`${job.id} job`, this.job(props, job.id).handler.function]);
+    for (const consumer of streamConsumers) group('Consumers', [`${consumer.id} consumer`, this.consumer(props, consumer.id).handler.function]);
+    for (const [name, fn] of Object.entries(props.otherFunctions ?? {})) group('Other', [name, fn]);
+    for (const [name, members] of groups) {
+      for (let start = 0; start < members.length; start += ALARM_METRICS_LIMIT) {
+        const part = members.slice(start, start + ALARM_METRICS_LIMIT);
+        const n = start / ALARM_METRICS_LIMIT + 1;
+        const names = part.map(([functionName]) => functionName);
+        this.alarm(`${name}Errors${n}`, {
+          metric: sumOfFunctions(`${name} errors`, part.map(([, fn]) => fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }))),
+          threshold: 1,
+          description: `${name}: a function failed (a crash, a timeout or an init failure; the API's own 5xx answers are not these). Covers ${names.join(', ')}.`,
+        });
+        this.alarm(`${name}Throttles${n}`, {
+          metric: sumOfFunctions(`${name} throttles`, part.map(([, fn]) => fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }))),
+          threshold: 1,
+          description: `${name}: Lambda refused invocations (account or function concurrency exhausted). Covers ${names.join(', ')}.`,
+        });
+        this.functionAlarms[`${name}Errors${n}`] = { functions: names };
+        this.functionAlarms[`${name}Throttles${n}`] = { functions: names };
+      }
     }
 
     const api = props.api.api;
@@ -466,32 +488,35 @@ export class Observability extends Construct {
   }
 
   private buildQueries(props: ObservabilityProps): Record<(typeof OPERATOR_QUERIES)[number]['id'], logs.QueryDefinition> {
-    const routeGroups = (filter: (route: (typeof routes)[number]) => boolean) =>
-      routes.filter(filter).map((route) => props.api.functions[route.operationId as OperationId].logGroup);
-    const groups: Record<QueryScope, logs.ILogGroup[]> = {
-      functions: [
-        ...routeGroups(() => true),
-        ...jobs.map((job) => this.job(props, job.id).handler.logGroup),
-        ...streamConsumers.map((consumer) => this.consumer(props, consumer.id).handler.logGroup),
-      ],
-      staffFunctions: routeGroups((route) => route.access !== 'public'),
-      importUnits: routeGroups((route) => route.operationId === 'importUnits'),
-      accessLogs: [props.api.accessLogs],
-    };
-    const entries = OPERATOR_QUERIES.map((query) => {
-      const logGroups = groups[query.scope];
-      if (logGroups.length > QUERY_LOG_GROUP_LIMIT) {
-        throw new Error(`query "${query.name}" would read ${logGroups.length} log groups; Logs Insights reads ${QUERY_LOG_GROUP_LIMIT} at most`);
-      }
-      const definition = new logs.QueryDefinition(this, `Query${query.id}`, {
-        queryDefinitionName: `${this.prefix}/${query.name}`,
-        queryString: query.query,
-        logGroups,
-      });
-      return [query.id, definition] as const;
-    });
+    const groups: Record<QueryScope, logs.ILogGroup> = { functions: props.functionLogs, accessLogs: props.api.accessLogs };
+    const entries = OPERATOR_QUERIES.map(
+      (query) =>
+        [
+          query.id,
+          new logs.QueryDefinition(this, `Query${query.id}`, {
+            queryDefinitionName: `${this.prefix}/${query.name}`,
+            queryString: query.query,
+            logGroups: [groups[query.scope]],
+          }),
+        ] as const,
+    );
     return Object.fromEntries(entries) as Record<(typeof OPERATOR_QUERIES)[number]['id'], logs.QueryDefinition>;
   }
+}
+
+/**
+ * One time series summing a metric of several functions (the value of each five minutes across all of
+ * them), for a group alarm. A function without data points adds nothing.
+ */
+function sumOfFunctions(label: string, metrics: cloudwatch.IMetric[]): cloudwatch.MathExpression {
+  if (metrics.length > ALARM_METRICS_LIMIT) throw new Error(`Observability: an alarm's math may use ${ALARM_METRICS_LIMIT} metrics, not ${metrics.length}`);
+  const usingMetrics = Object.fromEntries(metrics.map((metric, i) => [`f${i + 1}`, metric]));
+  return new cloudwatch.MathExpression({
+    label,
+    expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
+    usingMetrics,
+    period: ALARM_PERIOD,
+  });
 }
 
 /** A Pingyi metric of one operation (a route's operationId or a job's id). */

@@ -1,6 +1,5 @@
-import { Aws, type CfnResource, Duration, type RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnResource, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -8,15 +7,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TIME_ZONE } from '../../functions/domain/time-zone';
 import type { ScheduledJob as JobDefinition } from '../../functions/routes';
-import { ApiFunction } from './api-function';
+import { ApiFunction, type FunctionLogs, functionLogsOf, InlinePolicyRole } from './api-function';
+import { bindMailSender, mailSettings } from './mail';
 import type { Tables } from './tables';
 
-export interface ScheduledJobProps {
+export type ScheduledJobProps = {
   readonly job: JobDefinition;
   readonly tables: Tables;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
-}
+} & FunctionLogs;
 
 /**
  * How often a failed run is retried before it goes to the dead-letter queue: by EventBridge Scheduler when
@@ -61,7 +59,7 @@ export class ScheduledJob extends Construct {
   readonly schedule: scheduler.Schedule;
   readonly deadLetterQueue: sqs.Queue;
   /** The role EventBridge Scheduler assumes to invoke the handler and to dead-letter a failed event. */
-  readonly schedulerRole: iam.Role;
+  readonly schedulerRole: InlinePolicyRole;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
@@ -74,10 +72,12 @@ export class ScheduledJob extends Construct {
       timeout: Duration.seconds(Math.min(15 * 60, Math.max(60, period.toSeconds() / 2))),
       // A job reads and aggregates whole periods of ratings; more memory buys the CPU to do it quickly.
       memorySize: 1024,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
+      ...functionLogsOf(props),
     });
     this.handler.bindTables(props.tables, props.job.tables, props.job.partitions);
+    // A job that sends mail may send as the deployment's sender, when it has one (infra/constructs/mail.ts).
+    const mail = props.job.mail === 'send' ? mailSettings(this) : undefined;
+    if (mail) bindMailSender(this.handler, mail);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -96,7 +96,7 @@ export class ScheduledJob extends Construct {
       reason: 'This queue is itself the dead-letter queue of the job; nothing consumes it to fail again.',
     });
 
-    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+    this.schedulerRole = new InlinePolicyRole(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),

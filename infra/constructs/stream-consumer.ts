@@ -1,20 +1,17 @@
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamConsumer as ConsumerDefinition } from '../../functions/routes';
-import { ApiFunction } from './api-function';
+import { ApiFunction, type FunctionLogs, functionLogsOf } from './api-function';
 import { STREAM_CONSUMER_TIMEOUT_SECONDS, streamFilterPattern } from './stream-mapping';
 import type { Tables } from './tables';
 
-export interface StreamConsumerProps {
+export type StreamConsumerProps = {
   readonly consumer: ConsumerDefinition;
   readonly tables: Tables;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
-}
+} & FunctionLogs;
 
 /** How long one batch may take (stream-mapping.ts; the local stream reader gives it the same). */
 export const STREAM_CONSUMER_TIMEOUT = Duration.seconds(STREAM_CONSUMER_TIMEOUT_SECONDS);
@@ -46,8 +43,7 @@ export class StreamConsumer extends Construct {
       entry: consumer.entry,
       description: `${consumer.id}, reads the ${stream.table} stream: ${consumer.summary}`,
       timeout: STREAM_CONSUMER_TIMEOUT,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
+      ...functionLogsOf(props),
     });
     this.handler.bindTables(props.tables, consumer.tables);
 

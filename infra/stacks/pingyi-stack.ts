@@ -1,4 +1,5 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { jobs, routes, streamConsumers } from '../../functions/routes';
 import { SECRETS } from '../../functions/store/secrets';
@@ -57,6 +58,11 @@ export class PingyiStack extends Stack {
   readonly site: Site;
   /** Whoever signs staff in: the Cognito user pool, or the OIDC issuer of the context. */
   readonly signIn: StaffSignIn;
+  /**
+   * The one log group of every function of routes.ts (routes, jobs, stream consumers): one resource, not one
+   * per function, and one group for the saved queries to read. The API's access log has its own.
+   */
+  readonly functionLogs: LogGroup;
   readonly api: HttpApi;
   /** The API's CloudFront distribution with its web ACL, where the profile has one (aws). */
   readonly apiEdge?: ApiEdge;
@@ -97,6 +103,8 @@ export class PingyiStack extends Stack {
       // A wildcard: the exact distribution or API would make the site depend on it, while the API's CORS
       // setting already depends on the site.
       apiOrigin: deployment.edge ? 'https://*.cloudfront.net' : `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+      // The attachments bucket's presigned uploads (virtual-hosted, regional); a wildcard for the same reason.
+      uploadOrigin: `https://*.s3.${this.region}.${this.urlSuffix}`,
       profile: deployment.profile,
       domain: deployment.siteDomain,
       accessLogExpiration: settings.accessLogExpiration,
@@ -121,6 +129,7 @@ export class PingyiStack extends Stack {
 
     if (deployment.edge) this.originCheck = new OriginCheck(this, 'OriginCheck', logs);
     this.buckets = new Buckets(this, 'Buckets', { accessLogsBucket: this.site.accessLogsBucket });
+    this.functionLogs = new LogGroup(this, 'FunctionLogs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
     this.api = new HttpApi(this, 'Api', {
       routes,
       tables: this.tables,
@@ -132,6 +141,7 @@ export class PingyiStack extends Stack {
       // directly (china), API Gateway's source IP is the viewer's own.
       ...(this.originCheck ? { publicAuthorizer: this.originCheck.authorizer, clientAddressHeader: VIEWER_ADDRESS_HEADER } : {}),
       siteUrl: this.site.url,
+      functionLogs: this.functionLogs,
       ...logs,
     });
     if (this.originCheck) {
@@ -140,12 +150,12 @@ export class PingyiStack extends Stack {
     this.apiUrl = this.apiEdge?.url ?? this.api.url;
 
     this.jobs = Object.fromEntries(
-      jobs.map((job) => [job.id, new ScheduledJob(this, `${pascalCase(job.id)}Job`, { job, tables: this.tables, ...logs })]),
+      jobs.map((job) => [job.id, new ScheduledJob(this, `${pascalCase(job.id)}Job`, { job, tables: this.tables, logGroup: this.functionLogs })]),
     );
     this.streamConsumers = Object.fromEntries(
       streamConsumers.map((consumer) => [
         consumer.id,
-        new StreamConsumer(this, `${pascalCase(consumer.id)}Consumer`, { consumer, tables: this.tables, ...logs }),
+        new StreamConsumer(this, `${pascalCase(consumer.id)}Consumer`, { consumer, tables: this.tables, logGroup: this.functionLogs }),
       ]),
     );
 
@@ -154,6 +164,7 @@ export class PingyiStack extends Stack {
       jobs: this.jobs,
       streamConsumers: this.streamConsumers,
       tables: this.tables,
+      functionLogs: this.functionLogs,
       ...(this.originCheck ? { otherFunctions: { OriginCheck: this.originCheck.function } } : {}),
       removalPolicy: settings.removalPolicy,
     });

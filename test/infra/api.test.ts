@@ -4,9 +4,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MACHINE_SCOPES, isStaffAccess, jobs, routes, streamConsumers, type OperationId, type Route } from '../../functions/routes';
 import { NODE_RUNTIME } from '../../infra/constructs/api-function';
+import { INVOKE_ROLE_FUNCTIONS_LIMIT, routeContext } from '../../infra/constructs/http-api';
 import { machineScope } from '../../functions/platform/auth';
 import { RESOURCE_SERVER_ID } from '../../infra/constructs/machine-clients';
-import { cleanUp, logicalId, repoRoot, synth } from './synth';
+import { buildStack, cleanUp, logicalId, repoRoot, roleStatements, synth } from './synth';
 
 const { stack, template } = synth('dev');
 const packageVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -49,6 +50,52 @@ describe('HTTP API routes', () => {
     expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
     expect(integration.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.functions[operationId].function), 'Arn'] });
     expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+  });
+
+  it.each(routes.map((route) => [route.operationId, route] as const))(
+    'lets API Gateway invoke the function of %s with its context role, which may invoke only functions of that context',
+    (operationId, route) => {
+      const target = routeResource(route.method, route.path).Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integration = resources()[target['Fn::Join'][1][1].Ref]!.Properties;
+      const credentials = integration.CredentialsArn as { 'Fn::GetAtt': [string, string] };
+      const roleId = credentials['Fn::GetAtt'][0];
+      const [name, role] = Object.entries(stack.api.invokeRoles).find(([, r]) => logicalId(r) === roleId)!;
+      expect(name).toBe(`${routeContext(route.entry)}Invoke1`);
+      expect(credentials).toEqual({ 'Fn::GetAtt': [logicalId(role), 'Arn'] });
+      const trust = resources()[roleId]!.Properties.AssumeRolePolicyDocument as { Statement: unknown[] };
+      expect(trust.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } }]);
+      const contextFunctions = routes
+        .filter((other) => routeContext(other.entry) === routeContext(route.entry))
+        .map((other) => ({ 'Fn::GetAtt': [logicalId(stack.api.functions[other.operationId].function), 'Arn'] }));
+      const statements = roleStatements(template, roleId);
+      expect(statements.map((statement) => [statement.Effect, statement.Action])).toEqual([['Allow', 'lambda:InvokeFunction']]);
+      const invocable = [statements[0]!.Resource].flat();
+      expect(invocable).toContainEqual({ 'Fn::GetAtt': [logicalId(stack.api.functions[operationId].function), 'Arn'] });
+      expect(invocable).toHaveLength(contextFunctions.length);
+      expect(invocable).toEqual(expect.arrayContaining(contextFunctions));
+      expect(contextFunctions.length).toBeLessThanOrEqual(INVOKE_ROLE_FUNCTIONS_LIMIT);
+    },
+  );
+
+  it('gives no route function a resource-based permission: the invoke roles are the only way in', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    const routeFunctions = new Set(routes.map((route) => logicalId(stack.api.functions[route.operationId].function)));
+    const onRouteFunctions = permissions.filter((permission) =>
+      routeFunctions.has((permission.Properties.FunctionName as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] ?? ''),
+    );
+    expect(onRouteFunctions).toEqual([]);
+    expect(permissions.length).toBeLessThan(routes.length);
+  });
+
+  it('splits a context into further invoke roles past the limit of functions one role may list', () => {
+    expect(INVOKE_ROLE_FUNCTIONS_LIMIT).toBe(40);
+    const { stack: probe } = buildStack('dev');
+    const api = probe.api as unknown as { invokeRoleFor(context: string): unknown; invokeRoles: Record<string, unknown> };
+    const first = api.invokeRoleFor('Probe');
+    for (let i = 1; i < INVOKE_ROLE_FUNCTIONS_LIMIT; i++) expect(api.invokeRoleFor('Probe')).toBe(first);
+    const second = api.invokeRoleFor('Probe');
+    expect(second).not.toBe(first);
+    expect(Object.keys(api.invokeRoles).filter((id) => id.startsWith('Probe'))).toEqual(['ProbeInvoke1', 'ProbeInvoke2']);
   });
 
   it.each(routes.filter((route) => route.access !== 'public').map((route) => [route.operationId, route] as const))(
@@ -187,6 +234,17 @@ describe('HTTP API stage and CORS', () => {
     expect(resources()[logicalId(stack.api.accessLogs)]!.Properties.RetentionInDays).toBe(14);
     expect(prod.template.toJSON().Resources[logicalId(prod.stack.api.accessLogs)].Properties.RetentionInDays).toBe(365);
   });
+
+  it("keeps the functions' one log group, apart from the access log, two weeks and disposable on dev, a year and retained on prod", () => {
+    const prod = synth('prod');
+    expect(logicalId(stack.functionLogs)).not.toBe(logicalId(stack.api.accessLogs));
+    expect(resources()[logicalId(stack.functionLogs)]).toMatchObject({ Properties: { RetentionInDays: 14 }, DeletionPolicy: 'Delete' });
+    expect(prod.template.toJSON().Resources[logicalId(prod.stack.functionLogs)]).toMatchObject({
+      Properties: { RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
 });
 
 describe('function defaults', () => {
@@ -197,7 +255,7 @@ describe('function defaults', () => {
   });
 
   it.each([...routes.map((route) => route.operationId), ...jobs.map((job) => job.id)])(
-    '%s runs on Node.js, arm64, with JSON logs in its own log group, Powertools settings and the release version',
+    "%s runs on Node.js, arm64, with JSON logs in the functions' one log group, Powertools settings and the release version",
     (name) => {
       const fn = name in stack.api.functions ? stack.api.functions[name as keyof typeof stack.api.functions] : stack.jobs[name]!.handler;
       const props = resources()[logicalId(fn.function)]!.Properties;
@@ -208,6 +266,7 @@ describe('function defaults', () => {
         LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: logicalId(fn.logGroup) } },
         Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'pingyi', PINGYI_VERSION: packageVersion } },
       });
+      expect(fn.logGroup).toBe(stack.functionLogs);
       expect(resources()[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBe(14);
     },
   );

@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
 import { jobs, routes, streamConsumers } from '../../functions/routes';
 import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/api-function';
-import { pascalCase } from '../../infra/constructs/http-api';
-import { API_5XX_PERCENT, OPERATOR_QUERIES, STREAM_ITERATOR_AGE_ALARM, alarmEmailsFrom } from '../../infra/constructs/observability';
+import { pascalCase, routeContext } from '../../infra/constructs/http-api';
+import {
+  ALARM_METRICS_LIMIT,
+  API_5XX_PERCENT,
+  OPERATOR_QUERIES,
+  STREAM_ITERATOR_AGE_ALARM,
+  alarmEmailsFrom,
+} from '../../infra/constructs/observability';
 import { buildStack, cleanUp, type Json, logicalId, repoRoot, synth } from './synth';
 
 afterAll(cleanUp);
@@ -87,26 +92,67 @@ describe('alarms', () => {
     }
   });
 
-  it.each(functionsOfStack().map(([name, fn]) => [name, fn] as const))('watch errors and throttles of the %s function', (name, fn) => {
-    const id = jobs.some((job) => job.id === name)
-      ? `${pascalCase(name)}Job`
-      : streamConsumers.some((consumer) => consumer.id === name)
-        ? `${pascalCase(name)}Consumer`
-        : pascalCase(name);
-    for (const [suffix, metricName] of [['Errors', 'Errors'], ['Throttles', 'Throttles']] as const) {
-      const props = alarm(`${id}${suffix}`);
-      expect(props).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        MetricName: metricName,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn.function) } }],
-        Statistic: 'Sum',
-        Period: 300,
+  /** The errors or throttles alarms over groups of functions: alarm id → the functions' logical ids its math sums. */
+  const groupAlarms = (metricName: 'Errors' | 'Throttles') =>
+    Object.keys(stack.observability.functionAlarms)
+      .filter((id) => new RegExp(`^[A-Z][A-Za-z0-9]*${metricName}\\d+$`).test(id))
+      .map((id) => {
+        const metrics = alarm(id).Metrics as Json[];
+        const summed = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat as Json);
+        for (const stat of summed) {
+          expect(stat, id).toMatchObject({ Metric: { Namespace: 'AWS/Lambda', MetricName: metricName }, Stat: 'Sum', Period: 300 });
+          expect(stat.Metric.Dimensions, id).toHaveLength(1);
+        }
+        const [expression, ...others] = metrics.filter((m) => m.Expression);
+        expect(others, id).toEqual([]);
+        // The alarm watches the sum of every metric it reads, and no single one of them.
+        expect(expression!.Expression, id).toBe(`SUM([${metrics.filter((m) => m.MetricStat).map((m) => m.Id).join(', ')}])`);
+        expect(metrics.filter((m) => m.MetricStat).every((m) => m.ReturnData === false), id).toBe(true);
+        return [id, summed.map((stat) => (stat.Metric.Dimensions[0] as Json).Value.Ref as string)] as const;
+      });
+  /** Every Lambda function of the template but CDK's own (the pages upload's handler), by logical id. */
+  const lambdaFunctions = () =>
+    ofType('AWS::Lambda::Function')
+      .map(([id]) => id)
+      .filter((id) => !id.startsWith('CustomCDKBucketDeployment'));
+
+  it.each(['Errors', 'Throttles'] as const)('watch the %s of every function of the stack, each in exactly one alarm', (metricName) => {
+    const covered = groupAlarms(metricName).flatMap(([, functions]) => functions);
+    // Every function in the template, so that a function added later cannot be left out.
+    expect(lambdaFunctions().length).toBeGreaterThanOrEqual(functionsOfStack().length);
+    expect([...covered].sort()).toEqual(lambdaFunctions().sort());
+    for (const [name, fn] of functionsOfStack()) expect(covered, name).toContain(logicalId(fn.function));
+  });
+
+  it.each(['Errors', 'Throttles'] as const)('sum the %s of at most ten functions of one bounded context per alarm, firing on one', (metricName) => {
+    expect(ALARM_METRICS_LIMIT).toBe(10);
+    const contextOf = new Map<string, string>([
+      ...routes.map((route) => [logicalId(stack.api.functions[route.operationId].function), routeContext(route.entry)] as const),
+      ...jobs.map((job) => [logicalId(stack.jobs[job.id]!.handler.function), 'Jobs'] as const),
+      ...streamConsumers.map((consumer) => [logicalId(stack.streamConsumers[consumer.id]!.handler.function), 'Consumers'] as const),
+    ]);
+    for (const [id, functions] of groupAlarms(metricName)) {
+      expect(functions.length, id).toBeGreaterThan(0);
+      expect(functions.length, id).toBeLessThanOrEqual(ALARM_METRICS_LIMIT);
+      const contexts = new Set(functions.map((fn) => contextOf.get(fn) ?? 'Other'));
+      expect([...contexts], id).toEqual([id.replace(new RegExp(`${metricName}\\d+$`), '')]);
+      expect(alarm(id), id).toMatchObject({
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         EvaluationPeriods: 1,
         TreatMissingData: 'notBreaching',
       });
+      // The description names every function the alarm covers.
+      for (const name of stack.observability.functionAlarms[id]!.functions) expect(alarm(id).AlarmDescription, id).toContain(name);
+      expect(stack.observability.functionAlarms[id]!.functions, id).toHaveLength(functions.length);
     }
+  });
+
+  it('group route functions by the folder of their entry', () => {
+    expect(routeContext('api/evaluation/submit-response.ts')).toBe('Evaluation');
+    expect(routeContext('api/open311/services.ts')).toBe('Open311');
+    expect(routeContext('api/health.ts')).toBe('Api');
+    expect(stack.observability.functionAlarms.EvaluationErrors1!.functions).toContain('listForms');
   });
 
   it(`fire on ${API_5XX_PERCENT}% or more 5xx answers of the API in five minutes`, () => {
@@ -272,25 +318,31 @@ describe('the dashboard: stream consumers', () => {
 
 describe('saved Logs Insights queries', () => {
   const definitions = () => ofType('AWS::Logs::QueryDefinition').map(([, r]) => r.Properties);
-  const groupRef = (group: logs.ILogGroup) => ({ Ref: logicalId(group) });
 
-  it('saves each operator query under the stack name, on the log groups it needs', () => {
-    expect(definitions().map((d) => d.Name).sort()).toEqual(OPERATOR_QUERIES.map((q) => `Pingyi-dev/${q.name}`).sort());
+  it("saves each operator query under the stack name, on the functions' one log group or the access log", () => {
     const byName = Object.fromEntries(definitions().map((d) => [d.Name, d]));
-    const allFunctions = functionsOfStack().map(([, fn]) => groupRef(fn.logGroup));
-    const staff = routes.filter((r) => r.access !== 'public').map((r) => groupRef(stack.api.functions[r.operationId].logGroup));
     for (const query of OPERATOR_QUERIES) {
       const definition = byName[`Pingyi-dev/${query.name}`]!;
       expect(definition.QueryString).toBe(query.query.toString());
-      const expected = {
-        functions: allFunctions,
-        staffFunctions: staff,
-        importUnits: [groupRef(stack.api.functions.importUnits.logGroup)],
-        accessLogs: [groupRef(stack.api.accessLogs)],
-      }[query.scope];
-      expect(definition.LogGroupNames, query.name).toEqual(expected);
-      expect(expected.length).toBeLessThanOrEqual(50);
+      const group = { functions: stack.functionLogs, accessLogs: stack.api.accessLogs }[query.scope];
+      expect(definition.LogGroupNames, query.name).toEqual([{ Ref: logicalId(group) }]);
     }
+    expect(definitions().map((d) => d.Name).sort()).toEqual(OPERATOR_QUERIES.map((query) => `Pingyi-dev/${query.name}`).sort());
+  });
+
+  it('every function of the stack logs to the one log group the queries read', () => {
+    for (const [name, fn] of functionsOfStack()) {
+      expect(resources()[logicalId(fn.function)]!.Properties.LoggingConfig, name).toMatchObject({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalId(stack.functionLogs) },
+      });
+    }
+  });
+
+  it('scopes the staff and import queries by their filters, now that all functions share a group', () => {
+    const byId = Object.fromEntries(OPERATOR_QUERIES.map((query) => [query.id, query.query.toString()]));
+    expect(byId.StaffActions).toContain('ispresent(sub)');
+    expect(byId.RefusedImports).toContain('operationId = "importUnits"');
   });
 
   it("are the README's Operate queries, word for word, between Deploy and Develop", () => {

@@ -1,9 +1,12 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobs, routes, type OperationId, type ScheduledJob } from '../../functions/routes';
 import { SECRETS, type SecretKey } from '../../functions/store/secrets';
 import { TABLES, type TableAccess, type TableKey } from '../../functions/store/tables';
-import type { ApiFunction } from '../../infra/constructs/api-function';
-import { cleanUp, logicalId, synth } from './synth';
+import { type ApiFunction, InlinePolicyRole } from '../../infra/constructs/api-function';
+import { cleanUp, logicalId, roleStatements, synth } from './synth';
 
 // What each declared access must turn into, spelled out so a change in the grants shows up here.
 const READ = [
@@ -56,13 +59,9 @@ const tableKeyByLogicalId = new Map<string, TableKey>(
   (Object.keys(TABLES) as TableKey[]).map((key) => [logicalId(stack.tables.get(key).table), key]),
 );
 
-/** Every Allow statement of the policies attached to a function's role. */
+/** Every statement of a function's role: its inline policy (InlinePolicyRole), and any policy attached to it. */
 function statementsOf(fn: ApiFunction): Statement[] {
-  const roleId = logicalId(fn.role);
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
-  );
-  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return roleStatements(template, logicalId(fn.role)) as Statement[];
 }
 
 function asArray<T>(value: T | T[]): T[] {
@@ -70,6 +69,15 @@ function asArray<T>(value: T | T[]): T[] {
 }
 
 /** The DynamoDB actions a function may perform, by table; fails on a DynamoDB grant to anything else. */
+/** The logical id of the table a grant's resource names: the table's ARN, or its indexes' (`<arn>/index/*`). */
+function tableIdOf(resource: unknown): string | undefined {
+  const arn = resource as { 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (arn['Fn::GetAtt']) return arn['Fn::GetAtt'][0];
+  const [separator, parts] = arn['Fn::Join'] ?? [];
+  if (separator === '' && parts?.length === 2 && parts[1] === '/index/*') return tableIdOf(parts[0]);
+  return undefined;
+}
+
 function dynamoActionsOf(fn: ApiFunction): Partial<Record<TableKey, string[]>> {
   const byTable: Partial<Record<TableKey, Set<string>>> = {};
   for (const statement of statementsOf(fn)) {
@@ -77,7 +85,7 @@ function dynamoActionsOf(fn: ApiFunction): Partial<Record<TableKey, string[]>> {
     if (actions.length === 0) continue;
     expect(statement.Effect).toBe('Allow');
     for (const resource of asArray(statement.Resource)) {
-      const tableId = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+      const tableId = tableIdOf(resource);
       const key = tableId === undefined ? undefined : tableKeyByLogicalId.get(tableId);
       if (key === undefined) throw new Error(`DynamoDB grant on something that is not a table: ${JSON.stringify(resource)}`);
       const set = (byTable[key] ??= new Set());
@@ -234,6 +242,34 @@ describe('function roles', () => {
     ...Object.values(stack.streamConsumers).map((consumer) => consumer.handler),
   ];
 
+  it('hold their grants in the role itself (one inline policy), with no AWS::IAM::Policy beside it', () => {
+    const attached = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.Roles as unknown[]);
+    for (const fn of functions) {
+      const role = template.toJSON().Resources[logicalId(fn.role)];
+      expect(role.Properties.Policies.map((policy: { PolicyName: string }) => policy.PolicyName)).toEqual(['Grants']);
+      expect(attached).not.toContainEqual({ Ref: logicalId(fn.role) });
+    }
+  });
+
+  it('render an InlinePolicyRole with what is granted after it was made, and without a policy while nothing is', () => {
+    // prepare
+    const probe = new Stack(new App(), 'Probe');
+    const empty = new InlinePolicyRole(probe, 'Empty', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const granted = new InlinePolicyRole(probe, 'Granted', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    // act
+    const result = granted.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:cn-north-1:1:q'] }));
+
+    // assert
+    const rendered = Template.fromStack(probe);
+    expect(result.statementAdded).toBe(true);
+    expect(rendered.toJSON().Resources[logicalId(empty)].Properties.Policies).toBeUndefined();
+    expect(rendered.toJSON().Resources[logicalId(granted)].Properties.Policies).toEqual([
+      { PolicyName: 'Grants', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:cn-north-1:1:q' }] } },
+    ]);
+    rendered.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
   it('attach no managed policy, so AWSLambdaBasicExecutionRole is not granted', () => {
     for (const fn of functions) {
       const role = template.toJSON().Resources[logicalId(fn.role)];
@@ -242,8 +278,10 @@ describe('function roles', () => {
     }
   });
 
-  it('let a function write logs only to its own log group', () => {
+  it("let a function write logs only to the functions' one log group", () => {
+    expect(logicalId(stack.functionLogs)).toMatch(/^FunctionLogs/);
     for (const fn of functions) {
+      expect(fn.logGroup).toBe(stack.functionLogs);
       const logStatements = statementsOf(fn).filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
       expect(logStatements).toEqual([
         {

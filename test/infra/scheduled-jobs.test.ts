@@ -4,7 +4,7 @@ import type { ScheduledJob } from '../../functions/routes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../functions/routes';
 import { JOB_RETRY_ATTEMPTS, jobScheduleExpression } from '../../infra/constructs/scheduled-job';
-import { cleanUp, type Json, logicalId, synth } from './synth';
+import { cleanUp, type Json, logicalId, roleStatements, synth } from './synth';
 
 const { stack, template } = synth('dev');
 afterAll(cleanUp);
@@ -83,10 +83,8 @@ describe('scheduled jobs', () => {
       MaximumEventAgeInSeconds: Math.min(6 * 3600, Math.max(60, job.everyMinutes.aws * 60)),
       DestinationConfig: { OnFailure: { Destination: queueArn } },
     });
-    const roleStatements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: logicalId(scheduled.handler.role) }]))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    expect(roleStatements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Resource: queueArn }));
+    const handlerStatements = roleStatements(template, logicalId(scheduled.handler.role));
+    expect(handlerStatements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Resource: queueArn }));
   });
 
   it.each(jobs.map((job) => job.id))('encrypts the dead-letter queue of %s and refuses non-TLS access', (id) => {
@@ -105,9 +103,7 @@ describe('scheduled jobs', () => {
     const scheduled = stack.jobs[id]!;
     const roleId = logicalId(scheduled.schedulerRole);
     const functionArn = { 'Fn::GetAtt': [logicalId(scheduled.handler.function), 'Arn'] };
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const statements = roleStatements(template, roleId);
     expect(statements).toEqual([
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: [functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }] },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(scheduled.deadLetterQueue), 'Arn'] } },

@@ -5,7 +5,7 @@ import { TABLES, type TableAccess, type TableKey } from '../../functions/store/t
 import { STREAM_CONSUMER_TIMEOUT } from '../../infra/constructs/stream-consumer';
 import { type FilterPattern, matchesFilterPattern } from '../../infra/constructs/stream-mapping';
 import { CHINA_CONTEXT } from './profiles';
-import { cleanUp, type Json, logicalId, synth } from './synth';
+import { cleanUp, type Json, logicalId, roleStatements, synth } from './synth';
 
 afterAll(cleanUp);
 
@@ -54,13 +54,8 @@ describe.each([
     expect(found).toHaveLength(1);
     return found[0]!.Properties;
   };
-  /** Every statement of the policies attached to a consumer's role. */
-  const statementsOf = (id: string): Statement[] => {
-    const roleId = logicalId(stack.streamConsumers[id]!.handler.role);
-    return Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
-  };
+  /** Every statement of a consumer's role: its inline policy, and any policy attached to it. */
+  const statementsOf = (id: string): Statement[] => roleStatements(template, logicalId(stack.streamConsumers[id]!.handler.role)) as Statement[];
   const tableArn = (key: TableKey) => ({ 'Fn::GetAtt': [logicalId(stack.tables.get(key).table), 'Arn'] });
   const streamArn = (key: TableKey) => ({ 'Fn::GetAtt': [logicalId(stack.tables.get(key).table), 'StreamArn'] });
   const consumers = streamConsumers.map((consumer) => [consumer.id, consumer] as const);

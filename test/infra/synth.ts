@@ -95,3 +95,18 @@ export function cleanUp(): void {
   cache.clear();
   rmSync(workDir, { recursive: true, force: true });
 }
+
+/**
+ * Every statement a role's policies hold: its inline policies (InlinePolicyRole keeps its grants there) and
+ * any AWS::IAM::Policy attached to it.
+ */
+export function roleStatements(template: Template, roleLogicalId: string): Json[] {
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
+  const role = resources[roleLogicalId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of the template`);
+  const inline = ((role.Properties.Policies ?? []) as Json[]).flatMap((policy) => policy.PolicyDocument.Statement as Json[]);
+  const attached = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleLogicalId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Json[]);
+  return [...inline, ...attached];
+}
