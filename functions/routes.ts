@@ -1,5 +1,9 @@
 import * as admission from './routes/admission';
+import * as calendar from './routes/calendar';
+import * as cases from './routes/cases';
 import * as evaluation from './routes/evaluation';
+import * as notifications from './routes/notifications';
+import * as open311 from './routes/open311';
 import * as platform from './routes/platform';
 import type { Route, ScheduledJob, StreamConsumer } from './routes/route';
 import * as review from './routes/review';
@@ -58,12 +62,35 @@ export const routes = [
   units.updateUnit,
   units.setUnitStatus,
   units.importUnits,
+  notifications.listNotificationDirectory,
+  notifications.saveDirectoryEntry,
+  calendar.getCalendar,
+  calendar.setCalendarAdjustment,
+  calendar.deleteCalendarAdjustment,
+  calendar.setCalendarYear,
+  cases.fileCase,
+  cases.requestCaseAttachment,
+  cases.caseStatus,
+  cases.caseCallback,
+  cases.listCases,
+  cases.caseKpis,
+  cases.downloadCaseKpis,
+  cases.downloadCaseKpisXlsx,
+  cases.getCase,
+  cases.actOnCase,
+  cases.fileBadReview,
+  cases.getCaseDeadlines,
+  cases.setCaseDeadlines,
+  open311.open311Services,
+  open311.open311CreateRequest,
+  open311.open311ListRequests,
+  open311.open311GetRequest,
 ] as const satisfies readonly Route[];
 
 export type AnyRoute = (typeof routes)[number];
 export type OperationId = AnyRoute['operationId'];
 
-export const jobs = [evaluation.tallyJob, evaluation.recountJob, evaluation.daySaltsJob] as const satisfies readonly ScheduledJob[];
+export const jobs = [evaluation.tallyJob, evaluation.recountJob, evaluation.daySaltsJob, notifications.sweepCasesJob] as const satisfies readonly ScheduledJob[];
 
 /** The functions that read a table's stream: CDK makes each an event source mapping, the local runtime a stream reader. */
 export const streamConsumers = [evaluation.countResponses] as const satisfies readonly StreamConsumer[];

@@ -28,6 +28,11 @@ export const PAGES = {
   'admin-invitations': { entry: 'src/pages/admin/invitations.tsx', title: '邀请链接', wide: true },
   'invitation-sheet': { entry: 'src/pages/admin/invitation-sheet.tsx', title: '邀请二维码', wide: true },
   appeals: { entry: 'src/pages/review/appeals.tsx', title: '评价与申诉', wide: true },
+  complain: { entry: 'src/pages/cases/complain.tsx', title: '投诉、求助与咨询', citizen: true },
+  track: { entry: 'src/pages/cases/track.tsx', title: '办理进度查询', citizen: true },
+  'follow-up': { entry: 'src/pages/cases/follow-up.tsx', title: '差评整改回访', citizen: true },
+  cases: { entry: 'src/pages/cases/inbox.tsx', title: '来件办理', wide: true },
+  case: { entry: 'src/pages/cases/case.tsx', title: '来件详情', wide: true },
 } as const satisfies Record<string, { entry: string; title: string; wide?: boolean; citizen?: boolean }>;
 
 const STYLE_ENTRY = 'src/style.css';
@@ -58,7 +63,7 @@ const TARGET = ['chrome105', 'edge105', 'firefox110', 'safari15.4'];
 
 const ROUTES_DIR = path.resolve(WEB_DIR, '../functions/routes');
 /** The route modules whose entries the pages call; route.ts and params.ts are bundled as they are. */
-const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review)(\.ts)?$/;
+const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review|cases)(\.ts)?$/;
 
 interface RouteLike {
   operationId: string;

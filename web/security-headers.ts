@@ -8,6 +8,8 @@ export function contentSecurityPolicy(origins: {
   api?: string;
   /** The staff sign-in (Cognito's hosted UI, or an OIDC issuer's endpoints), for the redirect and the token exchange. */
   signIn?: string | readonly string[];
+  /** Where a complaint's attachments are uploaded to (S3's presigned PUT), besides the page's own origin. */
+  uploads?: string;
 }): string {
   const signIn = typeof origins.signIn === 'string' ? [origins.signIn] : (origins.signIn ?? []);
   const extra = (...values: (string | undefined)[]) => [...new Set(values.filter(Boolean))].map((v) => ` ${v}`).join('');
@@ -17,7 +19,7 @@ export function contentSecurityPolicy(origins: {
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self'${extra(origins.api, ...signIn)}`,
+    `connect-src 'self'${extra(origins.api, origins.uploads, ...signIn)}`,
     `form-action 'self'${extra(...signIn)}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",

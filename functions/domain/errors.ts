@@ -30,7 +30,7 @@ export class ValidationError extends DomainError {
   }
 }
 
-export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch';
+export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch' | 'case' | 'calendarAdjustment' | 'calendarYear';
 
 /** A thing the request names does not exist. */
 export class NotFoundError extends DomainError {
@@ -61,6 +61,10 @@ export const CONFLICT = {
   alreadyAppealed: 'alreadyAppealed',
   /** The appeal was decided already. */
   alreadyDecided: 'alreadyDecided',
+  /** The case's state does not allow the action; the error carries the state (`from`) and the `action`. */
+  illegalTransition: 'illegalTransition',
+  /** An extension approved after the case's deadline passed; the error carries the `dueDate`. */
+  deadlinePassed: 'deadlinePassed',
 } as const;
 export type ConflictReason = (typeof CONFLICT)[keyof typeof CONFLICT];
 
@@ -72,6 +76,17 @@ export class ConflictError extends DomainError {
     params: Record<string, string | number> = {},
   ) {
     super(`conflict: ${reason}`, params);
+  }
+}
+
+/**
+ * The caller's role may not take this action on a thing they may see (a unit handler approving their own
+ * extension): 403, with what was refused in both languages.
+ */
+export class NotPermittedError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  constructor(readonly reasonText: Message) {
+    super(`not permitted: ${reasonText.en}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Lang } from '../domain/lang';
-import { AdmissionRefusedError, ConflictError, DomainError, NotFoundError, PeriodClosedError, ValidationError } from '../domain/errors';
+import { AdmissionRefusedError, ConflictError, DomainError, NotFoundError, NotPermittedError, PeriodClosedError, ValidationError } from '../domain/errors';
 import { formatInstantCst } from '../domain/time-zone';
 import { ERROR } from './error-codes';
 import { type ErrorBody } from './error-body';
@@ -74,6 +74,9 @@ export function mapError(error: unknown, lang: Lang, requestId: string): MappedE
         fields: error.fields.map((f) => ({ path: f.path, message: f.message[lang] })),
       }),
     };
+  }
+  if (error instanceof NotPermittedError) {
+    return { serverFault: false, result: answer(403, { code: ERROR.forbidden, message: error.reasonText[lang] }) };
   }
   if (error instanceof NotFoundError) {
     return { serverFault: false, result: answer(404, { code: ERROR.notFound, message: message('NOT_FOUND', lang, error.params) }) };

@@ -77,11 +77,24 @@ function check(schema: z.ZodMiniType | undefined, value: unknown, lang: Lang, is
   return undefined;
 }
 
-function readBody(event: HttpEvent): unknown {
+/** A form body's fields: each a string, or a list of them when a name repeats (which a string field then refuses). */
+function formFields(text: string): Record<string, string | string[]> {
+  const fields = new Map<string, string | string[]>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    const seen = fields.get(name);
+    fields.set(name, seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value]);
+  }
+  // fromEntries defines own properties: a field named `__proto__` stays a field.
+  return Object.fromEntries(fields);
+}
+
+function readBody(event: HttpEvent, bodyType: Route['bodyType'] = 'json'): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const type = event.headers?.['content-type'] ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) throw unsupportedMediaType();
+  const form = bodyType === 'form';
+  if (!(form ? /^application\/x-www-form-urlencoded\b/i : /^application\/(.+\+)?json\b/i).test(type)) throw unsupportedMediaType();
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (form) return formFields(text);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -189,7 +202,7 @@ export function httpHandler<const R extends Route>(route: R, fn: (input: HttpInp
       const issues: FieldIssue[] = [];
       const params = check(route.params, event.pathParameters ?? {}, lang, issues);
       const query = check(route.query, event.queryStringParameters ?? {}, lang, issues);
-      const body = check(route.body, route.body ? (readBody(event) ?? {}) : undefined, lang, issues);
+      const body = check(route.body, route.body ? (readBody(event, route.bodyType) ?? {}) : undefined, lang, issues);
       if (issues.length > 0) throw new ValidationError(issues);
       return fn({ params, query, body } as HttpInput<R>, { lang, caller, requestId: context.awsRequestId, client: clientOf(event) });
     });

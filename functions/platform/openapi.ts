@@ -54,6 +54,8 @@ export function openApiDocument(version: string): JsonSchema {
     // Any route may answer 503 for a dependency fault or a gateway timeout; a route that declares its own
     // 503 body (the deep health check) answers with that one too.
     const own503 = route.responses.find((r) => r.status === 503 && r.schema);
+    // A route that declares its own error body (Open311's `[{ code, description }]`) answers its faults in it too.
+    const ownError = route.responses.find((r) => r.status >= 400 && r.status !== 503 && r.schema)?.schema;
     const fault = errorResponse(
       'A dependency is unavailable or did not answer in time, or the gateway timed out. Retry after the Retry-After ' +
         'seconds: a write may or may not have been made, and a retried submission (same submissionId) never counts twice.',
@@ -65,7 +67,9 @@ export function openApiDocument(version: string): JsonSchema {
             description: own503.description,
             content: { 'application/json': { schema: { anyOf: [schema(own503.schema, 'output'), ...ERROR_OR_GATEWAY] } } },
           }
-        : fault),
+        : ownError
+          ? { ...fault, content: { 'application/json': { schema: { anyOf: [schema(ownError, 'output'), ERROR_OR_GATEWAY[1]] } } } }
+          : fault),
       headers: { 'Retry-After': { schema: { type: 'integer' } } },
     };
     paths[route.path] = {
@@ -76,7 +80,7 @@ export function openApiDocument(version: string): JsonSchema {
         security: securityOf(route.access),
         parameters,
         ...(route.body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } }
+          ? { requestBody: { required: true, content: { [route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: schema(route.body, 'input') } } } }
           : {}),
         responses,
       },

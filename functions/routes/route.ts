@@ -69,6 +69,11 @@ export interface Route {
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
+  /**
+   * How the body is sent: `json` (the default: application/json) or `form` (application/x-www-form-urlencoded,
+   * as Open311 clients post; each field a string). Any other media type answers 415.
+   */
+  bodyType?: 'json' | 'form';
   /** The first response is the success answer. */
   responses: readonly [RouteResponse, ...RouteResponse[]];
   /** Where the function needs more than the defaults of infra/constructs/api-function.ts (10 s, 512 MB). */
@@ -104,6 +109,12 @@ export interface ScheduledJob {
    * salts in the responses table can never touch a ballot.
    */
   partitions?: Partial<Record<TableKey, readonly string[]>>;
+  /**
+   * `send`: the job sends email (the escalation sweeper). CDK grants SES SendEmail from the stage's sender
+   * identity only and hands it the sender address (infra/constructs/mail.ts); without a sender configured,
+   * and under `npm start`, its messages stay in the outbox.
+   */
+  mail?: 'send';
 }
 
 /** The fields of an EventBridge Scheduler cron expression (minute hour day-of-month month day-of-week), in CST. */

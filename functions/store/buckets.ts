@@ -13,11 +13,25 @@ export interface BucketDefinition {
   readonly localDir: string;
   /** Objects are deleted this many days after they were written (S3 lifecycle; locally on the next write). */
   readonly expiryDays: number;
+  /** Browsers PUT objects straight into it through presigned URLs (CORS allows PUT with a Content-Type and tagging). */
+  readonly browserUploads?: boolean;
+  /**
+   * Objects tagged `pending=true` (uploaded, not yet claimed) are deleted this many days after they were
+   * written; claiming one removes the tag, and `expiryDays` applies.
+   */
+  readonly pendingExpiryDays?: number;
 }
 
 export const BUCKETS = {
   /** Raw response exports (domain/evaluation/response-export.ts), handed out as short-lived links. */
   exports: { id: 'Exports', envVar: 'EXPORTS_BUCKET', localDir: 'exports', expiryDays: 1 },
+  /**
+   * Citizens' attachments to cases (domain/cases/attachments.ts), uploaded by the browser through presigned
+   * PUTs (tagged `pending=true`) and read by staff through presigned GETs. An upload no case claimed is gone
+   * after a day; the intake removes the tag of the files it files. Cases have no end of life yet, so a
+   * claimed file is kept as long as a case's contact details at most (CONTACT_MAX_RETENTION_DAYS, 3 years).
+   */
+  attachments: { id: 'Attachments', envVar: 'ATTACHMENTS_BUCKET', localDir: 'attachments', expiryDays: 3 * 365, pendingExpiryDays: 1, browserUploads: true },
 } as const satisfies Record<string, BucketDefinition>;
 
 export type BucketKey = keyof typeof BUCKETS;
@@ -25,6 +39,8 @@ export type BucketKey = keyof typeof BUCKETS;
 /**
  * How a function uses a bucket; CDK grants exactly this. `export` writes new objects (multipart uploads
  * included) and reads them back only through the presigned links it signs: PutObject, AbortMultipartUpload
- * and GetObject, never List or Delete.
+ * and GetObject, never List or Delete. `upload` signs upload URLs only: PutObject. `read` checks and
+ * signs download links of objects: GetObject (which HeadObject needs too). `attach` checks uploads and
+ * claims them: GetObject and PutObjectTagging (removing the `pending` tag). None may List or Delete.
  */
-export type BucketAccess = 'export';
+export type BucketAccess = 'export' | 'upload' | 'read' | 'attach';

@@ -29,6 +29,23 @@ import { TABLES } from './tables';
 import { exportSink, type ExportSink } from './exports/export-store';
 import { csvChunks } from '../platform/csv';
 import { unitStore } from './units/unit-store';
+import type { CaseDeps, ContactReader, IntakeDeps } from '../domain/cases/ports';
+import type { BadReviewDeps } from '../domain/cases/bad-review';
+import { newCode } from '../domain/cases/intake';
+import { caseStore, contactStore } from './cases/case-store';
+import { attachmentStoreFromEnv } from './attachments/attachment-store';
+import type { AttachmentDeps, AttachmentStorePort } from '../domain/cases/attachments';
+import { calendarStore, loadWorkingCalendar, packagedYears } from './calendar/calendar-store';
+import { loadDeadlineDays, settingsStore } from './cases/settings-store';
+import type { DeadlineDays, DeadlineSettingsDeps } from '../domain/cases/deadline-settings';
+import type { CalendarDeps } from '../domain/calendar/calendar';
+import type { WorkingCalendar } from '../domain/working-days';
+import type { DeliveryDeps, SweepDeps } from '../domain/notifications/sweep';
+import type { DirectoryDeps } from '../domain/notifications/directory';
+import { directoryStore } from './notifications/directory-store';
+import { escalationStore } from './notifications/escalation-store';
+import { mailerFromEnv, type Mailer } from './notifications/mailer';
+import { outboxStore } from './notifications/outbox-store';
 
 /**
  * The domain's ports wired to DynamoDB, one factory per use case. A handler calls its factory once at
@@ -117,8 +134,9 @@ export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
     listAppeals: reviews.listAppeals,
     listBatchReviews: reviews.listBatchReviews,
     ...tallyStore(db, tableName('tallies')),
-    readCounters: counters.readCounters,
-    hotDays: counters.hotDays,
+    readTallyState: counters.readTallyState,
+    unitBallots: counters.unitBallots,
+    settleDay: counters.settleDay,
     countedRefs: counters.countedRefs,
     counted: counters.counted,
     getBallots: responseStore(db, tableName('responses')).getBallots,
@@ -130,7 +148,7 @@ export function runTallyDeps(db = createDocumentClient()): RunTallyDeps {
 export function countingDeps(db = createDocumentClient()): CountingDeps {
   const { getPeriod, getFormVersion, listGroups } = catalogStore(db, tableName('catalog'));
   const { hotDays, arrive, markHot, addOnce } = counterStore(db, tableName('tallies'));
-  return { getPeriod, getFormVersion, listGroups, hotDays, arrive, markHot, addOnce };
+  return { getPeriod, getFormVersion, listGroups, hotDays, arrive, markHot, addOnce, now };
 }
 
 /** The recount's: the raw ballots, and the counters to compare and repair. */
@@ -187,4 +205,111 @@ export function responseExportDeps(db = createDocumentClient(), sink: ExportSink
     newExportKey: () => randomBytes(32),
     now,
   };
+}
+
+/** How long a function keeps the working-day calendar it read (admin adjustments reach it within this). */
+const CALENDAR_CACHE_MS = 5 * 60_000;
+
+/** `load`'s answer, kept for `ms` after it was asked for (a failed load is asked again on the next call). */
+function cachedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const at = Date.now();
+    if (!cached || at - cached.at > ms) {
+      const value = load();
+      cached = { at, value };
+      value.catch(() => (cached = undefined));
+    }
+    return cached.value;
+  };
+}
+
+/** The working-day calendar, read from the catalog table at most once per CALENDAR_CACHE_MS. */
+function cachedWorkingCalendar(db: ReturnType<typeof createDocumentClient>, table: string): () => Promise<WorkingCalendar> {
+  return cachedFor(CALENDAR_CACHE_MS, () => loadWorkingCalendar(db, table));
+}
+
+/** The deadline days per case kind, read from the catalog table at most once per CALENDAR_CACHE_MS (a change reaches intake as fast as a calendar change). */
+function cachedDeadlineDays(db: ReturnType<typeof createDocumentClient>, table: string): () => Promise<DeadlineDays> {
+  return cachedFor(CALENDAR_CACHE_MS, () => loadDeadlineDays(db, table));
+}
+
+/**
+ * Cases: each function is bound only to the tables its route declares (store/tables.ts `contacts` only
+ * where contact details are written or read), so the ports of the others fail only when called.
+ */
+export function caseDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): CaseDeps & Partial<ContactReader> & Partial<AttachmentStorePort> {
+  const bound = (key: 'catalog' | 'contacts') => (env[TABLES[key].envVar] ? tableName(key, env) : undefined);
+  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
+  const catalogTable = bound('catalog');
+  const contactsTable = bound('contacts');
+  return {
+    ...caseStore(db, tableName('cases', env), contactsTable),
+    ...(contactsTable ? contactStore(db, contactsTable) : {}),
+    // The attachments bucket, where the route names it (the intake checks uploads, staff get download links).
+    ...attachmentStoreFromEnv(env),
+    getUnit: catalogTable ? unitStore(db, catalogTable).getUnit : unbound('the catalog table'),
+    workingCalendar: catalogTable ? cachedWorkingCalendar(db, catalogTable) : unbound('the catalog table'),
+    now,
+  };
+}
+
+/** The attachment upload URLs' (public, before the intake): the attachments bucket only, no table. */
+export function attachmentDeps(env: NodeJS.ProcessEnv = process.env): AttachmentDeps {
+  const store = attachmentStoreFromEnv(env);
+  if (!store) throw new Error('this function is not bound to the attachments bucket');
+  return { ...store, newAttachmentKey: () => randomBytes(24).toString('base64url'), now };
+}
+
+/** The public intake's: cases and contacts to append to, the catalog for units, the calendar and the deadline days. */
+export function intakeDeps(db = createDocumentClient()): IntakeDeps {
+  return { ...caseDeps(db), deadlineDays: cachedDeadlineDays(db, tableName('catalog')), newId: randomUUID, newCode: (length) => newCode(length) };
+}
+
+/**
+ * The bad-review follow-up's (domain/cases/bad-review.ts): the intake's ports, and read access to the
+ * ballot (responses table) and its form version (catalog), never more.
+ */
+export function badReviewDeps(db = createDocumentClient()): BadReviewDeps {
+  return {
+    ...intakeDeps(db),
+    getBallot: responseStore(db, tableName('responses')).getBallot,
+    getFormVersion: catalogStore(db, tableName('catalog')).getFormVersion,
+  };
+}
+
+/**
+ * The escalation sweeper's (jobs/sweep-cases.ts): open cases from the cases table's `open` index, the
+ * calendar and the notification directory from the catalog, and one transaction across cases and the
+ * outbox per escalated case; then the outbox's pending messages, sent by `mailer` (SES, or the outbox alone).
+ */
+export function sweepDeps(db = createDocumentClient(), mailer: Mailer = mailerFromEnv()): SweepDeps & DeliveryDeps {
+  const catalogTable = tableName('catalog');
+  const cases = caseStore(db, tableName('cases'));
+  const notificationsTable = tableName('notifications');
+  return {
+    openCasesDueBefore: cases.listOpenCases,
+    loadWorkingCalendar: () => loadWorkingCalendar(db, catalogTable),
+    recipientsOf: directoryStore(db, catalogTable).recipientsOf,
+    ...escalationStore(db, { cases: tableName('cases'), notifications: notificationsTable }),
+    ...outboxStore(db, notificationsTable),
+    send: mailer,
+    newId: randomUUID,
+    now,
+  };
+}
+
+/** The admin's calendar entries, and the package's schedules they are shown beside. */
+export function calendarDeps(db = createDocumentClient()): CalendarDeps {
+  return { ...calendarStore(db, tableName('catalog')), packageYears: packagedYears(), now };
+}
+
+/** The admin's deadline days per case kind, in the catalog table. */
+export function deadlineSettingsDeps(db = createDocumentClient()): DeadlineSettingsDeps {
+  return { ...settingsStore(db, tableName('catalog')), now };
+}
+
+/** The notification directory's admin routes: its entries and the units they name, in the catalog table. */
+export function directoryDeps(db = createDocumentClient()): DirectoryDeps {
+  return { ...directoryStore(db, tableName('catalog')), getUnit: unitStore(db, tableName('catalog')).getUnit, now };
 }

@@ -15,6 +15,25 @@ export interface TableDefinition {
    * of functions/routes.ts declare (`stream.table`). CDK and DynamoDB Local both enable it from here.
    */
   readonly stream?: StreamViewType;
+  /**
+   * Global secondary indexes, each keyed by two string attributes and projecting whole items. An item
+   * without an index's attributes is not in it (a sparse index): what a job queries instead of a Scan.
+   */
+  readonly indexes?: readonly IndexDefinition[];
+  /**
+   * `customerManagedKey`: encrypted with a KMS key of this stack (rotated yearly) rather than the AWS-managed
+   * one, so reading it needs a grant on the key as well: for tables of personal data.
+   */
+  readonly encryption?: 'customerManagedKey';
+  /** The attribute (epoch seconds) after which DynamoDB's TTL deletes an item. */
+  readonly timeToLiveAttribute?: string;
+}
+
+/** A global secondary index of a table (see `TableDefinition.indexes`). */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
 }
 
 /** What a stream record carries: a new image only — a ballot is written once and never updated. */
@@ -29,6 +48,44 @@ export const TABLES = {
   tallies: { id: 'Tallies', envVar: 'TALLIES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
   /** Appeals, reviews of flagged batches and their append-only events (store/evaluation/review-store.ts). */
   reviews: { id: 'Reviews', envVar: 'REVIEWS_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  /**
+   * The notification outbox: one item per (case, deadline, escalation step, recipient), written in the
+   * sweeper's transaction and sent from here (store/notifications/outbox-store.ts). Sparse indexes: the
+   * messages still to send, and every message by month (the local outbox page).
+   */
+  notifications: {
+    id: 'Notifications',
+    envVar: 'NOTIFICATIONS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'pending', partitionKey: 'pendingPk', sortKey: 'pendingSk' },
+      { name: 'byMonth', partitionKey: 'monthPk', sortKey: 'monthSk' },
+    ],
+  },
+  /**
+   * Cases (complaints, bad reviews, findings), their append-only events and tracking numbers
+   * (store/cases/case-store.ts). Indexes: a unit's cases (unit scoping is a Query on the unit's partition),
+   * cases by month of receipt (supervisors' lists, KPIs), and the open cases by deadline (the sweeper).
+   * Contact data never lives here.
+   */
+  cases: {
+    id: 'Cases',
+    envVar: 'CASES_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'byUnit', partitionKey: 'unitPk', sortKey: 'listSk' },
+      { name: 'byMonth', partitionKey: 'monthPk', sortKey: 'listSk' },
+      { name: 'open', partitionKey: 'openPk', sortKey: 'openSk' },
+    ],
+  },
+  /**
+   * Citizens' contact details, one item per case, kept apart from the case (store/cases/case-store.ts):
+   * encrypted with a customer-managed key, readable only by the functions that call back, deleted by TTL a
+   * set time after the case ends.
+   */
+  contacts: { id: 'Contacts', envVar: 'CONTACTS_TABLE', partitionKey: 'pk', sortKey: 'sk', encryption: 'customerManagedKey', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

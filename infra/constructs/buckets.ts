@@ -18,8 +18,9 @@ export interface BucketsProps {
 /**
  * Every bucket of functions/store/buckets.ts: private (all public access blocked, owner-enforced objects),
  * encrypted with S3-managed keys, reachable over TLS only, with server access logs, and every object deleted
- * `expiryDays` after it was written (unfinished multipart uploads after a day). What they hold is derived
- * and short-lived, so a deleted stack takes them along. Functions get one only through
+ * `expiryDays` after it was written (unfinished multipart uploads after a day; objects tagged `pending=true` after `pendingExpiryDays`). What they hold is derived
+ * and short-lived (exports), or citizens' attachments kept while their cases need them; a deleted stack
+ * takes them along. A bucket browsers upload into (`browserUploads`) lets them PUT cross-origin. Functions get one only through
  * `ApiFunction.bindBucket`, which grants exactly the declared access and sets its env var together.
  */
 export class Buckets extends Construct {
@@ -35,7 +36,14 @@ export class Buckets extends Construct {
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         serverAccessLogsBucket: props.accessLogsBucket,
         serverAccessLogsPrefix: `${definition.localDir}-bucket/`,
-        lifecycleRules: [{ expiration: Duration.days(definition.expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+        lifecycleRules: [
+          { expiration: Duration.days(definition.expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+          ...(definition.pendingExpiryDays ? [{ tagFilters: { pending: 'true' }, expiration: Duration.days(definition.pendingExpiryDays) }] : []),
+        ],
+        // Presigned PUTs from the pages: any origin may try, the signature (type and size included) decides.
+        ...(definition.browserUploads
+          ? { cors: [{ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['content-type', 'x-amz-tagging'], maxAge: 3600 }] }
+          : {}),
         removalPolicy: RemovalPolicy.DESTROY,
         autoDeleteObjects: false,
       });

@@ -25,6 +25,8 @@ export interface SiteProps {
    * distribution or API here would make the site depend on it while the API's CORS setting depends on the site.
    */
   readonly apiOrigin: string;
+  /** Where the complaint page uploads attachments to (CSP connect-src): S3's regional endpoint, as a wildcard origin. */
+  readonly uploadOrigin?: string;
   /**
    * `china`: CloudFront in the aws-cn partition, which takes no cache policies (legacy cache settings instead),
    * no origin access control (an origin access identity instead) and no ACM certificates (an IAM one).
@@ -106,7 +108,7 @@ export class Site extends Construct {
         // header may carry either anywhere.
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy({ api: props.apiOrigin, signIn: props.signInOrigins }),
+          contentSecurityPolicy: contentSecurityPolicy({ api: props.apiOrigin, uploads: props.uploadOrigin, signIn: props.signInOrigins }),
           override: true,
         },
       },

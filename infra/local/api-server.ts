@@ -3,17 +3,21 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { machineScope } from '../../functions/platform/auth';
 import { LOCAL_EXPORT_PATH, openLocalExport } from '../../functions/store/exports/export-store';
+import { LOCAL_ATTACHMENT_PATH, LOCAL_UPLOAD_PATH, acceptLocalUpload, openLocalAttachment } from '../../functions/store/attachments/attachment-store';
+import { BUCKETS } from '../../functions/store/buckets';
 import { functionSeconds } from '../../functions/platform/time-budget';
 import { isStaffAccess, routes as allRoutes, type Route } from '../../functions/routes';
 import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
 import { VIEWER_ADDRESS_HEADER } from '../constructs/edge-headers';
 import { InvocationTimeoutError, invoke, loadHandler, type LambdaHandler } from './lambda';
+import { LOCAL_OUTBOX_PATH, renderOutboxPage } from './outbox-page';
+import type { Notification } from '../../functions/domain/notifications/notification';
 
 /**
  * The local API Gateway: an HTTP API (payload format 2.0) in front of the functions of functions/routes.ts,
@@ -50,6 +54,18 @@ export interface ApiServerOptions {
    * `/local-exports/<name>` until their link expires, as S3 serves a presigned link. None when absent.
    */
   exportsDir?: string;
+  /**
+   * The folder of the attachments bucket's local stand-in: uploads are taken at `PUT /local-uploads/<key>?token=…`
+   * on the terms of their upload URL, and files served at `/local-attachments/<token>` until their link expires,
+   * as S3 does with presigned URLs. By default the folder the functions of this process are bound to
+   * (`ATTACHMENTS_BUCKET=file:<folder>`, infra/local/buckets.ts); none when they are not.
+   */
+  attachmentsDir?: string;
+  /**
+   * The messages of the notification outbox, newest first, for the local outbox page at `/local/outbox`
+   * (outbox-page.ts): what SES would have sent on AWS. No page when absent.
+   */
+  outbox?: () => Promise<Notification[]>;
 }
 
 /** What the pages learn at run time under `npm start`: the API is on their own origin, sign-in is local. */
@@ -154,6 +170,8 @@ export function createApiServer(options: ApiServerOptions): Server {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const webConfig = options.webConfig ?? LOCAL_WEB_CONFIG;
   const webRoot = options.webDir ? resolve(options.webDir) : undefined;
+  const attachmentsBinding = process.env[BUCKETS.attachments.envVar];
+  const attachmentsDir = options.attachmentsDir ?? (attachmentsBinding?.startsWith('file:') ? attachmentsBinding.slice('file:'.length) : undefined);
 
   const server = createServer((req, res) => {
     const started = performance.now();
@@ -197,11 +215,45 @@ export function createApiServer(options: ApiServerOptions): Server {
       throw new HttpFailure(405, 'Method Not Allowed', { allow });
     }
 
+    if (attachmentsDir && method === 'PUT' && path.startsWith(LOCAL_UPLOAD_PATH)) {
+      setLabel(`${LOCAL_UPLOAD_PATH}{key}`);
+      const result = await acceptLocalUpload(attachmentsDir, path.slice(LOCAL_UPLOAD_PATH.length), {
+        token: new URLSearchParams(rawQueryString).get('token'),
+        contentType: req.headers['content-type'],
+        contentLength: req.headers['content-length'],
+        body: req,
+      });
+      if (result.status !== 200) throw new HttpFailure(result.status, result.reason);
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+      return;
+    }
     req.resume();
     if (method !== 'GET' && method !== 'HEAD') throw new HttpFailure(404, 'Not Found');
+    if (attachmentsDir && path.startsWith(LOCAL_ATTACHMENT_PATH)) {
+      setLabel(`${LOCAL_ATTACHMENT_PATH}{token}`);
+      const found = await openLocalAttachment(attachmentsDir, path.slice(LOCAL_ATTACHMENT_PATH.length));
+      if (!found) throw new HttpFailure(404, 'Not Found');
+      return sendFile(res, found, method === 'HEAD');
+    }
     if (options.exportsDir && path.startsWith(LOCAL_EXPORT_PATH)) {
       setLabel(`${LOCAL_EXPORT_PATH}{name}`);
       return serveExport(res, options.exportsDir, path.slice(LOCAL_EXPORT_PATH.length), method === 'HEAD');
+    }
+    if (options.outbox && path === LOCAL_OUTBOX_PATH) {
+      setLabel(LOCAL_OUTBOX_PATH);
+      const page = Buffer.from(renderOutboxPage(await options.outbox()), 'utf8');
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': page.length,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': PAGES_CSP,
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+      });
+      res.end(method === 'HEAD' ? undefined : page);
+      return;
     }
     if (path === '/config.json') {
       setLabel('/config.json');
@@ -324,6 +376,11 @@ export function createApiServer(options: ApiServerOptions): Server {
   async function serveExport(res: ServerResponse, dir: string, name: string, headOnly: boolean): Promise<void> {
     const found = await openLocalExport(dir, name);
     if (!found) throw new HttpFailure(404, 'Not Found');
+    return sendFile(res, found, headOnly);
+  }
+
+  /** A local bucket's file with its headers, as S3 serves a presigned GET. */
+  async function sendFile(res: ServerResponse, found: { stream: Readable; size: number; headers: Record<string, string> }, headOnly: boolean): Promise<void> {
     res.writeHead(200, { ...found.headers, 'content-length': found.size, 'x-content-type-options': 'nosniff' });
     if (headOnly) {
       found.stream.destroy();

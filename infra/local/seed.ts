@@ -28,6 +28,9 @@ import { responseStore } from '../../functions/store/evaluation/response-store';
 import type { TableKey } from '../../functions/store/tables';
 import { unitStore } from '../../functions/store/units/unit-store';
 import { uuidV5 } from './ids';
+import { seedDemoCases } from './seed-cases';
+import { SUPERVISORS_ENTRY } from '../../functions/domain/notifications/directory';
+import { directoryStore } from '../../functions/store/notifications/directory-store';
 
 /**
  * The demo data of `npm start` (and of the tests that want a realistic district): 示范区 with ten units
@@ -397,9 +400,15 @@ async function demoInvitationBatch(deps: InvitationDeps, periodId: string, formI
  * demo responses through submitResponse, wired to the real stores as on AWS (see functions/store/deps.ts),
  * each stamped with its demo instant and coming from an address of its own. Idempotent: run it on every start.
  */
+/** The demo's notification directory: the supervising office's duty address and one per unit (RFC 2606 example domains). */
+export const DEMO_DIRECTORY: readonly { entryId: string; addresses: string[] }[] = [
+  { entryId: SUPERVISORS_ENTRY, addresses: ['duty@supervisors.example.org'] },
+  ...DEMO_UNITS.map((u) => ({ entryId: u.unitId, addresses: [`${u.unitId}@handlers.example.org`] })),
+];
+
 export async function seedDemo(
   db: DynamoDBDocumentClient,
-  tables: Pick<Record<TableKey, string>, 'catalog' | 'responses'>,
+  tables: Pick<Record<TableKey, string>, 'catalog' | 'responses' | 'cases' | 'contacts'>,
   { now = new Date(), ballotKeys = seedRing() }: SeedOptions = {},
 ): Promise<DemoSeed> {
   const catalog = catalogStore(db, tables.catalog);
@@ -411,6 +420,8 @@ export async function seedDemo(
     ...DEMO_UNITS.map((u) => createIfMissing(() => units.createUnit(u))),
     ...STANDARD_GROUPS.map((g) => createIfMissing(() => catalog.createGroup({ ...g, rev: 1 }))),
     createIfMissing(() => catalog.createPeriod(period)),
+    // The escalation ladder's addresses (notification directory): never sent locally, read on /local/outbox.
+    ...DEMO_DIRECTORY.map((entry) => createIfMissing(() => directoryStore(db, tables.catalog).createDirectoryEntry({ ...entry, rev: 1, updatedAt: period.opensAt }))),
   ]);
   const adminDeps: FormAdminDeps = { ...catalog, ...units, now: () => new Date(period.opensAt) };
   const forms = demoForms(period);
@@ -486,6 +497,8 @@ export async function seedDemo(
         .map(({ input, submittedAt }, i) => submitIfTaken(depsAt(submittedAt), input, { address: demoAddress(start + i), userAgent: 'pingyi-seed' })),
     );
   }
+  // Four cases in different states (infra/local/seed-cases.ts).
+  await seedDemoCases(db, tables, now);
   return {
     periodId: period.periodId,
     forms: { annual: annualFormId, windows: forms[1]!.formId },

@@ -10,6 +10,8 @@ import type { MachineScope } from '../../functions/routes/route';
 import { buildWeb } from '../../web/build';
 import { VIEWER_ADDRESS_HEADER } from '../constructs/edge-headers';
 import { createApiServer, loadRouteHandlers } from './api-server';
+import { OUTBOX_PAGE_LIMIT, recentMonths } from './outbox-page';
+import { outboxStore } from '../../functions/store/notifications/outbox-store';
 import { localBucketDir, localBucketEnv } from './buckets';
 import {
   createTables,
@@ -201,7 +203,19 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     functionsLoadedWith = JSON.stringify(env);
 
     const log = quiet ? undefined : (line: string) => console.log(line);
-    const server = createApiServer({ routes: apiRoutes, verifyToken: issuer.verify, webDir, log, exportsDir: localBucketDir(dataDir, 'exports') });
+    // The local outbox page reads the notifications table as it stands (outbox-page.ts).
+    const outboxDb = createDocumentClient(endpoint);
+    cleanups.push(() => outboxDb.destroy());
+    const outbox = outboxStore(outboxDb, tables.notifications);
+    const server = createApiServer({
+      routes: apiRoutes,
+      verifyToken: issuer.verify,
+      webDir,
+      log,
+      exportsDir: localBucketDir(dataDir, 'exports'),
+      outbox: async () =>
+        (await Promise.all(recentMonths(new Date()).map((month) => outbox.monthNotifications(month, OUTBOX_PAGE_LIMIT)))).flat().slice(0, OUTBOX_PAGE_LIMIT),
+    });
     const port = await listen(server, options.port ?? 0);
     cleanups.push(() => closeServer(server));
 

@@ -120,6 +120,18 @@ async function checkRecoverable(dynamodb: DynamoDBClient, tableName: string, tim
 }
 
 /**
+ * A restored table is encrypted with an AWS-owned key unless told otherwise: a table of personal data
+ * (`encryption: 'customerManagedKey'` in TABLES, the contacts) is restored under its live table's own key.
+ */
+async function encryptionOverride(dynamodb: DynamoDBClient, key: TableKey, liveName: string) {
+  if ((TABLES[key] as TableDefinition).encryption !== 'customerManagedKey') return {};
+  const live = await dynamodb.send(new DescribeTableCommand({ TableName: liveName }));
+  const keyArn = live.Table?.SSEDescription?.KMSMasterKeyArn;
+  if (!keyArn) throw new DrillError(`${liveName} should be encrypted with a customer-managed key and is not: check the stack before restoring it.`);
+  return { SSESpecificationOverride: { Enabled: true, SSEType: 'KMS' as const, KMSMasterKeyId: keyArn } };
+}
+
+/**
  * Runs the drill. Restored tables are deleted at the end — also when a step failed — unless `keep`; they
  * carry no deletion protection (a restore copies data, keys, indexes and encryption, not protection, PITR
  * or TTL settings), so deleting them never touches a live table.
@@ -134,6 +146,7 @@ export async function runRestoreDrill(clients: DrillClients, options: DrillOptio
   try {
     for (const table of tables) {
       const restored = restoredName(table.name, options.now);
+      const sse = await encryptionOverride(dynamodb, table.key, table.name);
       await dynamodb.send(
         new RestoreTableToPointInTimeCommand({
           SourceTableName: table.name,
@@ -141,6 +154,7 @@ export async function runRestoreDrill(clients: DrillClients, options: DrillOptio
           ...(options.time ? { RestoreDateTime: options.time } : { UseLatestRestorableTime: true }),
           // On demand like the live tables: a drill must not need capacity planning.
           BillingModeOverride: 'PAY_PER_REQUEST',
+          ...sse,
         }),
       );
       restoring.push({ key: table.key, live: table.name, restored });

@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import { ZErrorBody, ZGatewayErrorBody } from '../../functions/platform/error-body';
 import type { FuzzRequest } from './requests';
 
@@ -79,12 +80,13 @@ function collect(value: unknown, add: (s: string) => void, depth = 0): void {
   }
 }
 
-/** The texts of an error body a person reads: every string but the field paths. */
+/** The texts of an error body a person reads: every string but the field paths (an Open311 `description` starts with its field's). */
 function readableTexts(body: unknown): string[] {
   const out: string[] = [];
   const walk = (value: unknown, key: string | undefined, inFields: boolean) => {
     if (typeof value === 'string') {
-      if (!(inFields && key === 'path')) out.push(value);
+      if (key === 'description') out.push(value.replace(/^[\w.[\]-]+: /, ''));
+      else if (!(inFields && key === 'path')) out.push(value);
     } else if (Array.isArray(value)) value.forEach((v) => walk(v, undefined, inFields));
     else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) walk(v, k, inFields || k === 'fields');
@@ -97,6 +99,8 @@ function readableTexts(body: unknown): string[] {
 export interface OracleOptions {
   /** Bodies API Gateway (or the local adapter in its place) writes itself, `{ "message" }`, are acceptable too. */
   gateway?: boolean;
+  /** The error body the route declares instead of the API's own (Open311's `[{ code, description }]`), acceptable too. */
+  errorBody?: z.ZodMiniType;
 }
 
 /** What is wrong with the answer to a malformed request; empty when nothing is. */
@@ -111,7 +115,10 @@ export function problemsWith(answer: Answer, request: FuzzRequest, options: Orac
   } catch {
     return [...problems, `the ${answer.status} body is not JSON: ${answer.body.slice(0, 200)}`];
   }
-  const shaped = ZErrorBody.safeParse(body).success || (options.gateway === true && ZGatewayErrorBody.safeParse(body).success);
+  const shaped =
+    ZErrorBody.safeParse(body).success ||
+    (options.gateway === true && ZGatewayErrorBody.safeParse(body).success) ||
+    (options.errorBody !== undefined && options.errorBody.safeParse(body).success);
   if (!shaped) problems.push(`the ${answer.status} body is not an error body: ${answer.body.slice(0, 200)}`);
 
   const texts = readableTexts(body);
@@ -133,3 +140,7 @@ export function problemsWith(answer: Answer, request: FuzzRequest, options: Orac
   }
   return problems;
 }
+
+/** The error body a route declares for its refusals (4xx; Open311's routes do), if any. */
+export const declaredErrorBody = (route: { responses: readonly { status: number; schema?: z.ZodMiniType }[] }): z.ZodMiniType | undefined =>
+  route.responses.find((r) => r.status >= 400 && r.status < 500 && r.schema !== undefined)?.schema;

@@ -283,6 +283,67 @@ function badBody(valid: fc.Arbitrary<unknown>, maxShape: fc.Arbitrary<unknown>):
   );
 }
 
+// ---- form bodies (routes with bodyType 'form': Open311) ---------------------------------------------------
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** A value's top-level fields form-encoded: strings as they are, anything else as its JSON text; a non-object as one nameless field. */
+function formText(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return new URLSearchParams([['', serialize(value)]]).toString();
+  return new URLSearchParams(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : serialize(v)])).toString();
+}
+
+const formPart = (text: string, contentType: string | undefined, tricks: string[], how: FuzzRequest['transport'] = 'text'): BodyPart => ({
+  body: Buffer.from(text, 'utf8'),
+  contentType,
+  transport: how,
+  tricks,
+});
+
+/** A valid-ish form body. */
+function goodForm(valid: fc.Arbitrary<unknown>): fc.Arbitrary<BodyPart> {
+  return fc.record({ value: valid, transport }).map(({ value, transport }) => formPart(formText(value), FORM_TYPE, [], transport));
+}
+
+/** A broken form body: its fields mutated, a name repeated, JSON or another type sent, odd text, or none. */
+function badForm(valid: fc.Arbitrary<unknown>): fc.Arbitrary<BodyPart> {
+  return fc.oneof(
+    {
+      weight: 10,
+      arbitrary: fc.record({ value: valid, mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }), transport }).map(({ value, mutations, transport }) => {
+        const mutated = mutate(value, mutations);
+        return mutated.value === undefined
+          ? { body: undefined, contentType: FORM_TYPE, transport, tricks: mutated.tricks }
+          : formPart(formText(mutated.value), FORM_TYPE, mutated.tricks, transport);
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ value: valid, extra: oddString }).map(({ value, extra }) => {
+        const text = formText(value);
+        const first = decodeURIComponent(text.split('&')[0]?.split('=')[0]?.replaceAll('+', ' ') ?? 'x');
+        return formPart(`${text}&${new URLSearchParams([[first, extra]]).toString()}`, FORM_TYPE, ['a field named twice']);
+      }),
+    },
+    { weight: 2, arbitrary: oddString.map((text) => formPart(text, FORM_TYPE, ['odd form text'])) },
+    { weight: 2, arbitrary: valid.map((value) => formPart(serialize(value), 'application/json', ['JSON on a form route'])) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ value: valid, contentType: fc.option(fc.constantFrom(...NON_JSON_CONTENT_TYPES), { nil: undefined }) })
+        .map(({ value, contentType }) => formPart(formText(value), contentType, [`content type ${JSON.stringify(contentType)}`])),
+    },
+    { weight: 1, arbitrary: valid.map((value) => formPart(formText(value), FORM_TYPE, ['falsely flagged base64'], 'lyingBase64')) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<BodyPart>(
+        { body: undefined, contentType: FORM_TYPE, transport: 'text', tricks: ['no body'] },
+        { body: Buffer.alloc(0), contentType: FORM_TYPE, transport: 'text', tricks: ['empty body'] },
+      ),
+    },
+  );
+}
+
 // ---- whole requests ------------------------------------------------------------------------------------
 
 /** Malformed requests for `route`: at least one of its parts is broken, the others are valid-ish. */
@@ -329,8 +390,12 @@ export function malformedRequests(route: Route, options: RequestOptions = {}): f
         extraHeader: is('headers') ? fc.constantFrom('content-encoding', 'transfer-encoding', 'x-http-method-override', 'origin') : fc.constant(undefined),
         body: route.body
           ? is('body')
-            ? badBody(validBody, maxBody)
-            : goodBody(validBody)
+            ? route.bodyType === 'form'
+              ? badForm(validBody)
+              : badBody(validBody, maxBody)
+            : route.bodyType === 'form'
+              ? goodForm(validBody)
+              : goodBody(validBody)
           : is('bodyless')
             ? badBody(fc.jsonValue({ maxDepth: 2 }), fc.constant({})).map((b) => ({ ...b, tricks: ['body on a route without one', ...b.tricks] }))
             : noBody,

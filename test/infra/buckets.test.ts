@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { routes, type OperationId } from '../../functions/routes';
-import { BUCKETS } from '../../functions/store/buckets';
-import { cleanUp, logicalId, synth } from './synth';
+import { BUCKETS, type BucketAccess, type BucketKey } from '../../functions/store/buckets';
+import { cleanUp, logicalId, roleStatements, synth } from './synth';
 
 /** The export bucket: private, encrypted, TLS only, short-lived objects, and granted only as routes.ts declares. */
 
@@ -12,18 +12,23 @@ afterAll(cleanUp);
 const exportsBucket = stack.buckets.get('exports').bucket;
 const bucketId = logicalId(exportsBucket);
 
+// What each declared access grants, as CloudFormation renders it (one action as a string, several sorted).
+const ACTIONS: Record<BucketAccess, string | string[]> = {
+  export: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+  upload: 's3:PutObject',
+  read: 's3:GetObject',
+  attach: ['s3:GetObject', 's3:PutObjectTagging'],
+};
+
 interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
 }
 
-/** The S3 statements of the policies attached to a role. */
+/** The S3 statements of a role's policies, inline or attached. */
 function s3StatementsOf(roleId: string): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
-    .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+  return (roleStatements(template, roleId) as Statement[]).filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
 }
 
 describe('the exports bucket', () => {
@@ -58,18 +63,18 @@ describe('the exports bucket', () => {
     const statements = s3StatementsOf(logicalId(fn.role));
 
     // assert
-    if (!('buckets' in route)) {
-      expect(statements).toEqual([]);
-      expect(env).not.toHaveProperty(BUCKETS.exports.envVar);
-      return;
-    }
-    expect(statements).toEqual([
-      {
+    const declared = Object.entries('buckets' in route ? route.buckets : {}) as [BucketKey, BucketAccess][];
+    expect(statements).toEqual(
+      declared.map(([key, access]) => ({
         Effect: 'Allow',
-        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
-      },
-    ]);
-    expect(env[BUCKETS.exports.envVar]).toEqual({ Ref: bucketId });
+        Action: ACTIONS[access],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.buckets.get(key).bucket), 'Arn'] }, '/*']] },
+      })),
+    );
+    for (const key of Object.keys(BUCKETS) as BucketKey[]) {
+      const bound = declared.some(([k]) => k === key);
+      if (bound) expect(env[BUCKETS[key].envVar]).toEqual({ Ref: logicalId(stack.buckets.get(key).bucket) });
+      else expect(env).not.toHaveProperty(BUCKETS[key].envVar);
+    }
   });
 });

@@ -154,9 +154,10 @@ describe('china profile: staff sign-in through an OIDC issuer', () => {
     expect(template.toJSON().Outputs.SignInRedirectUri.Value).toBe(config.auth.kind === 'oidc' ? config.auth.redirectUri : '');
   });
 
-  it('lets the pages reach the issuer and the regional API, and nothing else (CSP)', () => {
+  it('lets the pages reach the issuer, the regional API and the regional S3 uploads, and nothing else (CSP)', () => {
     const csp = JSON.stringify(props(stack.site.responseHeadersPolicy).ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy);
     expect(csp).toContain("connect-src 'self' https://*.execute-api.cn-northwest-1.");
+    expect(csp).toContain(' https://*.s3.cn-northwest-1.');
     expect(csp).toContain('{"Ref":"AWS::URLSuffix"}');
     expect(csp).toContain("form-action 'self' https://id.example.gov.cn;");
     expect(csp).not.toContain('amazoncognito');

@@ -19,7 +19,7 @@ import {
   unitItem,
 } from '../fixtures/items';
 import { aDistrictAppeal, aDistrictFlaggedBatch, aDistrictInvitationBatch, anAppealedResponse } from '../fixtures/reviews';
-import { problemsWith } from '../fuzz/oracle';
+import { declaredErrorBody, problemsWith } from '../fuzz/oracle';
 import { idsIn, malformedRequests, pathOf, type FuzzRequest } from '../fuzz/requests';
 import { FUZZ, StatusCounts, fuzz } from '../fuzz/run';
 import { tokenMaker } from './tokens';
@@ -183,7 +183,7 @@ describe(`malformed requests over HTTP to the local stack (seed ${FUZZ.seed})`, 
       current = await snapshot(db, stack.tables);
     }
     counts.add(route.operationId, answer.status);
-    const problems = problemsWith(answer, asFuzzed, { gateway: true });
+    const problems = problemsWith(answer, asFuzzed, { gateway: true, errorBody: declaredErrorBody(route) });
     if ((answer.status < 200 || answer.status >= 300) && current !== before) problems.push(`answered ${answer.status} but changed the tables`);
     if (problems.length > 0) throw new Error(`${sent.method} ${sent.path.slice(0, 200)}\n${problems.join('\n')}`);
     return answer.status;

@@ -274,6 +274,8 @@ describe('the OpenAPI document with a generated client', () => {
       receiptCode: expect.stringMatching(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/),
       formId: windowsFormId,
       version: form.version,
+      periodId: form.period.periodId,
+      ballotRef: expect.stringMatching(/^o\./),
       submittedAt: expect.any(String),
     });
     expect(JSON.stringify(got.submitted!.body)).not.toContain(got.submitted!.submissionId);

@@ -66,6 +66,13 @@ export const ZReceipt = z
     receiptCode: ZReceiptCode,
     formId: ZId,
     version: z.int().check(z.minimum(1)),
+    /** The period the ballot is counted in. */
+    periodId: ZId,
+    /**
+     * The stored ballot's reference: what a follow-up on a bad rating (POST /cases/bad-reviews) names the
+     * ballot by. Not secret from the person who cast it, and no proof on its own — the receipt code is.
+     */
+    ballotRef: ZBallotRef,
     submittedAt: z.iso.datetime(),
   })
   .register(z.globalRegistry, {
@@ -127,6 +134,8 @@ const receiptOf = (r: Response): Receipt => ({
   receiptCode: r.receiptCode,
   formId: r.formId,
   version: r.version,
+  periodId: r.periodId,
+  ballotRef: r.ballotRef,
   submittedAt: r.submittedAt,
 });
 

@@ -35,4 +35,7 @@ export const ENTITY_NAMES: Record<string, Message> = {
   appeal: { 'zh-CN': '申诉', en: 'appeal' },
   flaggedBatch: { 'zh-CN': '待复核批次', en: 'flagged batch' },
   invitationBatch: { 'zh-CN': '邀请批次', en: 'invitation batch' },
+  case: { 'zh-CN': '件', en: 'case' },
+  calendarAdjustment: { 'zh-CN': '日历调整', en: 'calendar adjustment' },
+  calendarYear: { 'zh-CN': '年度放假安排', en: "year's holiday schedule" },
 };

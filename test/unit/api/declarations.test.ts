@@ -14,9 +14,11 @@ import { SECRETS, type SecretKey } from '../../../functions/store/secrets';
 import { TABLES, type TableAccess, type TableKey } from '../../../functions/store/tables';
 import { loadHandler, type LambdaHandler } from '../../../infra/local/lambda';
 import { ballotKeysBinding } from '../../fixtures/ballot-keys';
+import { adjustmentItem } from '../../fixtures/calendar';
 import { DURING_PERIOD, aForm, aFormContent, aPeriod } from '../../fixtures/catalog';
 import { claimsFor, httpEvent, lambdaContext } from '../../fixtures/http';
 import { saltItem } from '../../fixtures/items';
+import { districtCaseItems } from '../../fixtures/cases';
 import { EXAMPLE_BODIES, EXAMPLE_PARAMS, type OperationWithBody } from '../../fixtures/requests';
 import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
 import { UNIT_TABLE, fakeTables } from './fake-tables';
@@ -60,13 +62,23 @@ function partitionsOf(input: Record<string, unknown>): string[] {
   if (key?.pk !== undefined) return [String(key.pk)];
   const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
   if (values?.[':pk'] !== undefined) return [String(values[':pk'])];
+  // a Query on an index (the case store's `#k = :k`): the index's partition
+  if (input.IndexName !== undefined && values?.[':k'] !== undefined) return [String(values[':k'])];
   throw new Error(`cannot tell the partition of ${JSON.stringify(input)}`);
 }
 
-/** Every command sent, as `Command on table-key`, with the partitions it names. */
+/**
+ * Every command sent, as `Command on table-key`, with the partitions it names. A transaction counts as the
+ * writes in it (a Put as PutCommand...), as IAM authorizes TransactWriteItems by each item's own action.
+ */
 const commandsSent = () =>
   ddb.calls().flatMap((call) => {
     const command = call.args[0] as { constructor: { name: string }; input: Record<string, unknown> };
+    if (command.constructor.name === 'TransactWriteCommand') {
+      return (command.input.TransactItems as Record<string, { TableName: string }>[]).flatMap((item) =>
+        Object.entries(item).map(([op, write]) => ({ command: `${op}Command`, table: tableKeyOf.get(write.TableName) ?? write.TableName, partitions: undefined })),
+      );
+    }
     return tablesOf(command.input).map((table) => ({
       command: command.constructor.name,
       table: tableKeyOf.get(table) ?? table,
@@ -102,6 +114,10 @@ const QUERIES: Partial<Record<OperationId, Record<string, string>>> = {
   health: { deep: 'true' },
   listSnapshots: { units: 'tax-bureau,service-centre' },
   listPeriodTrend: { units: 'tax-bureau' },
+  deleteCalendarAdjustment: { rev: '1' },
+  caseKpis: { from: '2026-06-01', to: '2026-06-30' },
+  downloadCaseKpis: { from: '2026-06-01', to: '2026-06-30' },
+  downloadCaseKpisXlsx: { from: '2026-06-01', to: '2026-06-30' },
 };
 
 function exampleEvent(route: Route) {
@@ -127,6 +143,12 @@ beforeEach(() => {
   tables = fakeTables(ddb);
   storeDistrict(tables, aDistrict({ form: aForm({ draft: aFormContent({ title: { 'zh-CN': '修订标题', en: 'Revised title' } }) }) }));
   storeDistrictReviews(tables);
+  // the district's replied case, its tracking number and its contact details (fixtures/cases.ts)
+  const caseItems = districtCaseItems();
+  tables.put(UNIT_TABLE.cases, ...caseItems.cases);
+  tables.put(UNIT_TABLE.contacts, ...caseItems.contacts);
+  // the district's local day off, which the calendar routes change and delete at revision 1
+  tables.put(UNIT_TABLE.catalog, adjustmentItem());
   // a counter changed by hand, which the recount repairs and then derives the figures again (with the reviews)
   tables.put(UNIT_TABLE.tallies, { pk: `C#${aPeriod().periodId}`, sk: 'P', b: 1 });
   // a unit with open ballots past a limit, whose counted ballot the tally reads from the responses table

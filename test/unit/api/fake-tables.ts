@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { TABLES, type TableKey } from '../../../functions/store/tables';
+import { TABLES, type TableDefinition, type TableKey } from '../../../functions/store/tables';
 
 /**
  * DynamoDB tables held in memory behind aws-sdk-client-mock, for handler tests that run a whole use case:
@@ -78,6 +78,8 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
         return false;
       case 'rev = :rev':
         return existing !== undefined && existing.rev === values[':rev'];
+      case 'rev = :rev AND unitId = :unit':
+        return existing !== undefined && existing.rev === values[':rev'] && existing.unitId === values[':unit'];
       case '#status = :open':
         return existing !== undefined && existing[put.ExpressionAttributeNames?.['#status'] ?? ''] === values[':open'];
       default:
@@ -109,16 +111,37 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     };
   };
 
+  /** A Query on an index (the case store's): `#k = :k`, optionally `AND #s < :before`, in index order. */
+  const queryIndex = (input: QueryCommandInput) => {
+    const values = input.ExpressionAttributeValues ?? {};
+    const names = input.ExpressionAttributeNames ?? {};
+    if (input.KeyConditionExpression !== '#k = :k' && input.KeyConditionExpression !== '#k = :k AND #s < :before') {
+      throw new Error(`fake-tables: unsupported index key condition ${input.KeyConditionExpression}`);
+    }
+    // The queried table's own index: two tables may each have an index of the same name (byMonth).
+    const queried = (Object.keys(TABLES) as TableKey[]).filter((k) => UNIT_TABLE[k] === input.TableName).map((k) => TABLES[k] as TableDefinition);
+    const key = queried.flatMap((t) => t.indexes ?? []).find((i) => i.name === input.IndexName && i.partitionKey === names['#k']);
+    if (!key) throw new Error(`fake-tables: no index ${input.IndexName} on ${names['#k']}`);
+    const Items = [...table(input.TableName!).values()]
+      .filter((item) => item[key.partitionKey] === values[':k'] && item[key.sortKey] !== undefined)
+      .filter((item) => values[':before'] === undefined || String(item[key.sortKey]) < String(values[':before']))
+      .sort((a, b) => String(a[key.sortKey]).localeCompare(String(b[key.sortKey])))
+      .map((item) => structuredClone(item));
+    return { Items, Count: Items.length, ScannedCount: Items.length };
+  };
+
   ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+    if (input.IndexName !== undefined) return queryIndex(input);
     const values = input.ExpressionAttributeValues ?? {};
     const condition = input.KeyConditionExpression;
-    if (condition !== 'pk = :pk' && condition !== 'pk = :pk AND begins_with(sk, :prefix)') {
+    if (condition !== 'pk = :pk' && condition !== 'pk = :pk AND begins_with(sk, :prefix)' && condition !== 'pk = :pk AND sk >= :from') {
       throw new Error(`fake-tables: unsupported key condition ${condition}`);
     }
     const prefix = condition.includes('begins_with') ? String(values[':prefix']) : '';
+    const from = condition.includes(':from') ? String(values[':from']) : undefined;
     const start = input.ExclusiveStartKey;
     const matching = [...table(input.TableName!).values()]
-      .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix))
+      .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix) && (from === undefined || String(item.sk) >= from))
       .sort(input.ScanIndexForward === false ? (a, b) => byKey(b, a) : byKey)
       .filter((item) => start === undefined || keyText(item).localeCompare(keyText(start)) * (input.ScanIndexForward === false ? -1 : 1) > 0);
     // As DynamoDB does: the limit counts the items read, before the filter.
@@ -134,7 +157,10 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
   });
 
   ddb.on(DeleteCommand).callsFake(async (input: DeleteCommandInput) => {
-    if (input.ConditionExpression !== undefined) throw new Error(`fake-tables: unsupported delete condition ${input.ConditionExpression}`);
+    // A delete is conditioned like a put (the calendar store's `rev = :rev`): the condition is read on the key's item.
+    if (!holds({ ...input, Item: input.Key! })) {
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
+    }
     table(input.TableName!).delete(keyText(input.Key!));
     return {};
   });
@@ -162,7 +188,12 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
       if (!item.Put) throw new Error('fake-tables: only Put and an unconditional ADD Update are supported in a transaction');
       return item.Put;
     });
-    const reasons = puts.map((put) => ({ Code: holds(put) ? 'None' : 'ConditionalCheckFailed' }));
+    // A `SET` update on an existing item (the case store's expiry of contact details) is checked with the puts.
+    const sets = updates.filter((update) => update.UpdateExpression?.startsWith('SET '));
+    const reasons = [
+      ...puts.map((put) => ({ Code: holds(put) ? 'None' : 'ConditionalCheckFailed' })),
+      ...sets.map((update) => ({ Code: update.ConditionExpression === 'attribute_exists(pk)' && !read(update.TableName!, update.Key!) ? 'ConditionalCheckFailed' : 'None' })),
+    ];
     if (reasons.some((r) => r.Code !== 'None')) {
       throw new TransactionCanceledException({
         message: 'Transaction cancelled',
@@ -171,9 +202,22 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
       });
     }
     for (const put of puts) store(put.TableName!, put.Item!);
-    for (const update of updates) addTo(update.TableName!, update.Key!, update);
+    for (const update of updates) {
+      if (sets.includes(update)) setOn(update.TableName!, update.Key!, update);
+      else addTo(update.TableName!, update.Key!, update);
+    }
     return {};
   });
+
+  /** Applies `SET a = :a, b = :b` to an existing item. */
+  function setOn(name: string, key: Record<string, unknown>, update: { UpdateExpression?: string; ExpressionAttributeValues?: Record<string, unknown> }) {
+    const item: Item = read(name, key)!;
+    for (const clause of (update.UpdateExpression ?? '').slice(4).split(',')) {
+      const [attribute, valueRef] = clause.split('=').map((part) => part.trim());
+      item[attribute!] = update.ExpressionAttributeValues?.[valueRef!];
+    }
+    store(name, item);
+  }
 
   /** Applies `ADD #a :a, #b :b` (numbers added, sets joined), as DynamoDB does, creating the item if need be. */
   function addTo(name: string, key: Record<string, unknown>, update: { UpdateExpression?: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) {

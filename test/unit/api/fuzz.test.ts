@@ -14,7 +14,7 @@ import { ballotKeysBinding } from '../../fixtures/ballot-keys';
 import { DURING_PERIOD } from '../../fixtures/catalog';
 import { claimsFor, lambdaContext } from '../../fixtures/http';
 import { dynamoLimitProblems } from '../../fuzz/dynamodb-limits';
-import { problemsWith } from '../../fuzz/oracle';
+import { declaredErrorBody, problemsWith } from '../../fuzz/oracle';
 import { eventOf, idsIn, malformedRequests, type FuzzRequest } from '../../fuzz/requests';
 import { FUZZ, StatusCounts, fuzz } from '../../fuzz/run';
 import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
@@ -144,7 +144,7 @@ describe(`malformed requests to every operation, in-process (seed ${FUZZ.seed})`
           const ok = result.statusCode >= 200 && result.statusCode < 300;
           counts.add(operationId, result.statusCode);
 
-          const problems = problemsWith({ status: result.statusCode, body: result.body ?? '' }, request);
+          const problems = problemsWith({ status: result.statusCode, body: result.body ?? '' }, request, { errorBody: declaredErrorBody(route) });
           const sent = commandsSent();
           // The tables change only through a write command, so only then are they compared.
           if (sent.some((c) => WRITE_COMMANDS.includes(c.name))) {

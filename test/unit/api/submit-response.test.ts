@@ -79,7 +79,14 @@ describe('submitResponse handler', () => {
 
       // assert
       expect(res.statusCode).toBe(201);
-      expect(res.json).toEqual({ receiptCode: expect.any(String), formId: 'district-2026', version: 1, submittedAt: DURING_PERIOD.toISOString() });
+      expect(res.json).toEqual({
+        receiptCode: expect.any(String),
+        formId: 'district-2026',
+        version: 1,
+        periodId: aResponse().periodId,
+        ballotRef: aResponse().ballotRef,
+        submittedAt: DURING_PERIOD.toISOString(),
+      });
       expect(ZReceiptCode.safeParse(res.json.receiptCode).success).toBe(true);
       expect(ddb).toHaveReceivedCommandWith(PutCommand, {
         TableName: UNIT_TABLE.responses,
@@ -296,6 +303,8 @@ describe('submitResponse handler', () => {
       });
       const [item] = storedBallots();
       expect(item).toMatchObject({ ballotRef, group: 'deputy', admission: { kind: 'invitation', batchId: 'batch1', groupId: 'deputy' } });
+      // The receipt names the stored ballot, so that its holder can ask for a bad review's follow-up.
+      expect(res.json).toMatchObject({ periodId: '2026-annual', ballotRef });
       expect(JSON.stringify(item)).not.toContain(token);
       expect(saltOf(DAY)).toBeUndefined();
     });

@@ -13,15 +13,21 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseDrillArgs, runDrillCli } from '../../../infra/ops/restore-drill-cli';
 import { comparison, restoredName, tableNameOutput } from '../../../infra/ops/restore-drill';
-import { TABLES } from '../../../functions/store/tables';
+import { TABLES, type TableKey } from '../../../functions/store/tables';
 
 const NOW = new Date('2026-05-12T01:30:12.345Z');
-const LIVE = {
+/** The live tables' names: the four the counts below are about, and every other table of TABLES. */
+const LIVE: Record<TableKey, string> = {
+  ...(Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key, i) => [key, `Pingyi-prod-Tables${TABLES[key].id}-${i}X`])) as Record<TableKey, string>),
   catalog: 'Pingyi-prod-TablesCatalog-1A',
   responses: 'Pingyi-prod-TablesResponses-2B',
   tallies: 'Pingyi-prod-TablesTallies-3C',
   reviews: 'Pingyi-prod-TablesReviews-4D',
 };
+const TABLE_COUNT = Object.keys(TABLES).length;
+const CONTACTS_KEY = 'arn:aws-cn:kms:cn-northwest-1:111122223333:key/0f1e2d3c-contacts';
+/** The tables beyond the four: one page of three items each, live and restored alike. */
+const OTHER_TABLES = (Object.keys(TABLES) as TableKey[]).filter((key) => !['catalog', 'responses', 'tallies', 'reviews'].includes(key));
 const RESTORED_TO = new Date('2026-05-12T01:25:00Z');
 const drillName = (live: string) => `${live}-drill-20260512-013012`;
 
@@ -61,12 +67,7 @@ beforeEach(() => {
         StackName: 'Pingyi-prod',
         StackStatus: 'UPDATE_COMPLETE',
         CreationTime: new Date('2026-01-05T02:00:00Z'),
-        Outputs: [
-          { OutputKey: tableNameOutput(TABLES.catalog), OutputValue: LIVE.catalog },
-          { OutputKey: tableNameOutput(TABLES.responses), OutputValue: LIVE.responses },
-          { OutputKey: tableNameOutput(TABLES.tallies), OutputValue: LIVE.tallies },
-          { OutputKey: tableNameOutput(TABLES.reviews), OutputValue: LIVE.reviews },
-        ],
+        Outputs: (Object.keys(TABLES) as TableKey[]).map((key) => ({ OutputKey: tableNameOutput(TABLES[key]), OutputValue: LIVE[key] })),
       },
     ],
   });
@@ -82,6 +83,7 @@ beforeEach(() => {
   });
   ddbMock.on(RestoreTableToPointInTimeCommand).resolves({});
   ddbMock.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE', RestoreSummary: { RestoreDateTime: RESTORED_TO, RestoreInProgress: false } } });
+  ddbMock.on(DescribeTableCommand, { TableName: LIVE.contacts }).resolves({ Table: { TableStatus: 'ACTIVE', SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: CONTACTS_KEY } } });
   ddbMock.on(DeleteTableCommand).resolves({});
   countPages(LIVE.catalog, [40, 2]);
   countPages(drillName(LIVE.catalog), [42]);
@@ -91,6 +93,10 @@ beforeEach(() => {
   countPages(drillName(LIVE.tallies), [30]);
   countPages(LIVE.reviews, [5]);
   countPages(drillName(LIVE.reviews), [5]);
+  for (const key of OTHER_TABLES) {
+    countPages(LIVE[key], [3]);
+    countPages(drillName(LIVE[key]), [3]);
+  }
   answerScans();
 });
 
@@ -99,7 +105,7 @@ describe('npm run restore-drill', () => {
     const { code } = await drill('--stage', 'prod');
 
     expect(code).toBe(0);
-    expect(ddbMock).toHaveReceivedCommandTimes(RestoreTableToPointInTimeCommand, 4);
+    expect(ddbMock).toHaveReceivedCommandTimes(RestoreTableToPointInTimeCommand, TABLE_COUNT);
     for (const live of Object.values(LIVE)) {
       expect(ddbMock).toHaveReceivedCommandWith(RestoreTableToPointInTimeCommand, {
         SourceTableName: live,
@@ -109,6 +115,28 @@ describe('npm run restore-drill', () => {
       });
     }
     expect(cfnMock).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'Pingyi-prod' });
+  });
+
+  it("restores the contacts (personal data) under the live table's own customer-managed key, the others as they are", async () => {
+    const { code } = await drill('--stage', 'prod');
+
+    expect(code).toBe(0);
+    expect(ddbMock).toHaveReceivedCommandWith(RestoreTableToPointInTimeCommand, {
+      SourceTableName: LIVE.contacts,
+      SSESpecificationOverride: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: CONTACTS_KEY },
+    });
+    const others = ddbMock.commandCalls(RestoreTableToPointInTimeCommand).filter((call) => call.args[0].input.SourceTableName !== LIVE.contacts);
+    expect(others.every((call) => call.args[0].input.SSESpecificationOverride === undefined)).toBe(true);
+  });
+
+  it('refuses to restore the contacts when the live table is not under a customer-managed key', async () => {
+    ddbMock.on(DescribeTableCommand, { TableName: LIVE.contacts }).resolves({ Table: { TableStatus: 'ACTIVE' } });
+
+    const { code, err } = await drill('--stage', 'prod');
+
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/customer-managed key/);
+    expect(ddbMock).not.toHaveReceivedCommandWith(RestoreTableToPointInTimeCommand, { SourceTableName: LIVE.contacts });
   });
 
   it('restores to the time asked for', async () => {
@@ -125,7 +153,7 @@ describe('npm run restore-drill', () => {
     const { out } = await drill('--stage', 'prod');
 
     for (const live of Object.values(LIVE)) expect(ddbMock).toHaveReceivedCommandWith(DescribeTableCommand, { TableName: drillName(live) });
-    expect(ddbMock).toHaveReceivedCommandTimes(ScanCommand, 2 + 1 + 3 + 3 + 1 + 1 + 1 + 1);
+    expect(ddbMock).toHaveReceivedCommandTimes(ScanCommand, 2 + 1 + 3 + 3 + 1 + 1 + 1 + 1 + 2 * OTHER_TABLES.length);
     expect(out.some((line) => /scans the whole live and restored table/.test(line))).toBe(true);
     const table = out.slice(out.findIndex((line) => line.startsWith('table')));
     expect(table[0]).toMatch(/^table\s+live items \(now\)\s+restored items\s+difference\s+restored to$/);
@@ -138,7 +166,7 @@ describe('npm run restore-drill', () => {
   it('deletes the restored tables afterwards, and never a live one', async () => {
     const { out } = await drill('--stage', 'prod');
 
-    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, 4);
+    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, TABLE_COUNT);
     for (const live of Object.values(LIVE)) {
       expect(ddbMock).toHaveReceivedCommandWith(DeleteTableCommand, { TableName: drillName(live) });
       expect(ddbMock).not.toHaveReceivedCommandWith(DeleteTableCommand, { TableName: live });
@@ -162,7 +190,7 @@ describe('npm run restore-drill', () => {
 
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/Throughput exceeds/);
-    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, 4);
+    expect(ddbMock).toHaveReceivedCommandTimes(DeleteTableCommand, TABLE_COUNT);
   });
 
   it('says which restored table it could not delete', async () => {

@@ -17,6 +17,11 @@ export const home = catalog(
     },
     listSeparator: '、',
     linksOnly: '凭收到的评价链接或二维码参加',
+    casesHeading: '投诉、求助与咨询',
+    complainLink: '我要反映问题',
+    complainNote: '投诉举报、求助建议或咨询，无需注册',
+    trackLink: '查询办理进度',
+    trackNote: '凭受理编号和查询码查看进度和答复',
   },
   {
     staffRoles: { supervisor: 'Supervisors', admin: 'Administrators', unitHandler: 'Unit handlers' },
@@ -30,5 +35,10 @@ export const home = catalog(
     },
     listSeparator: ', ',
     linksOnly: 'Through the rating link or QR code you received',
+    casesHeading: 'Complaints, requests and questions',
+    complainLink: 'Report a problem',
+    complainNote: 'A complaint, a request or suggestion, or a question; no account needed',
+    trackLink: 'Follow a case',
+    trackNote: 'See its progress and the reply with your tracking number and access code',
   },
 );

@@ -51,7 +51,14 @@ describe('submitResponse: storing a ballot', () => {
 
     const receipt = await submitResponse(deps, aSubmissionWithId(), A_CLIENT);
 
-    expect(receipt).toEqual({ receiptCode: '7KQ2-M9XD-4HRT', formId: 'district-2026', version: 1, submittedAt: DURING_PERIOD.toISOString() });
+    expect(receipt).toEqual({
+      receiptCode: '7KQ2-M9XD-4HRT',
+      formId: 'district-2026',
+      version: 1,
+      periodId: '2026-annual',
+      ballotRef: `o.${submissionHashOf(SUBMISSION_ID).slice(0, 22)}`,
+      submittedAt: DURING_PERIOD.toISOString(),
+    });
     expect(stored.size).toBe(1);
     const [response] = [...stored.values()];
     expect(ZResponse.parse(response)).toEqual(response);

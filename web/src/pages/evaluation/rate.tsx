@@ -14,6 +14,8 @@ import { session } from '../../app/session';
 import { newUuid } from '../../app/uuid';
 import { common } from '../../messages/common';
 import { evaluation } from '../../messages/evaluation';
+import { followUpOffer } from '../../messages/cases';
+import { badUnitsOf, handOverFollowUp } from '../cases/follow-up-handoff';
 import {
   checkDraft,
   emptyDraft,
@@ -96,6 +98,8 @@ interface Sent {
   /** The units rated on at least one dimension, and how many were 不了解 throughout. */
   rated: string[];
   dontKnow: number;
+  /** The units rated in a bottom level (差评): offered a follow-up. */
+  bad: string[];
 }
 
 function loadForm(load: Signal<Load>): void {
@@ -259,7 +263,7 @@ function Rating({ form }: { form: PublishedForm }) {
         },
       });
       const rated = ratedUnits(content, submission);
-      sent.value = { receipt, rated, dontKnow: Object.keys(submission.units).length - rated.length };
+      sent.value = { receipt, rated, dontKnow: Object.keys(submission.units).length - rated.length, bad: badUnitsOf(content, submission.units) };
       submissionId.value = undefined;
       if (ballotToken) forgetBallotToken();
       afterRender(() => document.getElementById('receipt-heading')?.focus());
@@ -504,7 +508,16 @@ function RefusedView({ refused }: { refused: Refused }) {
 
 function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent; onAgain: (() => void) | undefined }) {
   const m = messages(evaluation);
-  const { receipt, rated, dontKnow } = sent;
+  const { receipt, rated, dontKnow, bad } = sent;
+  const f = messages(followUpOffer);
+  // The follow-up page gets the ballot through this tab's storage, never the address (the receipt code is proof).
+  const handOver = () =>
+    handOverFollowUp({
+      periodId: receipt.periodId,
+      ballotRef: receipt.ballotRef,
+      receiptCode: receipt.receiptCode,
+      units: form.units.filter((u) => bad.includes(u.unitId)).map(({ unitId, name }) => ({ unitId, name })),
+    });
   return (
     <section id="receipt" class="receipt" aria-labelledby="receipt-heading">
       <h2 id="receipt-heading" tabIndex={-1}>
@@ -534,6 +547,14 @@ function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent;
         </dd>
       </dl>
       <p class="muted small">{m.receiptKeep}</p>
+      {bad.length > 0 && (
+        <p id="follow-up-offer">
+          {f.offerNote}{' '}
+          <a id="follow-up-link" href="follow-up.html" onClick={handOver}>
+            {f.offerLink}
+          </a>
+        </p>
+      )}
       {!onAgain && <p class="muted small">{m.linkRatesOnce}</p>}
       <div class="actions">
         {onAgain && (

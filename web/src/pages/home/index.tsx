@@ -67,6 +67,23 @@ function Home() {
           )}
         </>
       )}
+      <section class="home-cases" aria-labelledby="cases-heading">
+        <h2 id="cases-heading">{h.casesHeading}</h2>
+        <ul class="card-list">
+          <li>
+            <a class="card" href="complain.html" id="complain-link">
+              <span class="card-title">{h.complainLink}</span>
+              <span class="muted small">{h.complainNote}</span>
+            </a>
+          </li>
+          <li>
+            <a class="card" href="track.html" id="track-link">
+              <span class="card-title">{h.trackLink}</span>
+              <span class="muted small">{h.trackNote}</span>
+            </a>
+          </li>
+        </ul>
+      </section>
       <nav class="footer-link staff-links" aria-labelledby="staff-heading">
         <h2 id="staff-heading">{m.staffLink}</h2>
         <ul>
