@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ZDirectory, ZDirectoryEntry, ZDirectoryEntryInput } from '../domain/notifications/directory';
 import { ZId } from '../domain/ids';
-import { ADMINS, SUPERVISORS, type Route, type ScheduledJob } from './route';
+import { ADMINS, type Route, type ScheduledJob } from './route';
 
 /**
  * The notifications context: the escalation sweeper, which moves late cases up the ladder (domain/cases/
@@ -17,7 +17,8 @@ export const listNotificationDirectory = {
   method: 'GET',
   path: '/admin/notification-directory',
   entry: 'api/notifications/list-directory.ts',
-  access: SUPERVISORS,
+  // Staff e-mail addresses: an admin's, as every /admin/ operation is.
+  access: ADMINS,
   tables: { catalog: 'read' },
   summary: "The addresses the escalation ladder's messages go to: the supervising office's entry and each unit's.",
   responses: [{ status: 200, description: 'The directory.', schema: ZDirectory }],

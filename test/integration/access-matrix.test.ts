@@ -110,7 +110,8 @@ describe('route × token matrix (local API)', () => {
   it('leaves public only the operations a citizen or a probe needs, so a route made public by mistake fails here', () => {
     // A route's access is required by its type, so a route without one does not compile; this list is the
     // reviewed set of routes that ask for no account. Adding to it is a decision, not an accident.
-    // fileBadReview: a bad rating's respondent, with the ballot's receipt code; open311*: GeoReport v2 clients (no accounts in Open311).
+    // fileBadReview: a bad rating's respondent, with the ballot's receipt code; open311*: GeoReport v2 clients (no accounts in Open311);
+    // requestCaseAttachment: a citizen's upload link for a complaint's attachment (type and size signed, unclaimed uploads expire in a day).
     const reviewedPublic = [
       'caseCallback',
       'caseStatus',
@@ -124,6 +125,7 @@ describe('route × token matrix (local API)', () => {
       'open311ListRequests',
       'open311Services',
       'openApi',
+      'requestCaseAttachment',
       'submitResponse',
     ];
 

@@ -2,6 +2,7 @@ import type { CaseState } from '../../../../functions/domain/cases/case';
 import { CASE_STATE_LABELS } from '../../../../functions/domain/cases/messages';
 import { TIME_ZONE_OFFSET } from '../../../../functions/domain/time-zone';
 import { formatDate } from '../../app/format';
+import { Field } from '../../app/components/fields';
 import { local } from '../../app/i18n';
 
 /**
@@ -59,4 +60,82 @@ export function focusFirstInvalid(containerId: string, fallbackId: string): void
     const target = invalid?.tagName === 'FIELDSET' ? (invalid.querySelector<HTMLElement>('[aria-invalid="true"], input, select, textarea') ?? invalid) : invalid;
     (target ?? document.getElementById(fallbackId))?.focus();
   }, 0);
+}
+
+/** What a citizen enters to be called back: contact details and the consent. */
+export interface ContactDraft {
+  name: string;
+  phone: string;
+  email: string;
+  consent: boolean;
+}
+
+type ContactKey = 'name' | 'phone' | 'email';
+const CONTACT_INPUTS: Record<ContactKey, { autocomplete: string; type: string }> = {
+  name: { autocomplete: 'name', type: 'text' },
+  phone: { autocomplete: 'tel', type: 'tel' },
+  email: { autocomplete: 'email', type: 'email' },
+};
+
+/**
+ * The contact fieldset of the citizens' pages (a complaint, a bad rating's follow-up): name, phone and e-mail
+ * in the order given, the error about the contact as a whole, and the consent to a callback; each error
+ * where the API's 400 names it (`contact.<key>`, `contact`, `callbackConsent`).
+ */
+export function ContactFieldset(props: {
+  legend: string;
+  hint: string;
+  consentLabel: string;
+  labels: Record<ContactKey, string>;
+  order: readonly ContactKey[];
+  draft: ContactDraft;
+  fields: Record<string, string>;
+  set: (path: string, patch: Partial<ContactDraft>) => void;
+}) {
+  const { draft: d, fields, set } = props;
+  const contactError = fields.contact;
+  return (
+    <fieldset id="contact" aria-describedby="contact-hint contact-error" aria-invalid={contactError ? true : undefined}>
+      <legend>{props.legend}</legend>
+      <p id="contact-hint" class="muted small">
+        {props.hint}
+      </p>
+      {props.order.map((key) => (
+        <Field key={key} id={`contact-${key}`} label={props.labels[key]} error={fields[`contact.${key}`]}>
+          {(describedBy, invalid) => (
+            <input
+              id={`contact-${key}`}
+              name={`contact-${key}`}
+              type={CONTACT_INPUTS[key].type as 'text'}
+              autocomplete={CONTACT_INPUTS[key].autocomplete}
+              value={d[key]}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              onInput={(e) => set(`contact.${key}`, { [key]: (e.currentTarget as HTMLInputElement).value })}
+            />
+          )}
+        </Field>
+      ))}
+      <p id="contact-error" class="field-error" hidden={!contactError}>
+        {contactError ?? ''}
+      </p>
+      <div class="field">
+        <label class="choice" for="callback-consent">
+          <input
+            id="callback-consent"
+            name="callback-consent"
+            type="checkbox"
+            checked={d.consent}
+            aria-describedby="callback-consent-error"
+            aria-invalid={Boolean(fields.callbackConsent)}
+            onChange={(e) => set('callbackConsent', { consent: (e.currentTarget as HTMLInputElement).checked })}
+          />
+          <span>{props.consentLabel}</span>
+        </label>
+        <p id="callback-consent-error" class="field-error" hidden={!fields.callbackConsent}>
+          {fields.callbackConsent ?? ''}
+        </p>
+      </div>
+    </fieldset>
+  );
 }

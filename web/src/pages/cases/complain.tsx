@@ -11,7 +11,7 @@ import { Field, FailureNotice, errorAt, failureOf, focusSoon, withoutErrorsAt, t
 import { Frame, Notice, mount } from '../../app/components/frame';
 import { local, messages } from '../../app/i18n';
 import { casesCitizen } from '../../messages/cases';
-import { RadioGroup, focusFirstInvalid, formatCstDay } from './case-views';
+import { ContactFieldset, RadioGroup, focusFirstInvalid, formatCstDay } from './case-views';
 import { loadUnitChoices, type UnitChoice } from './unit-choices';
 
 /**
@@ -240,7 +240,6 @@ function Complain() {
     );
   }
 
-  const contactError = fields.contact;
   return (
     <Frame title={m.complainTitle}>
       <h1>{m.complainTitle}</h1>
@@ -332,54 +331,16 @@ function Complain() {
             })}
           </ul>
         )}
-        <fieldset id="contact" aria-describedby="contact-hint contact-error" aria-invalid={contactError ? true : undefined}>
-          <legend>{m.contactLegend}</legend>
-          <p id="contact-hint" class="muted small">
-            {m.contactHint}
-          </p>
-          {(
-            [
-              ['name', m.nameLabel, 'name', 'text'],
-              ['phone', m.phoneLabel, 'tel', 'tel'],
-              ['email', m.emailLabel, 'email', 'email'],
-            ] as const
-          ).map(([key, label, autocomplete, type]) => (
-            <Field key={key} id={`contact-${key}`} label={label} error={fields[`contact.${key}`]}>
-              {(describedBy, invalid) => (
-                <input
-                  id={`contact-${key}`}
-                  name={`contact-${key}`}
-                  type={type as 'text'}
-                  autocomplete={autocomplete}
-                  value={d[key]}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  onInput={(e) => set(`contact.${key}`, { [key]: (e.currentTarget as HTMLInputElement).value })}
-                />
-              )}
-            </Field>
-          ))}
-          <p id="contact-error" class="field-error" hidden={!contactError}>
-            {contactError ?? ''}
-          </p>
-          <div class="field">
-            <label class="choice" for="callback-consent">
-              <input
-                id="callback-consent"
-                name="callback-consent"
-                type="checkbox"
-                checked={d.consent}
-                aria-describedby="callback-consent-error"
-                aria-invalid={Boolean(fields.callbackConsent)}
-                onChange={(e) => set('callbackConsent', { consent: (e.currentTarget as HTMLInputElement).checked })}
-              />
-              <span>{m.consentLabel}</span>
-            </label>
-            <p id="callback-consent-error" class="field-error" hidden={!fields.callbackConsent}>
-              {fields.callbackConsent ?? ''}
-            </p>
-          </div>
-        </fieldset>
+        <ContactFieldset
+          legend={m.contactLegend}
+          hint={m.contactHint}
+          consentLabel={m.consentLabel}
+          labels={{ name: m.nameLabel, phone: m.phoneLabel, email: m.emailLabel }}
+          order={['name', 'phone', 'email']}
+          draft={d}
+          fields={fields}
+          set={set}
+        />
         <button type="submit" class="primary" id="complain-submit" disabled={busy.value}>
           {busy.value ? m.submitting : m.submit}
         </button>

@@ -7,7 +7,7 @@ import { Field, FailureNotice, errorAt, failureOf, focusSoon, withoutErrorsAt, t
 import { Frame, Notice, mount } from '../../app/components/frame';
 import { local, messages } from '../../app/i18n';
 import { casesCitizen, casesFollowUp } from '../../messages/cases';
-import { focusFirstInvalid, formatCstDay } from './case-views';
+import { ContactFieldset, focusFirstInvalid, formatCstDay } from './case-views';
 import { forgetFollowUp, readFollowUp, type FollowUpHandoff } from './follow-up-handoff';
 
 /**
@@ -150,7 +150,6 @@ function FollowUp({ handoff }: { handoff: FollowUpHandoff }) {
     );
   }
 
-  const contactError = fields.contact;
   return (
     <Frame title={f.title}>
       <h1>{f.title}</h1>
@@ -165,54 +164,16 @@ function FollowUp({ handoff }: { handoff: FollowUpHandoff }) {
       </ul>
       {failure.value && <FailureNotice id="follow-up-failure" failure={failure.value} placed={PLACED} onReload={() => location.reload()} />}
       <form id="follow-up-form" noValidate onSubmit={submit}>
-        <fieldset id="contact" aria-describedby="contact-hint contact-error" aria-invalid={contactError ? true : undefined}>
-          <legend>{f.contactLegend}</legend>
-          <p id="contact-hint" class="muted small">
-            {m.contactHint}
-          </p>
-          {(
-            [
-              ['phone', m.phoneLabel, 'tel', 'tel'],
-              ['email', m.emailLabel, 'email', 'email'],
-              ['name', m.nameLabel, 'name', 'text'],
-            ] as const
-          ).map(([key, label, autocomplete, type]) => (
-            <Field key={key} id={`contact-${key}`} label={label} error={fields[`contact.${key}`]}>
-              {(describedBy, invalid) => (
-                <input
-                  id={`contact-${key}`}
-                  name={`contact-${key}`}
-                  type={type as 'text'}
-                  autocomplete={autocomplete}
-                  value={d[key]}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                  onInput={(e) => set(`contact.${key}`, { [key]: (e.currentTarget as HTMLInputElement).value })}
-                />
-              )}
-            </Field>
-          ))}
-          <p id="contact-error" class="field-error" hidden={!contactError}>
-            {contactError ?? ''}
-          </p>
-          <div class="field">
-            <label class="choice" for="callback-consent">
-              <input
-                id="callback-consent"
-                name="callback-consent"
-                type="checkbox"
-                checked={d.consent}
-                aria-describedby="callback-consent-error"
-                aria-invalid={Boolean(fields.callbackConsent)}
-                onChange={(e) => set('callbackConsent', { consent: (e.currentTarget as HTMLInputElement).checked })}
-              />
-              <span>{f.consentLabel}</span>
-            </label>
-            <p id="callback-consent-error" class="field-error" hidden={!fields.callbackConsent}>
-              {fields.callbackConsent ?? ''}
-            </p>
-          </div>
-        </fieldset>
+        <ContactFieldset
+          legend={f.contactLegend}
+          hint={m.contactHint}
+          consentLabel={f.consentLabel}
+          labels={{ name: m.nameLabel, phone: m.phoneLabel, email: m.emailLabel }}
+          order={['phone', 'email', 'name']}
+          draft={d}
+          fields={fields}
+          set={set}
+        />
         <Field id="remark" label={f.remarkLabel} hint={f.remarkHint} error={errorAt(fields, 'remark')}>
           {(describedBy, invalid) => (
             <textarea
