@@ -185,7 +185,8 @@ export class HttpApi extends Construct {
       functions[route.operationId as OperationId] = fn;
     }
     this.functions = functions as Record<OperationId, ApiFunction>;
-    this.url = this.api.apiEndpoint;  }
+    this.url = this.api.apiEndpoint;
+  }
 
   /** The invoke role of a bounded context with room for one more function: the last one, or a new one. */
   private invokeRoleFor(context: string): InlinePolicyRole {
@@ -200,7 +201,6 @@ export class HttpApi extends Construct {
     counts[counts.length - 1]! += 1;
     return this.invokeRoles[`${context}Invoke${counts.length}`]!;
   }
-
 }
 
 /**
