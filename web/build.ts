@@ -27,6 +27,7 @@ export const PAGES = {
   'form-links': { entry: 'src/pages/admin/form-links.tsx', title: '评议二维码', wide: true },
   'admin-invitations': { entry: 'src/pages/admin/invitations.tsx', title: '邀请链接', wide: true },
   'invitation-sheet': { entry: 'src/pages/admin/invitation-sheet.tsx', title: '邀请二维码', wide: true },
+  'case-settings': { entry: 'src/pages/admin/case-settings.tsx', title: '办理时限与工作日历', wide: true },
   appeals: { entry: 'src/pages/review/appeals.tsx', title: '评价与申诉', wide: true },
   complain: { entry: 'src/pages/cases/complain.tsx', title: '投诉、求助与咨询', citizen: true },
   track: { entry: 'src/pages/cases/track.tsx', title: '办理进度查询', citizen: true },

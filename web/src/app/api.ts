@@ -112,7 +112,8 @@ async function send<R extends Route>(route: R, opts: Partial<Record<'params' | '
 /** Calls a route and returns its JSON answer. Throws ApiError or NetworkError. */
 export async function call<R extends Route>(route: R, opts: CallOptions<R>): Promise<Success<R>> {
   const res = await send(route, opts as Record<string, unknown>);
-  return (await res.json()) as Success<R>;
+  // A 204 (a deletion) has no body to read.
+  return (res.status === 204 ? undefined : await res.json()) as Success<R>;
 }
 
 /** Calls a route that answers with a file; returns it with the file name the server chose. */

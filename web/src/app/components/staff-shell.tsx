@@ -18,6 +18,7 @@ const STAFF_PAGES: { href: string; label: (m: ReturnType<typeof messages<typeof 
   { href: 'admin-periods.html', label: (m) => m.navPeriods, roles: ['admin'] },
   { href: 'admin-units.html', label: (m) => m.navUnits, roles: ['admin'] },
   { href: 'admin-invitations.html', label: (m) => m.navInvitations, roles: ['admin'] },
+  { href: 'case-settings.html', label: (m) => m.navCaseSettings, roles: ['admin'] },
   { href: 'appeals.html', label: (m) => m.navAppeals, roles: ['unitHandler'] },
   { href: 'cases.html', label: (m) => m.navCases, roles: ['supervisor', 'admin', 'unitHandler'] },
 ];
