@@ -63,6 +63,12 @@ export function Frame({ title, nav, children }: FrameProps) {
   );
 }
 
+/** A message a page shows above one of its sections, rendered in the language of the moment. */
+export interface SectionNotice {
+  kind: 'success' | 'error' | 'info';
+  say: () => string;
+}
+
 /** A visible, announced message. `error` uses role=alert so it is read out at once. */
 export function Notice({ kind, children, id }: { kind: 'error' | 'info' | 'success'; children: ComponentChildren; id?: string }) {
   return (

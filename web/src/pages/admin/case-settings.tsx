@@ -24,7 +24,7 @@ import {
   type Failure,
   type FieldErrors,
 } from '../../app/components/fields';
-import { Loading, Notice, mount } from '../../app/components/frame';
+import { Loading, Notice, mount, type SectionNotice } from '../../app/components/frame';
 import { StaffShell } from '../../app/components/staff-shell';
 import { local, messages } from '../../app/i18n';
 import { adminCaseSettings } from '../../messages/admin-case-settings';
@@ -37,12 +37,6 @@ import { staffCommon } from '../../messages/staff';
  * the supervising office's entry and each unit's). Every save names the revision it read; a stale one
  * offers to reload.
  */
-
-/** A message shown above a section, rendered in the language of the moment. */
-interface SectionNotice {
-  kind: 'success' | 'error' | 'info';
-  say: () => string;
-}
 
 /** Whatever a failed load says, for the page's one load notice. */
 type Loader = <T>(run: () => Promise<T>) => () => Promise<T | undefined>;

@@ -27,7 +27,7 @@ import {
   type Failure,
   type FieldErrors,
 } from '../../app/components/fields';
-import { Loading, Notice, mount } from '../../app/components/frame';
+import { Loading, Notice, mount, type SectionNotice } from '../../app/components/frame';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDateTime, fromCstInput, toCstInput } from '../../app/format';
 import { local, messages } from '../../app/i18n';
@@ -43,12 +43,6 @@ import { staffCommon } from '../../messages/staff';
  * links, service-record links or open, the limits past which open ratings wait for review, and what becomes
  * of an unverified claim to a group). Every save names the revision it read.
  */
-
-/** A message shown above a list, rendered in the language of the moment. */
-interface SectionNotice {
-  kind: 'success' | 'error' | 'info';
-  say: () => string;
-}
 
 // ---- respondent groups --------------------------------------------------------------------------
 

@@ -139,3 +139,35 @@ export function ContactFieldset(props: {
     </fieldset>
   );
 }
+
+/**
+ * What a citizen keeps of a filed case: its tracking number, access code and deadline. `single` when the page
+ * shows one receipt (its parts then have ids as well as classes).
+ */
+export function CaseReceiptList(props: {
+  receipt: { trackingNumber: string; accessCode: string; dueDate: string };
+  labels: { number: string; code: string; due: string };
+  single?: boolean;
+}) {
+  const id = (name: string) => (props.single ? name : undefined);
+  return (
+    <dl>
+      <dt>{props.labels.number}</dt>
+      <dd>
+        <code class="tracking-number" id={id('tracking-number')}>
+          {props.receipt.trackingNumber}
+        </code>
+      </dd>
+      <dt>{props.labels.code}</dt>
+      <dd>
+        <code class="access-code" id={id('access-code')}>
+          {props.receipt.accessCode}
+        </code>
+      </dd>
+      <dt>{props.labels.due}</dt>
+      <dd class="receipt-due" id={id('receipt-due')}>
+        {formatCstDay(props.receipt.dueDate)}
+      </dd>
+    </dl>
+  );
+}

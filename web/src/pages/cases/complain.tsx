@@ -11,7 +11,7 @@ import { Field, FailureNotice, errorAt, failureOf, focusSoon, withoutErrorsAt, t
 import { Frame, Notice, mount } from '../../app/components/frame';
 import { local, messages } from '../../app/i18n';
 import { casesCitizen } from '../../messages/cases';
-import { ContactFieldset, RadioGroup, focusFirstInvalid, formatCstDay } from './case-views';
+import { CaseReceiptList, ContactFieldset, RadioGroup, focusFirstInvalid } from './case-views';
 import { loadUnitChoices, type UnitChoice } from './unit-choices';
 
 /**
@@ -102,18 +102,7 @@ function Receipt({ receipt, onAgain }: { receipt: CaseReceipt; onAgain: () => vo
       <h2 id="case-receipt-heading" tabIndex={-1}>
         {m.receiptHeading}
       </h2>
-      <dl>
-        <dt>{m.receiptNumber}</dt>
-        <dd>
-          <code id="tracking-number">{receipt.trackingNumber}</code>
-        </dd>
-        <dt>{m.receiptCode}</dt>
-        <dd>
-          <code id="access-code">{receipt.accessCode}</code>
-        </dd>
-        <dt>{m.receiptDue}</dt>
-        <dd id="receipt-due">{formatCstDay(receipt.dueDate)}</dd>
-      </dl>
+      <CaseReceiptList receipt={receipt} labels={{ number: m.receiptNumber, code: m.receiptCode, due: m.receiptDue }} single />
       <p class="notice notice-info" id="receipt-keep">
         {m.receiptKeep}
       </p>

@@ -7,7 +7,7 @@ import { Field, FailureNotice, errorAt, failureOf, focusSoon, withoutErrorsAt, t
 import { Frame, Notice, mount } from '../../app/components/frame';
 import { local, messages } from '../../app/i18n';
 import { casesCitizen, casesFollowUp } from '../../messages/cases';
-import { ContactFieldset, focusFirstInvalid, formatCstDay } from './case-views';
+import { CaseReceiptList, ContactFieldset, focusFirstInvalid } from './case-views';
 import { forgetFollowUp, readFollowUp, type FollowUpHandoff } from './follow-up-handoff';
 
 /**
@@ -75,18 +75,7 @@ function Cases({ handoff, cases }: { handoff: FollowUpHandoff; cases: BadReviewC
           <h3>{nameOf(c.unitId)}</h3>
           {c.opened ? (
             <>
-              <dl>
-                <dt>{m.receiptNumber}</dt>
-                <dd>
-                  <code class="tracking-number">{c.trackingNumber}</code>
-                </dd>
-                <dt>{m.receiptCode}</dt>
-                <dd>
-                  <code class="access-code">{c.accessCode}</code>
-                </dd>
-                <dt>{m.receiptDue}</dt>
-                <dd class="receipt-due">{formatCstDay(c.dueDate)}</dd>
-              </dl>
+              <CaseReceiptList receipt={c} labels={{ number: m.receiptNumber, code: m.receiptCode, due: m.receiptDue }} />
               {c.beyondCalendar && <p class="muted small">{m.beyondCalendar}</p>}
               <p>
                 <a href={`track.html?number=${encodeURIComponent(c.trackingNumber)}`}>{m.trackThis}</a>
