@@ -1,7 +1,11 @@
 import * as admission from './routes/admission';
+import * as audit from './routes/audit';
+import * as briefings from './routes/briefings';
 import * as calendar from './routes/calendar';
 import * as cases from './routes/cases';
+import * as disclosure from './routes/disclosure';
 import * as evaluation from './routes/evaluation';
+import * as ledger from './routes/ledger';
 import * as notifications from './routes/notifications';
 import * as open311 from './routes/open311';
 import * as platform from './routes/platform';
@@ -85,15 +89,43 @@ export const routes = [
   open311.open311CreateRequest,
   open311.open311ListRequests,
   open311.open311GetRequest,
+  ledger.listLedger,
+  ledger.createLedgerItem,
+  ledger.getLedgerCategories,
+  ledger.setLedgerCategories,
+  ledger.ledgerTemplate,
+  ledger.exportLedger,
+  ledger.importLedger,
+  ledger.getLedgerItem,
+  ledger.actOnLedgerItem,
+  audit.verifyAuditChain,
+  disclosure.listDisclosures,
+  disclosure.proposeDisclosure,
+  disclosure.getDisclosure,
+  disclosure.editDisclosure,
+  disclosure.approveDisclosure,
+  disclosure.withdrawDisclosure,
+  briefings.listBriefings,
+  briefings.draftBriefing,
+  briefings.getBriefing,
+  briefings.downloadBriefingDocx,
+  briefings.saveBriefingNarrative,
+  briefings.publishBriefing,
 ] as const satisfies readonly Route[];
 
 export type AnyRoute = (typeof routes)[number];
 export type OperationId = AnyRoute['operationId'];
 
-export const jobs = [evaluation.tallyJob, evaluation.recountJob, evaluation.daySaltsJob, notifications.sweepCasesJob] as const satisfies readonly ScheduledJob[];
+export const jobs = [evaluation.tallyJob, evaluation.recountJob, evaluation.daySaltsJob, notifications.sweepCasesJob, briefings.draftBriefingsJob] as const satisfies readonly ScheduledJob[];
 
 /** The functions that read a table's stream: CDK makes each an event source mapping, the local runtime a stream reader. */
-export const streamConsumers = [evaluation.countResponses] as const satisfies readonly StreamConsumer[];
+export const streamConsumers = [
+  evaluation.countResponses,
+  audit.auditCases,
+  audit.auditTallies,
+  audit.auditDisclosures,
+  audit.auditBriefings,
+] as const satisfies readonly StreamConsumer[];
 
 /** The route with this operationId. */
 export function route(operationId: OperationId): Route {

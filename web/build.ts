@@ -32,8 +32,14 @@ export const PAGES = {
   complain: { entry: 'src/pages/cases/complain.tsx', title: '投诉、求助与咨询', citizen: true },
   track: { entry: 'src/pages/cases/track.tsx', title: '办理进度查询', citizen: true },
   'follow-up': { entry: 'src/pages/cases/follow-up.tsx', title: '差评整改回访', citizen: true },
+  counted: { entry: 'src/pages/disclosure/counted.tsx', title: '我的评价计入了吗', citizen: true },
+  disclosure: { entry: 'src/pages/disclosure/disclosure.tsx', title: '公示', citizen: true },
+  disclosures: { entry: 'src/pages/disclosure/disclosures.tsx', title: '公示审核', wide: true },
   cases: { entry: 'src/pages/cases/inbox.tsx', title: '来件办理', wide: true },
   case: { entry: 'src/pages/cases/case.tsx', title: '来件详情', wide: true },
+  ledger: { entry: 'src/pages/ledger/ledger.tsx', title: '整改台账', wide: true },
+  'ledger-item': { entry: 'src/pages/ledger/item.tsx', title: '台账事项', wide: true },
+  briefings: { entry: 'src/pages/briefings/briefings.tsx', title: '简报与月报告', wide: true },
 } as const satisfies Record<string, { entry: string; title: string; wide?: boolean; citizen?: boolean }>;
 
 const STYLE_ENTRY = 'src/style.css';
@@ -64,7 +70,7 @@ const TARGET = ['chrome105', 'edge105', 'firefox110', 'safari15.4'];
 
 const ROUTES_DIR = path.resolve(WEB_DIR, '../functions/routes');
 /** The route modules whose entries the pages call; route.ts and params.ts are bundled as they are. */
-const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review|cases)(\.ts)?$/;
+const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review|cases|briefings|ledger|disclosure)(\.ts)?$/;
 
 interface RouteLike {
   operationId: string;

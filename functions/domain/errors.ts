@@ -30,7 +30,7 @@ export class ValidationError extends DomainError {
   }
 }
 
-export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch' | 'case' | 'calendarAdjustment' | 'calendarYear';
+export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch' | 'case' | 'calendarAdjustment' | 'calendarYear' | 'ledgerItem' | 'briefing' | 'disclosure';
 
 /** A thing the request names does not exist. */
 export class NotFoundError extends DomainError {
@@ -65,6 +65,10 @@ export const CONFLICT = {
   illegalTransition: 'illegalTransition',
   /** An extension approved after the case's deadline passed; the error carries the `dueDate`. */
   deadlinePassed: 'deadlinePassed',
+  /** A briefing (简报, 月报告) was published already: it never changes. */
+  alreadyPublished: 'alreadyPublished',
+  /** A disclosure's state does not allow the action (approving one approved already); the error carries the state (`from`) and the `action`. */
+  disclosureState: 'disclosureState',
 } as const;
 export type ConflictReason = (typeof CONFLICT)[keyof typeof CONFLICT];
 

@@ -1,13 +1,15 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { deliverNotifications, sweepEscalations } from '../domain/notifications/sweep';
+import { sweepLedgerEscalations } from '../domain/ledger/escalation';
 import { logger } from '../platform/logger';
 import { invocationMetrics } from '../platform/metrics';
 import { traceInvocation } from '../platform/tracer';
 import { sweepCasesJob } from '../routes/notifications';
-import { sweepDeps } from '../store/deps';
+import { ledgerSweepDeps, sweepDeps } from '../store/deps';
 
 const deps = sweepDeps();
+const ledgerDeps = ledgerSweepDeps();
 
 /** Some messages of the outbox could not be sent this run: they stay pending and the next run tries again. */
 export class NotificationsUnsentError extends Error {
@@ -31,6 +33,8 @@ export const handler = middy()
   .handler(async () => {
     const sweep = await sweepEscalations(deps);
     logger.info('escalation sweep', { ...sweep });
+    const ledgerSweep = await sweepLedgerEscalations(ledgerDeps);
+    logger.info('ledger escalation sweep', { ...ledgerSweep });
     const delivery = await deliverNotifications(deps);
     logger.info('notifications delivered', { ...delivery });
     if (delivery.failed > 0) logger.error('notifications given up after their last attempt', { failed: delivery.failed });

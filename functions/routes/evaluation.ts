@@ -162,13 +162,15 @@ export const exportResponses = {
   path: '/periods/{periodId}/response-exports',
   entry: 'api/evaluation/export-responses.ts',
   access: SUPERVISORS,
-  tables: { catalog: 'read', responses: 'read' },
+  tables: { catalog: 'read', responses: 'read', tallies: 'read', reviews: 'read' },
   buckets: { exports: 'export' },
   summary:
     "The raw anonymised responses of a period as one CSV file (UTF-8 with BOM, in the request's language): its first " +
     'lines name the period and the data-as-of time (CST); then one row per ballot and rated unit — a digest of the ' +
     'ballot under a key made for this export only, form, version, submission time (CST), group, admission kind, ' +
-    'unit and every answer (levels by key, options by id, one column per dimension). Never a client key, salt, ' +
+    'unit and every answer (levels by key, options by id, one column per dimension), and last why the tally leaves ' +
+    'the row out (不计入原因 / Excluded because: a reason code and its label, by the review state now; empty when ' +
+    'counted). Never a client key, salt, ' +
     'receipt code, invitation batch or contact data; text answers only when an admin asks (`includeText`; a ' +
     'supervisor asking gets 403). Written as it is read and handed out as a link that expires in 15 minutes.',
   params: periodParams,

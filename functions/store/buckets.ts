@@ -20,6 +20,12 @@ export interface BucketDefinition {
    * written; claiming one removes the tag, and `expiryDays` applies.
    */
   readonly pendingExpiryDays?: number;
+  /**
+   * Not a bucket of its own but a prefix of the site's pages bucket (infra/constructs/site.ts), which CloudFront
+   * serves at `/<prefix>`: files functions publish for everyone to read (the disclosure page's JSON). The pages'
+   * deployment leaves the prefix alone (no prune), and a grant covers the prefix only. No lifecycle applies.
+   */
+  readonly site?: { readonly prefix: string };
 }
 
 export const BUCKETS = {
@@ -32,6 +38,12 @@ export const BUCKETS = {
    * claimed file is kept as long as a case's contact details at most (CONTACT_MAX_RETENTION_DAYS, 3 years).
    */
   attachments: { id: 'Attachments', envVar: 'ATTACHMENTS_BUCKET', localDir: 'attachments', expiryDays: 3 * 365, pendingExpiryDays: 1, browserUploads: true },
+  /**
+   * What the public disclosure page reads (domain/disclosure/public-document.ts): the site bucket's `public/`
+   * prefix on AWS, served at `/public/…` by CloudFront; `.local/public/` under `npm start`, served at the same
+   * URLs. Published files stay until withdrawn (never expire).
+   */
+  publications: { id: 'Publications', envVar: 'PUBLICATIONS_BUCKET', localDir: 'public', expiryDays: Number.POSITIVE_INFINITY, site: { prefix: 'public/' } },
 } as const satisfies Record<string, BucketDefinition>;
 
 export type BucketKey = keyof typeof BUCKETS;
@@ -41,6 +53,8 @@ export type BucketKey = keyof typeof BUCKETS;
  * included) and reads them back only through the presigned links it signs: PutObject, AbortMultipartUpload
  * and GetObject, never List or Delete. `upload` signs upload URLs only: PutObject. `read` checks and
  * signs download links of objects: GetObject (which HeadObject needs too). `attach` checks uploads and
- * claims them: GetObject and PutObjectTagging (removing the `pending` tag). None may List or Delete.
+ * claims them: GetObject and PutObjectTagging (removing the `pending` tag). None of those may List or Delete.
+ * `publish` writes and deletes the public files of a site prefix (PutObject, DeleteObject): a withdrawn
+ * disclosure's file is deleted.
  */
-export type BucketAccess = 'export' | 'upload' | 'read' | 'attach';
+export type BucketAccess = 'export' | 'upload' | 'read' | 'attach' | 'publish';

@@ -21,11 +21,11 @@ import { createDocumentClient, tableName } from './client';
 import { invitationStore, saltKeeper, saltMaker } from './evaluation/admission-store';
 import { catalogStore } from './evaluation/catalog-store';
 import { counterStore } from './evaluation/counter-store';
-import { responseStore } from './evaluation/response-store';
+import { responseStore, toBallot } from './evaluation/response-store';
 import { reviewStore } from './evaluation/review-store';
 import { cachedSubmissionContext } from './evaluation/submission-context';
 import { tallyStore } from './evaluation/tally-store';
-import { TABLES } from './tables';
+import { TABLES, type TableKey } from './tables';
 import { exportSink, type ExportSink } from './exports/export-store';
 import { csvChunks } from '../platform/csv';
 import { unitStore } from './units/unit-store';
@@ -46,6 +46,20 @@ import { directoryStore } from './notifications/directory-store';
 import { escalationStore } from './notifications/escalation-store';
 import { mailerFromEnv, type Mailer } from './notifications/mailer';
 import { outboxStore } from './notifications/outbox-store';
+import type { BriefingDeps, BriefingStorePort } from '../domain/briefings/ports';
+import { briefingStore } from './briefings/briefing-store';
+import type { AuditAppendDeps, AuditVerifyDeps } from '../domain/audit/ports';
+import { auditChainStore, auditReader } from './audit/audit-store';
+import { AUDITED_TABLES, kindOf } from './audit/audit-sources';
+import type { EvidenceStore, LedgerCategoryStore, LedgerDeps } from '../domain/ledger/ports';
+import type { LedgerSweepDeps } from '../domain/ledger/escalation';
+import { applyLedgerAction, ledgerCategoryStore, ledgerEscalationStore, ledgerStore } from './ledger/ledger-store';
+import { ledgerCategories } from '../domain/ledger/workflow';
+import type { DisclosureDeps } from '../domain/disclosure/ports';
+import { disclosureStore } from './disclosure/disclosure-store';
+import { publicFilesFromEnv } from './disclosure/public-files';
+import { ballotCommitmentDeps, commitPeriodBallots } from './disclosure/ballot-commitment';
+import { BUCKETS } from './buckets';
 
 /**
  * The domain's ports wired to DynamoDB, one factory per use case. A handler calls its factory once at
@@ -189,12 +203,20 @@ export function formAdminDeps(db = createDocumentClient()): FormAdminDeps & Publ
 
 /**
  * The raw export of a period: the period's form versions, its ballots read shard by shard, and the export
- * bucket (S3 on AWS, a folder under `.local/` locally: store/exports/export-store.ts) written as CSV.
+ * bucket (S3 on AWS, a folder under `.local/` locally: store/exports/export-store.ts) written as CSV; and
+ * what the tally applies (groups, appeals, batch reviews, hot days) to say which rows it leaves out.
  */
 export function responseExportDeps(db = createDocumentClient(), sink: ExportSink = exportSink('exports')): ResponseExportDeps {
   const catalogTable = catalogStore(db, tableName('catalog'));
   const responses = responseStore(db, tableName('responses'));
+  const reviews = reviewStore(db, tableName('reviews'));
+  const counters = counterStore(db, tableName('tallies'));
   return {
+    toBallot,
+    listGroups: catalogTable.listGroups,
+    listAppeals: reviews.listAppeals,
+    listBatchReviews: reviews.listBatchReviews,
+    hotDays: counters.hotDays,
     getPeriod: catalogTable.getPeriod,
     async periodFormVersions(periodId) {
       const forms = await catalogTable.listFormsOfPeriod(periodId);
@@ -312,4 +334,133 @@ export function deadlineSettingsDeps(db = createDocumentClient()): DeadlineSetti
 /** The notification directory's admin routes: its entries and the units they name, in the catalog table. */
 export function directoryDeps(db = createDocumentClient()): DirectoryDeps {
   return { ...directoryStore(db, tableName('catalog')), getUnit: unitStore(db, tableName('catalog')).getUnit, now };
+}
+
+/** The audit consumers': the chain's store, which only adds to the audit table (store/audit/audit-store.ts). */
+export function auditAppendDeps(db = createDocumentClient()): AuditAppendDeps {
+  return { ...auditChainStore(db, tableName('audit')), now };
+}
+
+/**
+ * The audit verification's: the chain, and every chained table this function is bound to, to read each
+ * chained item back (a table it is not bound to fails the verification when a record names it).
+ */
+export function auditVerifyDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): AuditVerifyDeps {
+  const sources = Object.fromEntries(AUDITED_TABLES.filter((key) => env[TABLES[key].envVar]).map((key) => [key, tableName(key, env)]));
+  return {
+    ...auditReader(db, tableName('audit', env), sources),
+    kindOf,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now,
+  };
+}
+
+/** The briefing routes that read or write briefings only (list, read, narrative, publish, DOCX): the briefings table. */
+export function briefingReadDeps(db = createDocumentClient()): BriefingStorePort & { now(): Date } {
+  return { ...briefingStore(db, tableName('briefings')), now };
+}
+
+/**
+ * The drafting's (the job and "draft now"): the briefings table, and read access to what the figures come
+ * from — units and periods (catalog), the tally snapshots, the cases (by month of receipt and the open
+ * index) and the rectification ledger items in the cases table.
+ */
+export function briefingDeps(db = createDocumentClient()): BriefingDeps {
+  const catalogTable = catalogStore(db, tableName('catalog'));
+  const cases = caseStore(db, tableName('cases'));
+  return {
+    ...briefingStore(db, tableName('briefings')),
+    listUnits: unitStore(db, tableName('catalog')).listUnits,
+    listPeriods: catalogTable.listPeriods,
+    listUnitSnapshots: tallyStore(db, tableName('tallies')).listUnitSnapshots,
+    listCasesOfMonths: cases.listCasesOfMonths,
+    listOpenCases: cases.listOpenCases,
+    listLedgerFacts: ledgerStore(db, tableName('cases')).listAllLedger,
+    now,
+  };
+}
+
+/**
+ * The rectification ledger's (domain/ledger/): its items in the cases table, units, categories and the
+ * calendar from the catalog, the linked complaints, and (for the functions granted it) the attachments
+ * bucket the evidence is in. Each function is bound only to the tables its route declares.
+ */
+export function ledgerDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): LedgerDeps & EvidenceStore {
+  const catalogBound = env[TABLES.catalog.envVar] !== undefined;
+  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
+  const catalogTable = catalogBound ? tableName('catalog', env) : undefined;
+  const units = catalogTable ? unitStore(db, catalogTable) : undefined;
+  return {
+    ...ledgerStore(db, tableName('cases', env)),
+    ...attachmentStoreFromEnv(env),
+    getCase: caseStore(db, tableName('cases', env)).getCase,
+    getLedgerCategories: catalogTable ? ledgerCategoryStore(db, catalogTable).getLedgerCategories : unbound('the catalog table'),
+    getUnit: units?.getUnit ?? unbound('the catalog table'),
+    listUnits: units?.listUnits ?? unbound('the catalog table'),
+    workingCalendar: catalogTable ? cachedWorkingCalendar(db, catalogTable) : unbound('the catalog table'),
+    newId: randomUUID,
+    now,
+  };
+}
+
+/** The ledger's category list (catalog table). */
+export function ledgerCategoryDeps(db = createDocumentClient()): LedgerCategoryStore & { now(): Date } {
+  return { ...ledgerCategoryStore(db, tableName('catalog')), now };
+}
+
+/** The escalation sweeper's ledger half: owed items from the cases table's `open` index, the calendar and directory, one transaction per item across cases and the outbox. */
+export function ledgerSweepDeps(db = createDocumentClient()): LedgerSweepDeps {
+  return {
+    openLedgerItemsDueBefore: ledgerStore(db, tableName('cases')).listOpenLedgerItems,
+    loadWorkingCalendar: () => loadWorkingCalendar(db, tableName('catalog')),
+    recipientsOf: directoryStore(db, tableName('catalog')).recipientsOf,
+    ...ledgerEscalationStore(db, { cases: tableName('cases'), notifications: tableName('notifications') }),
+    now,
+  };
+}
+
+/**
+ * The disclosure routes' (domain/disclosure/): the disclosures table, and where each route's declaration binds
+ * them, the sources content is drawn from (catalog, tallies, cases and ledger items), the public files (the
+ * site bucket's `public/` prefix, or `.local/public/`), the ballot commitment of published scores (responses,
+ * reviews, catalog) and the ledger's publish transition (cases). The ports of tables a function is not bound
+ * to fail only when called (never, by a handler that keeps to its route).
+ */
+export function disclosureDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): DisclosureDeps {
+  const bound = (key: TableKey) => (env[TABLES[key].envVar] ? tableName(key, env) : undefined);
+  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
+  const [catalogTable, talliesTable, casesTable] = [bound('catalog'), bound('tallies'), bound('cases')];
+  const canCommit = catalogTable && bound('responses') && bound('reviews');
+  const canPublishLedger = catalogTable && casesTable;
+  const units = catalogTable ? unitStore(db, catalogTable) : undefined;
+  const tallies = talliesTable ? tallyStore(db, talliesTable) : undefined;
+  const cases = casesTable ? caseStore(db, casesTable) : undefined;
+  const ledger = casesTable ? ledgerStore(db, casesTable) : undefined;
+  return {
+    ...disclosureStore(db, tableName('disclosures', env)),
+    getPeriod: catalogTable ? catalogStore(db, catalogTable).getPeriod : unbound('the catalog table'),
+    listUnits: units?.listUnits ?? unbound('the catalog table'),
+    getUnit: units?.getUnit ?? unbound('the catalog table'),
+    ledgerCategories: catalogTable
+      ? async () => (await ledgerCategories(ledgerCategoryStore(db, catalogTable))).categories
+      : unbound('the catalog table'),
+    listSnapshotDays: tallies?.listSnapshotDays ?? unbound('the tallies table'),
+    lastUnitSnapshot: tallies?.lastUnitSnapshot ?? unbound('the tallies table'),
+    getCase: cases?.getCase ?? unbound('the cases table'),
+    listUnitCases: cases?.listUnitCases ?? unbound('the cases table'),
+    listCasesOfMonths: cases?.listCasesOfMonths ?? unbound('the cases table'),
+    getLedgerItem: ledger?.getLedgerItem ?? unbound('the cases table'),
+    // Only the functions bound to the publications bucket publish (approve, withdraw).
+    publicFiles: env[BUCKETS.publications.envVar] ? publicFilesFromEnv(env) : { put: unbound('the publications bucket'), remove: unbound('the publications bucket') },
+    ...(canCommit ? { commitPeriodBallots: (args: { periodId: string; publicationId: string }) => commitPeriodBallots(ballotCommitmentDeps(db), args) } : {}),
+    ...(canPublishLedger
+      ? {
+          publishLedgerItem: async (caseId: string, by: string) => {
+            await applyLedgerAction(ledgerDeps(db, env), { kind: 'staff', sub: by, supervisor: true, unitIds: [] }, caseId, { action: 'publish' });
+          },
+        }
+      : {}),
+    newId: randomUUID,
+    now,
+  };
 }

@@ -44,8 +44,11 @@ export const TABLES = {
   catalog: { id: 'Catalog', envVar: 'CATALOG_TABLE', partitionKey: 'pk', sortKey: 'sk' },
   /** Responses, one item per submission (store/evaluation/response-store.ts). Contact data never lives here. */
   responses: { id: 'Responses', envVar: 'RESPONSES_TABLE', partitionKey: 'pk', sortKey: 'sk', stream: 'NEW_IMAGE' },
-  /** Tallies per period and unit, the flagged batches, and each period's last run (store/evaluation/tally-store.ts). */
-  tallies: { id: 'Tallies', envVar: 'TALLIES_TABLE', partitionKey: 'pk', sortKey: 'sk' },
+  /**
+   * Tallies per period and unit, the flagged batches, and each period's last run (store/evaluation/tally-store.ts).
+   * Its stream carries the daily snapshots to the audit chain; a filter keeps the counters out (routes/audit.ts).
+   */
+  tallies: { id: 'Tallies', envVar: 'TALLIES_TABLE', partitionKey: 'pk', sortKey: 'sk', stream: 'NEW_IMAGE' },
   /** Appeals, reviews of flagged batches and their append-only events (store/evaluation/review-store.ts). */
   reviews: { id: 'Reviews', envVar: 'REVIEWS_TABLE', partitionKey: 'pk', sortKey: 'sk' },
   /**
@@ -79,6 +82,8 @@ export const TABLES = {
       { name: 'byMonth', partitionKey: 'monthPk', sortKey: 'listSk' },
       { name: 'open', partitionKey: 'openPk', sortKey: 'openSk' },
     ],
+    // Its events reach the audit chain (routes/audit.ts).
+    stream: 'NEW_IMAGE',
   },
   /**
    * Citizens' contact details, one item per case, kept apart from the case (store/cases/case-store.ts):
@@ -86,6 +91,30 @@ export const TABLES = {
    * set time after the case ends.
    */
   contacts: { id: 'Contacts', envVar: 'CONTACTS_TABLE', partitionKey: 'pk', sortKey: 'sk', encryption: 'customerManagedKey', timeToLiveAttribute: 'expiresAt' },
+  /**
+   * Disclosures (公示): each with its redacted content, approval and publication, beside its append-only events
+   * (store/disclosure/disclosure-store.ts); index `list`: every disclosure by time of proposal. Its stream carries
+   * approvals and publications to the audit chain. Never holds an unredacted text.
+   */
+  disclosures: {
+    id: 'Disclosures',
+    envVar: 'DISCLOSURES_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    stream: 'NEW_IMAGE',
+    indexes: [{ name: 'list', partitionKey: 'listPk', sortKey: 'listSk' }],
+  },
+  /**
+   * Weekly briefings (简报) and monthly reports (月报告), one item per window, and the counters their numbers
+   * are taken from (store/briefings/briefing-store.ts). Its stream carries each draft and publication, for
+   * the audit chain.
+   */
+  briefings: { id: 'Briefings', envVar: 'BRIEFINGS_TABLE', partitionKey: 'pk', sortKey: 'sk', stream: 'NEW_IMAGE' },
+  /**
+   * The tamper-evident audit chain: its records, its head, and one marker per chained source item
+   * (store/audit/audit-store.ts). The audit consumers only add to it (PutItem); nothing else writes it.
+   */
+  audit: { id: 'Audit', envVar: 'AUDIT_TABLE', partitionKey: 'pk', sortKey: 'sk' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

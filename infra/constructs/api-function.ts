@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssetHashType, type CfnElement, DockerImage, Duration, Lazy, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type CfnElement, DockerImage, Duration, Lazy, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/platform/metric-names';
 import { TIME_BUDGET } from '../../functions/platform/time-budget';
@@ -57,6 +57,17 @@ export class InlinePolicyRole extends iam.Role {
     // The statements are part of the role itself: whatever needs them depends on the role.
     return { statementAdded: true, policyDependable: this };
   }
+}
+
+/**
+ * How cdk-nag names an attribute of `element` in a policy of `scope`'s stack (the `<…>` of a finding's id):
+ * `Logical.Attribute` in the element's own stack; in a nested stack (a route context's, http-api.ts) the
+ * parameter CDK passes the value in as, `referenceto<unique id of the element><Attribute>`.
+ */
+export function nagReference(scope: IConstruct, element: CfnElement, attribute: string): string {
+  const consumer = Stack.of(scope);
+  if (Stack.of(element) === consumer) return `${consumer.getLogicalId(element)}.${attribute}`;
+  return `reference-to-${Names.nodeUniqueId(element.node)}${attribute}`.replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** The file Lambda loads (handler `index.handler`); every other file of a bundle is a chunk it imports. */
@@ -255,7 +266,7 @@ export class ApiFunction extends Construct {
       // CDK grants any access to a table with indexes on `<table>/index/*` as well (a Put only ever uses the table).
       if (bound.definition.indexes) {
         Validations.of(this.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bound.table.node.defaultChild as CfnElement)}.Arn>/index/*]`,
+          id: `AwsSolutions-IAM5[Resource::<${nagReference(this, bound.table.node.defaultChild as CfnElement, 'Arn')}>/index/*]`,
           reason: `The ${bound.key} table's own indexes (store/tables.ts): CDK grants them as \`<table>/index/*\`, which names no other table.`,
         });
       }
@@ -300,7 +311,7 @@ export class ApiFunction extends Construct {
    * (a streamed multipart upload, aborted on failure) and GetObject, which the presigned links it hands out
    * are signed with; `upload`: PutObject, which the upload URLs it hands out are signed with; `read`: GetObject
    * (HeadObject, a ranged read, download links); `attach`: GetObject and PutObjectTagging; never List or Delete — on that bucket's objects only, and
-   * hands it the bucket's name in the bucket's env var.
+   * hands it the bucket's name in the bucket's env var. `publish`: PutObject and DeleteObject under a site prefix only (the public files).
    */
   bindBucket(bound: BoundBucket, access: BucketAccess): void {
     const actions: Record<BucketAccess, string[]> = {
@@ -308,14 +319,20 @@ export class ApiFunction extends Construct {
       upload: ['s3:PutObject'],
       read: ['s3:GetObject'],
       attach: ['s3:GetObject', 's3:PutObjectTagging'],
+      publish: ['s3:PutObject', 's3:DeleteObject'],
     };
-    iam.Grant.addToPrincipal({ grantee: this.function, actions: actions[access], resourceArns: [bound.bucket.arnForObjects('*')] });
+    // A prefix of the site's bucket (the public files) is granted as that prefix only.
+    const objects = `${bound.definition.site?.prefix ?? ''}*`;
+    iam.Grant.addToPrincipal({ grantee: this.function, actions: actions[access], resourceArns: [bound.bucket.arnForObjects(objects)] });
     this.function.addEnvironment(bound.definition.envVar, bound.bucket.bucketName);
     Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bound.bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      id: `AwsSolutions-IAM5[Resource::<${nagReference(this, bound.bucket.node.defaultChild as CfnElement, 'Arn')}>/${objects}]`,
       reason:
-        `The ${bound.key} bucket's objects are named by a random id per file, so no narrower resource exists; the grant ` +
-        'is for writing new objects and reading them through presigned links only (no List, no Delete), on this bucket only.',
+        access === 'publish'
+          ? `The ${bound.key} files are named by publication id under the site bucket's ${bound.definition.site?.prefix ?? ''} prefix, so no narrower ` +
+            'resource exists; the grant writes and deletes (a withdrawn disclosure) public files under that prefix only, never the pages, no List.'
+          : `The ${bound.key} bucket's objects are named by a random id per file, so no narrower resource exists; the grant ` +
+            'is for writing new objects and reading them through presigned links only (no List, no Delete), on this bucket only.',
     });
   }
 

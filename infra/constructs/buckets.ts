@@ -13,6 +13,8 @@ export interface BoundBucket {
 export interface BucketsProps {
   /** Where S3 writes the server access logs (the site's access-log bucket), each bucket under its own prefix. */
   readonly accessLogsBucket: s3.IBucket;
+  /** The site's pages bucket, which a definition with `site` (a prefix of it) stands for instead of a bucket of its own. */
+  readonly siteBucket: s3.Bucket;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface BucketsProps {
  * encrypted with S3-managed keys, reachable over TLS only, with server access logs, and every object deleted
  * `expiryDays` after it was written (unfinished multipart uploads after a day; objects tagged `pending=true` after `pendingExpiryDays`). What they hold is derived
  * and short-lived (exports), or citizens' attachments kept while their cases need them; a deleted stack
- * takes them along. A bucket browsers upload into (`browserUploads`) lets them PUT cross-origin. Functions get one only through
+ * takes them along. A definition with `site` is a prefix of the site's pages bucket (the public files), made by the Site construct. A bucket browsers upload into (`browserUploads`) lets them PUT cross-origin. Functions get one only through
  * `ApiFunction.bindBucket`, which grants exactly the declared access and sets its env var together.
  */
 export class Buckets extends Construct {
@@ -29,6 +31,7 @@ export class Buckets extends Construct {
   constructor(scope: Construct, id: string, props: BucketsProps) {
     super(scope, id);
     const entries = (Object.entries(BUCKETS) as [BucketKey, BucketDefinition][]).map(([key, definition]) => {
+      if (definition.site) return [key, { key, definition, bucket: props.siteBucket }] as const;
       const bucket = new s3.Bucket(this, definition.id, {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         encryption: s3.BucketEncryption.S3_MANAGED,

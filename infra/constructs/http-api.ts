@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -67,6 +67,13 @@ export interface HttpApiProps {
  * there (403) before any function runs. The JWT authorizer proves who is calling; which role or scope may
  * call is checked again by the handler (functions/platform/auth.ts) from the same route table, which is what
  * refuses a machine token on a staff route (it carries no groups: 403).
+ *
+ * The API, its stage, access log and authorizers live in the parent stack; each route's function, role,
+ * integration and route live in a nested stack of its bounded context (`<Context>Routes`, one per folder of
+ * functions/api/), with that context's invoke roles: a route costs its context's template four resources and
+ * the parent none, so no template nears CloudFormation's 500 as routes are added (README "Operate"). CDK
+ * passes what they use of the parent (tables, keys, secrets, buckets, the log group, the API and its
+ * authorizers) as the nested stack's parameters.
  */
 export class HttpApi extends Construct {
   readonly api: apigw.HttpApi;
@@ -82,6 +89,8 @@ export class HttpApi extends Construct {
    * context instead of one per route.
    */
   readonly invokeRoles: Record<string, InlinePolicyRole> = {};
+  /** The nested stack of each bounded context's routes (`<Context>Routes`), by context. */
+  readonly routeStacks: Record<string, NestedStack> = {};
   /** How many functions each context's invoke roles may call, in order. */
   private readonly invokeRoleSizes: Record<string, number[]> = {};
   /** `https://<id>.execute-api.<region>.amazonaws.com`, no trailing slash (the `$default` stage). */
@@ -143,7 +152,9 @@ export class HttpApi extends Construct {
       const { access } = route;
       const isPublic = access === 'public';
       const machineScope = access === 'public' || isStaffAccess(access) ? undefined : `${props.machine.scopePrefix}${access.scope}`;
-      const fn = new ApiFunction(this, id, {
+      const context = routeContext(route.entry);
+      const routeStack = this.routeStackFor(context);
+      const fn = new ApiFunction(routeStack, id, {
         entry: route.entry,
         description: `${route.operationId} (${route.method} ${route.path}): ${route.summary}`,
         timeout: Duration.seconds(functionSeconds(route)),
@@ -160,18 +171,18 @@ export class HttpApi extends Construct {
       fn.bindTables(props.tables, route.tables);
       fn.bindSecrets(props.secrets, route.secrets);
       fn.bindBuckets(props.buckets, route.buckets);
-      const invokeRole = this.invokeRoleFor(routeContext(route.entry));
+      const invokeRole = this.invokeRoleFor(context);
       invokeRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }));
-      const [httpRoute] = this.api.addRoutes({
-        path: route.path,
-        methods: [apigw.HttpMethod[route.method]],
+      const httpRoute = new apigw.HttpRoute(routeStack, `${id}Route`, {
+        httpApi: this.api,
+        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
         // A little longer than the function, so that the function's own answer (a 503 with Retry-After when a
         // dependency stalls) always reaches the caller (functions/platform/time-budget.ts).
         integration: new RoleLambdaIntegration(`${id}Integration`, fn.function, invokeRole, { timeout: Duration.seconds(gatewaySeconds(route)) }),
         authorizer: isPublic ? (props.publicAuthorizer ?? new apigw.HttpNoneAuthorizer()) : this.authorizer,
         ...(machineScope ? { authorizationScopes: [machineScope] } : {}),
       });
-      if (isPublic && !props.publicAuthorizer && httpRoute) {
+      if (isPublic && !props.publicAuthorizer) {
         const tables = Object.entries(route.tables).map(([table, access]) => `${table} (${access})`);
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -188,12 +199,23 @@ export class HttpApi extends Construct {
     this.url = this.api.apiEndpoint;
   }
 
+  /**
+   * The nested stack of a bounded context's routes, made at its first route. One per context and never
+   * shared: a route that moved to another template would be created there before it is deleted here, and
+   * API Gateway refuses a second route of the same key.
+   */
+  private routeStackFor(context: string): NestedStack {
+    return (this.routeStacks[context] ??= new NestedStack(this, `${context}Routes`, {
+      description: `Pingyi ${Stack.of(this).stackName}: the ${context} routes (function, role, integration, route) and their invoke roles`,
+    }));
+  }
+
   /** The invoke role of a bounded context with room for one more function: the last one, or a new one. */
   private invokeRoleFor(context: string): InlinePolicyRole {
     const counts = (this.invokeRoleSizes[context] ??= []);
     if (counts.length === 0 || counts[counts.length - 1]! >= INVOKE_ROLE_FUNCTIONS_LIMIT) {
       counts.push(0);
-      this.invokeRoles[`${context}Invoke${counts.length}`] = new InlinePolicyRole(this, `${context}Invoke${counts.length}`, {
+      this.invokeRoles[`${context}Invoke${counts.length}`] = new InlinePolicyRole(this.routeStackFor(context), `${context}Invoke${counts.length}`, {
         assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
         description: `API Gateway invoking the ${context} route functions (${counts.length})`,
       });

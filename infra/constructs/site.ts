@@ -9,12 +9,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { BUCKETS, type BucketDefinition } from '../../functions/store/buckets';
 import type { WebConfig } from '../../web/src/app/config';
 import { contentSecurityPolicy } from '../../web/security-headers';
 import type { DeploymentProfile, SiteDomain } from '../stacks/stage';
 
 /** The folder of content-hashed scripts and styles in web/build.ts output. */
 const HASHED_ASSETS = 'assets';
+/** The prefixes of the bucket that functions publish into (store/buckets.ts definitions with `site`): never pruned. */
+const PUBLISHED_PREFIXES = Object.values(BUCKETS as Record<string, BucketDefinition>).flatMap((b) => (b.site ? [b.site.prefix] : []));
 const DEPLOYMENT_MEMORY_MB = 512;
 
 export interface SiteProps {
@@ -228,7 +231,7 @@ export class Site extends Construct {
   /**
    * Uploads the built pages: first the content-hashed files of `assets/` (cached for a year and never
    * removed, so a page still cached somewhere can load the scripts it names), then the pages and
-   * `config.json` (cached for a minute; pages that no longer exist are removed) and invalidates
+   * `config.json` (cached for a minute; pages that no longer exist are removed, published files under `public/` never) and invalidates
    * CloudFront so the new pages are served at once. This is the caching web/build.ts asks for.
    */
   deployPages(props: SitePagesProps): { assets: s3deploy.BucketDeployment; pages: s3deploy.BucketDeployment } {
@@ -249,8 +252,9 @@ export class Site extends Construct {
         s3deploy.Source.asset(props.pagesDir, { exclude: [HASHED_ASSETS] }),
         s3deploy.Source.jsonData('config.json', props.config),
       ],
-      // Keeps prune away from the hashed assets, which the other deployment owns.
-      exclude: [`${HASHED_ASSETS}/*`],
+      // Keeps prune away from the hashed assets, which the other deployment owns, and from the files functions
+      // publish (the disclosure page's JSON under `public/`), which no deploy uploads and none may delete.
+      exclude: [`${HASHED_ASSETS}/*`, ...PUBLISHED_PREFIXES.map((prefix) => `${prefix}*`)],
       prune: true,
       retainOnDelete: false,
       cacheControl: [s3deploy.CacheControl.setPublic(), s3deploy.CacheControl.maxAge(Duration.minutes(1))],

@@ -10,6 +10,8 @@ import { machineScope } from '../../functions/platform/auth';
 import { LOCAL_EXPORT_PATH, openLocalExport } from '../../functions/store/exports/export-store';
 import { LOCAL_ATTACHMENT_PATH, LOCAL_UPLOAD_PATH, acceptLocalUpload, openLocalAttachment } from '../../functions/store/attachments/attachment-store';
 import { BUCKETS } from '../../functions/store/buckets';
+import { PUBLIC_URL_PREFIX } from '../../functions/domain/disclosure/public-paths';
+import { readLocalPublicFile } from '../../functions/store/disclosure/public-files';
 import { functionSeconds } from '../../functions/platform/time-budget';
 import { isStaffAccess, routes as allRoutes, type Route } from '../../functions/routes';
 import type { WebConfig } from '../../web/src/app/config';
@@ -66,6 +68,12 @@ export interface ApiServerOptions {
    * (outbox-page.ts): what SES would have sent on AWS. No page when absent.
    */
   outbox?: () => Promise<Notification[]>;
+  /**
+   * The folder of the publications' local stand-in (`.local/public/`, infra/local/buckets.ts): its JSON files are
+   * served at `/public/<path>` with the Cache-Control the site gives them on AWS (the disclosure page reads them).
+   * None when absent.
+   */
+  publicDir?: string;
 }
 
 /** What the pages learn at run time under `npm start`: the API is on their own origin, sign-in is local. */
@@ -253,6 +261,14 @@ export function createApiServer(options: ApiServerOptions): Server {
         'x-frame-options': 'DENY',
       });
       res.end(method === 'HEAD' ? undefined : page);
+      return;
+    }
+    if (options.publicDir && path.startsWith(PUBLIC_URL_PREFIX)) {
+      setLabel(`${PUBLIC_URL_PREFIX}{path}`);
+      const found = await readLocalPublicFile(options.publicDir, path.slice(PUBLIC_URL_PREFIX.length));
+      if (!found) throw new HttpFailure(404, 'Not Found');
+      res.writeHead(200, { ...found.headers, 'content-length': found.body.length, 'x-content-type-options': 'nosniff' });
+      res.end(method === 'HEAD' ? undefined : found.body);
       return;
     }
     if (path === '/config.json') {

@@ -29,6 +29,7 @@ import type { TableKey } from '../../functions/store/tables';
 import { unitStore } from '../../functions/store/units/unit-store';
 import { uuidV5 } from './ids';
 import { seedDemoCases } from './seed-cases';
+import { seedDemoLedger } from './seed-ledger';
 import { SUPERVISORS_ENTRY } from '../../functions/domain/notifications/directory';
 import { directoryStore } from '../../functions/store/notifications/directory-store';
 
@@ -499,6 +500,8 @@ export async function seedDemo(
   }
   // Four cases in different states (infra/local/seed-cases.ts).
   await seedDemoCases(db, tables, now);
+  // Six rectification ledger items, identified to published (infra/local/seed-ledger.ts).
+  await seedDemoLedger(db, tables, now);
   return {
     periodId: period.periodId,
     forms: { annual: annualFormId, windows: forms[1]!.formId },

@@ -141,6 +141,10 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     if (!inMemory && !options.dynamoEndpoint) checkDataVersion(dataDir);
     const webDir = options.web === false ? undefined : inMemory ? mkdtempSync(join(tmpdir(), 'pingyi-web-')) : join(dataDir, 'web');
     if (webDir && inMemory) cleanups.push(() => rmSync(webDir, { recursive: true, force: true }));
+    // The buckets' folders of an in-memory stack live as long as its data: stacks side by side (the e2e files
+    // run in parallel) never read each other's exports or public files, and none outlives its run.
+    const bucketRoot = inMemory ? mkdtempSync(join(tmpdir(), 'pingyi-buckets-')) : dataDir;
+    if (inMemory) cleanups.push(() => rmSync(bucketRoot, { recursive: true, force: true }));
 
     const [dynamo, issuer] = await settleAll(
       [
@@ -172,7 +176,7 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
     const env = {
       ...localFunctionEnv(endpoint, tables),
       ...localSecretEnv(dataDir),
-      ...localBucketEnv(dataDir),
+      ...localBucketEnv(bucketRoot),
       CLIENT_ADDRESS_HEADER: VIEWER_ADDRESS_HEADER,
     };
     if (functionsLoadedWith !== undefined && functionsLoadedWith !== JSON.stringify(env)) {
@@ -212,7 +216,8 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
       verifyToken: issuer.verify,
       webDir,
       log,
-      exportsDir: localBucketDir(dataDir, 'exports'),
+      exportsDir: localBucketDir(bucketRoot, 'exports'),
+      publicDir: localBucketDir(bucketRoot, 'publications'),
       outbox: async () =>
         (await Promise.all(recentMonths(new Date()).map((month) => outbox.monthNotifications(month, OUTBOX_PAGE_LIMIT)))).flat().slice(0, OUTBOX_PAGE_LIMIT),
     });

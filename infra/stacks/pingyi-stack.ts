@@ -43,8 +43,9 @@ const DIRECT_AWS: DeploymentSettings = { profile: 'aws', partition: 'aws', ident
 
 /**
  * Pingyi in one stack: tables, secrets, staff sign-in and other systems' clients, the HTTP API (a function
- * per route), the scheduled jobs, the stream consumers and the web pages. Wiring only; every default
- * lives in the constructs, every fact in routes.ts, store/tables.ts, store/secrets.ts and web/.
+ * per route, each bounded context's routes in a nested stack of their own: http-api.ts), the scheduled jobs,
+ * the stream consumers and the web pages. Wiring only; every default lives in the constructs, every fact in
+ * routes.ts, store/tables.ts, store/secrets.ts and web/.
  */
 export class PingyiStack extends Stack {
   readonly tables: Tables;
@@ -128,7 +129,7 @@ export class PingyiStack extends Stack {
     this.machine = oidc ? oidc.machine : this.machineClients!;
 
     if (deployment.edge) this.originCheck = new OriginCheck(this, 'OriginCheck', logs);
-    this.buckets = new Buckets(this, 'Buckets', { accessLogsBucket: this.site.accessLogsBucket });
+    this.buckets = new Buckets(this, 'Buckets', { accessLogsBucket: this.site.accessLogsBucket, siteBucket: this.site.bucket });
     this.functionLogs = new LogGroup(this, 'FunctionLogs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
     this.api = new HttpApi(this, 'Api', {
       routes,

@@ -109,7 +109,8 @@ interface AxeViolation {
  * Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays as it is.
  */
 export async function expectAxeClean(page: Page, what: string): Promise<void> {
-  await page.evaluate(axeSource);
+  // Once per document: a page checked in several states keeps axe-core from its first check.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });

@@ -48,7 +48,7 @@ describe('the attachments bucket', () => {
     });
   });
 
-  it('is bound to exactly the upload-URL, intake and case-detail functions', () => {
+  it('is bound to exactly the upload-URL, intake, case-detail, ledger-item and ledger-action functions', () => {
     // act
     const bound = routes
       .map((r) => [r.operationId, ('buckets' in r ? (r.buckets as Record<string, string>) : {}).attachments] as const)
@@ -66,7 +66,10 @@ describe('the attachments bucket', () => {
       ['fileCase', 'attach'],
       ['requestCaseAttachment', 'upload'],
       ['getCase', 'read'],
+      // A ledger item's evidence files: read with the item, attached by the action that submits evidence.
+      ['getLedgerItem', 'read'],
+      ['actOnLedgerItem', 'attach'],
     ]);
-    expect(withEnv).toEqual(['fileCase', 'getCase', 'requestCaseAttachment']);
+    expect(withEnv).toEqual(['actOnLedgerItem', 'fileCase', 'getCase', 'getLedgerItem', 'requestCaseAttachment']);
   });
 });

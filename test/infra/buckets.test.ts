@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { routes, type OperationId } from '../../functions/routes';
-import { BUCKETS, type BucketAccess, type BucketKey } from '../../functions/store/buckets';
+import { BUCKETS, type BucketAccess, type BucketDefinition, type BucketKey } from '../../functions/store/buckets';
 import { cleanUp, logicalId, roleStatements, synth } from './synth';
 
 /** The export bucket: private, encrypted, TLS only, short-lived objects, and granted only as routes.ts declares. */
@@ -18,6 +18,7 @@ const ACTIONS: Record<BucketAccess, string | string[]> = {
   upload: 's3:PutObject',
   read: 's3:GetObject',
   attach: ['s3:GetObject', 's3:PutObjectTagging'],
+  publish: ['s3:DeleteObject', 's3:PutObject'],
 };
 
 interface Statement {
@@ -68,7 +69,8 @@ describe('the exports bucket', () => {
       declared.map(([key, access]) => ({
         Effect: 'Allow',
         Action: ACTIONS[access],
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.buckets.get(key).bucket), 'Arn'] }, '/*']] },
+        // A site prefix (the public files) is granted as that prefix only.
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.buckets.get(key).bucket), 'Arn'] }, `/${(BUCKETS[key] as BucketDefinition).site?.prefix ?? ''}*`]] },
       })),
     );
     for (const key of Object.keys(BUCKETS) as BucketKey[]) {

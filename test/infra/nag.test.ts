@@ -53,6 +53,12 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(findings).toContain('error AwsSolutions-SQS4 @ Pingyi-dev/ProbeQueue/Resource');
   });
 
+  it("checks the routes' nested stacks as well (a route's role, function and route live there)", () => {
+    const { app, stack } = buildStack('dev');
+    new sqs.Queue(stack.api.routeStacks.Evaluation!, 'ProbeQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    expect(unacknowledgedFindings(app)).toContain('error AwsSolutions-SQS4 @ Pingyi-dev/Api/EvaluationRoutes/ProbeQueue/Resource');
+  });
+
   it('lets a synth with the plugin registered as in infra/app.ts pass', () => {
     const { app } = buildStack('prod');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -74,7 +80,7 @@ describe('cdk-nag AWS Solutions checks', () => {
   it('waives the authorizer finding (APIG4) on exactly the public routes of routes.ts where they are open (china)', () => {
     const { app, stack, template } = synth('dev', {}, CHINA_CONTEXT);
     const routeKeyAt = new Map(
-      stack.api.api.node
+      stack.node
         .findAll()
         .filter((construct) => construct instanceof apigw.HttpRoute)
         .map((route) => [route.node.path, template.toJSON().Resources[logicalId(route)].Properties.RouteKey as string]),

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../functions/routes';
+import { BUCKETS } from '../../functions/store/buckets';
 import { SIGN_IN_PAGE, ZWebConfig } from '../../web/src/app/config';
 import { cleanUp, type Json, logicalId, synth } from './synth';
 
@@ -198,10 +199,24 @@ describe('site', () => {
       DistributionId: { Ref: logicalId(stack.site.distribution) },
       DistributionPaths: ['/*'],
       Prune: true,
-      Exclude: ['assets/*'],
+      Exclude: ['assets/*', 'public/*'],
       SystemMetadata: { 'cache-control': 'public, max-age=60' },
     });
     expect(pages.DependsOn).toContain(assetsId);
+  });
+
+  it('never prunes the public files functions publish (the disclosure page), which only the publishing function may write', () => {
+    // prepare
+    const [, pages] = deployments().pages;
+    const publications = stack.buckets.get('publications');
+
+    // act
+    const excluded = pages.Properties.Exclude as string[];
+
+    // assert
+    expect(publications.bucket).toBe(stack.site.bucket);
+    expect(excluded).toContain(`${BUCKETS.publications.site.prefix}*`);
+    expect(pages.Properties.Prune).toBe(true);
   });
 });
 

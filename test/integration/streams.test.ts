@@ -82,7 +82,8 @@ describe('the local stream reader', () => {
     admin.destroy();
 
     // assert
-    expect(streamConsumers.map((consumer) => consumer.stream.table)).toEqual(['responses']);
+    // the counting function's; the audit consumers read their own tables' (routes/audit.ts)
+    expect(streamConsumers.map((consumer) => consumer.stream.table)).toContain('responses');
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
   });
 

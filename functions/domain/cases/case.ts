@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ZId } from '../ids';
 import { COMMON_MESSAGES, fill, schemaMessage } from '../messages';
-import { ZInstant } from '../text';
+import { ZInstant, requiredText as text } from '../text';
 import { ZAttachmentKeys, ZAttachmentLink } from './attachments';
 import { CASE_MESSAGES as M } from './messages';
 
@@ -92,15 +92,6 @@ export const EXTENSION_MAX_DAYS = 30;
  */
 export const CONTACT_RETENTION_DAYS = 180;
 export const CONTACT_MAX_RETENTION_DAYS = 3 * 365;
-
-const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, schemaMessage(COMMON_MESSAGES.required)),
-      z.maxLength(max, schemaMessage(fill(COMMON_MESSAGES.tooLong, { max }))),
-    );
 
 /** The description of the matter, as the citizen writes it. */
 export const DESCRIPTION_MAX = 2000;

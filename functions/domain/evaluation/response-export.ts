@@ -6,6 +6,10 @@ import type { FormVersion, Question } from './form';
 import type { Period } from './period';
 import { aboutOf } from './questions';
 import type { Response } from './response';
+import type { RespondentGroup } from './respondent-group';
+import type { Appeal, BatchReview } from './review';
+import { EXCLUSION_LABELS } from './tally-report';
+import { PeriodTally, type ExclusionReason, type StoredBallot } from './tally';
 
 /**
  * The raw anonymised export of a period (原始答卷导出): one CSV row per ballot and rated unit, for whoever
@@ -16,6 +20,11 @@ import type { Response } from './response';
  * - never the client key of an open ballot, a salt, a submission digest, a receipt code, an invitation batch,
  *   nor contact data (the responses table holds none);
  * - text answers (short and long text: comments) only when an admin asked for them.
+ * Its last column (不计入原因 / Excluded because) says, row by row, why the tally leaves the ballot out for that
+ * unit — `excludedOnReview 复核后排除`, `appealUpheld 申诉复核成立` … (EXCLUSION_REASONS, then its label) — or is
+ * empty when the ballot counts for it. It is decided by the tally itself (PeriodTally, fed each ballot as it is
+ * read) with the review state as it stands when the export is made: what the next tally counts. So anyone can
+ * re-derive the published figures from the file alone (infra/ops/rederive-scores.mjs).
  */
 
 /** What the caller asks for. */
@@ -56,17 +65,27 @@ interface AnswerColumn {
   header: string;
 }
 
-/** The columns of an export: fixed ones, then every answer column of every version of the period's forms. */
+/**
+ * The columns of an export: fixed ones, then every answer column of every version of the period's forms, then
+ * why the row is not counted.
+ */
 export interface ExportPlan {
   header: string[];
   answers: AnswerColumn[];
   includeText: boolean;
+  lang: Lang;
 }
 
 const FIXED_HEADERS: Record<Lang, string[]> = {
   'zh-CN': ['答卷编号（匿名）', '评议表', '版本', '提交时间（北京时间）', '评议主体', '参评方式', '被评单位'],
   en: ['Ballot (anonymised)', 'Form', 'Version', 'Submitted at (CST)', 'Respondent group', 'Admission', 'Unit'],
 };
+/** The last column: why the tally leaves the row's ballot out for its unit (empty: counted). */
+export const EXCLUDED_HEADER: Record<Lang, string> = { 'zh-CN': '不计入原因', en: 'Excluded because' };
+
+/** An exclusion as the export writes it: the stable reason code, then its label in `lang`. */
+export const exclusionCell = (reason: ExclusionReason | undefined, lang: Lang): string =>
+  reason === undefined ? '' : `${reason} ${EXCLUSION_LABELS[reason][lang]}`;
 
 const PREAMBLE: Record<Lang, { period: string; asOf: string; text: string; yes: string; no: string }> = {
   'zh-CN': { period: '评议期', asOf: '数据截至（北京时间）', text: '含文字答案', yes: '是', no: '否' },
@@ -101,7 +120,7 @@ export function exportPlan(versions: readonly FormVersion[], lang: Lang, include
       }
     }
   }
-  return { header: [...FIXED_HEADERS[lang], ...answers.map((a) => a.header)], answers, includeText };
+  return { header: [...FIXED_HEADERS[lang], ...answers.map((a) => a.header), EXCLUDED_HEADER[lang]], answers, includeText, lang };
 }
 
 /** The lines above the header: the period, the data-as-of time (CST) and whether text is in. */
@@ -140,10 +159,16 @@ function cellOf(value: unknown, dimensionId: string | undefined): string {
 
 /**
  * The rows of one ballot: one per unit it rates (a ballot rating none gets one row without a unit, so no
- * ballot goes missing), the respondent's answers repeated on each. Only what the plan names is read: a
+ * ballot goes missing), the respondent's answers repeated on each, and last why the tally leaves it out for
+ * that unit (`excluded`, by unit id; '' for the row without a unit). Only what the plan names is read: a
  * client key, a receipt code or a text answer the plan leaves out cannot reach the file.
  */
-export function ballotRows(response: Response, plan: ExportPlan, key: Uint8Array): string[][] {
+export function ballotRows(
+  response: Response,
+  plan: ExportPlan,
+  key: Uint8Array,
+  excluded: ReadonlyMap<string, ExclusionReason | undefined> = new Map(),
+): string[][] {
   const fixed = [
     ballotDigest(key, response.ballotRef),
     response.formId,
@@ -160,6 +185,7 @@ export function ballotRows(response: Response, plan: ExportPlan, key: Uint8Array
       const scope = column.about === 'unit' ? unitAnswers : response.answers;
       row.push(Object.hasOwn(scope, column.questionId) ? cellOf(scope[column.questionId], column.dimensionId) : '');
     }
+    row.push(exclusionCell(excluded.get(unitId), plan.lang));
     return row;
   });
 }
@@ -174,6 +200,14 @@ export interface ResponseExportDeps {
   periodFormVersions(periodId: string): Promise<FormVersion[]>;
   /** Every stored ballot of the period, page by page (shards read side by side; order does not matter). */
   periodItemPages(periodId: string): ItemPages;
+  /** A stored item as the tally reads it (store/evaluation/response-store.ts toBallot): what is unreadable is the tally's to say. */
+  toBallot(item: Record<string, unknown>): StoredBallot;
+  /** What the tally applies besides the ballots, read once per export: the groups, the period's appeals and batch reviews. */
+  listGroups(): Promise<Pick<RespondentGroup, 'groupId' | 'requiresInvitation'>[]>;
+  listAppeals(periodId: string): Promise<Appeal[]>;
+  listBatchReviews(periodId: string): Promise<BatchReview[]>;
+  /** The unit days (tally.ts unitDay()) where an open ballot passed a limit, as the counters mark them for the tally. */
+  hotDays(periodId: string): Promise<ReadonlySet<string>>;
   /**
    * Writes the file from its pages of rows as they come (the writer pulls: backpressure) and makes it
    * downloadable only once it is complete; on any failure nothing is handed out, and the error is thrown.
@@ -184,11 +218,19 @@ export interface ResponseExportDeps {
   now(): Date;
 }
 
+/** Rows per page of the rows held back until every ballot is read (those of ballots on hot unit days). */
+const HELD_PAGE_ROWS = 1_000;
+
 /**
  * Exports the raw anonymised responses of a period as CSV rows streamed to `saveExport`: the preamble
  * (period, data-as-of time in CST), the header, then one row per ballot and unit, page by page, so memory
  * stays bounded whatever the period holds. NotFoundError for an unknown period. Whether the caller may
  * see text answers is the caller's (the API's) concern; this takes `includeText` as given.
+ *
+ * Each ballot is added to a PeriodTally with the period's groups, appeals, batch reviews and hot days (read
+ * once, before the first row), which tells why it leaves each part out as it settles it: at once for every
+ * ballot but the open ones of a hot unit day, whose rows are held until all are read (they are flagged by the
+ * order they came in) and written last — as many as the tally itself reads to flag them.
  */
 export async function exportResponses(
   deps: ResponseExportDeps,
@@ -197,28 +239,72 @@ export async function exportResponses(
 ): Promise<ResponseExport> {
   const period = await deps.getPeriod(periodId);
   if (!period) throw new NotFoundError('period', periodId);
-  const versions = await deps.periodFormVersions(periodId);
+  const [versions, groups, appeals, batchReviews, hot] = await Promise.all([
+    deps.periodFormVersions(periodId),
+    deps.listGroups(),
+    deps.listAppeals(periodId),
+    deps.listBatchReviews(periodId),
+    deps.hotDays(periodId),
+  ]);
   const plan = exportPlan(versions, options.lang, options.includeText);
+  // The version a ballot is read on, as the tally finds it: one of the period's, or none.
+  const versionOf = new Map(versions.filter((v) => v.periodId === periodId).map((v) => [`${v.formId}@${v.version}`, v]));
   const dataAsOf = deps.now();
   const key = deps.newExportKey();
   const counts = { rows: 0, ballots: 0, unreadable: 0 };
+
+  // The tally's verdicts on the parts of the ballot being added, and on those of the ballots held back.
+  let added = -1;
+  let verdicts = new Map<string, ExclusionReason | undefined>();
+  const held = new Map<number, { ballot: Response; verdicts: Map<string, ExclusionReason | undefined> }>();
+  const tally = new PeriodTally(
+    period,
+    { groups, appeals, batchReviews },
+    // A ballot is held only after it was added: a verdict on one held is its own, any other is the current ballot's.
+    { hot, onPart: (index, unitId, reason) => void (held.get(index)?.verdicts ?? verdicts).set(unitId, reason) },
+  );
 
   async function* pages(): AsyncGenerator<readonly (readonly string[])[]> {
     yield [...exportPreamble(period!, dataAsOf, options.lang, options.includeText), plan.header];
     for await (const items of deps.periodItemPages(periodId)) {
       const rows: string[][] = [];
       for (const item of items) {
-        const ballot = readBallot(item);
+        const stored = deps.toBallot(item);
+        // An item the tally cannot read is still written (as excluded: unreadable) when its fields read as a ballot.
+        const ballot = stored.ok ? stored.response : readBallot(item);
         if (!ballot || ballot.periodId !== periodId) {
           counts.unreadable += 1;
           continue;
         }
         counts.ballots += 1;
-        for (const row of ballotRows(ballot, plan, key)) rows.push(row);
+        added += 1;
+        tally.add(stored, stored.ok ? versionOf.get(`${stored.response.formId}@${stored.response.version}`) : undefined);
+        if (verdicts.size < Math.max(Object.keys(ballot.units).length, 1)) {
+          // Open, on a hot unit day: settled once every ballot is read.
+          held.set(added, { ballot, verdicts });
+          verdicts = new Map();
+          continue;
+        }
+        for (const row of ballotRows(ballot, plan, key, verdicts)) rows.push(row);
+        verdicts.clear();
       }
       counts.rows += rows.length;
       if (rows.length > 0) yield rows;
     }
+    // Settles the held ballots in the order they came: their verdicts arrive now.
+    tally.counters();
+    let rows: string[][] = [];
+    for (const { ballot, verdicts: parts } of held.values()) {
+      for (const row of ballotRows(ballot, plan, key, parts)) rows.push(row);
+      if (rows.length >= HELD_PAGE_ROWS) {
+        counts.rows += rows.length;
+        yield rows;
+        rows = [];
+      }
+    }
+    held.clear();
+    counts.rows += rows.length;
+    if (rows.length > 0) yield rows;
   }
 
   const stamp = cstTime(dataAsOf.getTime()).replace(/[-: ]/g, '').slice(0, 12);
@@ -239,10 +325,10 @@ const BALLOT_REF = /^[oir]\.[A-Za-z0-9_-]{4,64}$/;
 const ADMISSION_KINDS = new Set(['open', 'invitation', 'serviceRecord']);
 
 /**
- * A stored item as the ballot fields the export reads, or undefined when it does not read as one. Checks the
- * shape of exactly those fields (ZResponse's rules for them) rather than parsing the whole item with zod:
- * at about 9 µs an item that would be more than everything else the export does for it, a million items
- * per call. Answers are read cell by cell (cellOf), where anything but text or a list of options is empty.
+ * A stored item as the ballot fields the export reads, or undefined when it does not read as one: for an item
+ * the tally cannot read (not a whole response), whether it is still written — its rows marked `unreadable` —
+ * or left out and counted as unreadable. Checks the shape of exactly those fields (ZResponse's rules for them).
+ * Answers are read cell by cell (cellOf), where anything but text or a list of options is empty.
  */
 export function readBallot(item: Record<string, unknown>): Response | undefined {
   const { ballotRef, formId, version, periodId, group, submittedAt, admission, answers, units } = item;

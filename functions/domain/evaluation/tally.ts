@@ -242,9 +242,28 @@ interface Scoring {
 
 /** A ballot as a whole: counted for none of the units it rates, it is excluded as a whole. */
 interface BallotFate {
+  /** Its place in the order the ballots were added (0, 1, …). */
+  index: number;
   parts: number;
   excluded: number;
   reason?: ExclusionReason;
+  outcome?: BallotOutcome;
+}
+
+/**
+ * What the tally made of one ballot (PeriodTally's `outcomes` option), by the same rules that count it:
+ * counted for at least one unit it rates, or excluded as a whole with the reason the period's figures count
+ * it under; and the units it was excluded for while counted for others. For the ballot commitment
+ * (domain/disclosure/commitment.ts), which must say of each ballot what the published figures did with it.
+ */
+export interface BallotOutcome {
+  /** Its place in the order the ballots were added (0, 1, …). */
+  index: number;
+  status: 'counted' | 'excluded';
+  /** Why it was excluded as a whole (status `excluded` only). */
+  reason?: ExclusionReason;
+  /** The units it was excluded for while counted for others (status `counted` only). */
+  excludedFor: { unitId: string; reason: ExclusionReason }[];
 }
 
 /** A valid ballot's part about one unit, to be counted in `group` or excluded. */
@@ -366,6 +385,26 @@ const ofUnitDay = (key: string) => {
 /** The id of the batch a flag puts a unit's ballot in: the same at every tally. */
 export const flaggedBatchId = (unitId: string, flag: Flag) => digestId(flag.kind, unitId, flag.bucket, flag.key);
 
+/** How a PeriodTally reads its ballots (see its constructor). */
+export interface TallyOptions {
+  flag?: boolean;
+  outcomes?: boolean;
+  /**
+   * The unit days (unitDay()) where an open ballot passed a limit, as the counters mark them (the tally's
+   * hot days): open ballots of any other unit day are settled as they are added — no limit is passed there,
+   * so reading them in order would flag none — and only those of these days wait to be read in order. Memory
+   * then grows with the hot days' ballots only, as the tally's own reading of them does; arrivals() leaves the
+   * settled ones out.
+   */
+  hot?: ReadonlySet<string>;
+  /**
+   * Told what became of each ballot's part about each unit as soon as it is settled: its place in the order
+   * added, the unit, and the reason it is excluded (undefined: counted). A ballot excluded as a whole that
+   * names no unit is told once, for unit ''. For the raw export's column of exclusions (response-export.ts).
+   */
+  onPart?: (index: number, unitId: string, reason: ExclusionReason | undefined) => void;
+}
+
 /**
  * Accumulates a period's ballots unit by unit. Feed it every stored ballot once, then take the tallies:
  * the order of the ballots does not matter.
@@ -397,14 +436,23 @@ export class PeriodTally {
   private readonly reviews: ReadonlyMap<string, BatchReview>;
   private readonly decisions: number;
   private readonly flagging: boolean;
+  private readonly outcomeList?: BallotOutcome[];
+  private readonly hot?: ReadonlySet<string>;
+  private readonly onPart?: TallyOptions['onPart'];
 
-  /** `flag: false` counts open ballots without reading them against the limits (the counters' contributions). */
+  /**
+   * `flag: false` counts open ballots without reading them against the limits (the counters' contributions);
+   * `outcomes: true` keeps what became of each ballot (ballotOutcomes()); `hot` and `onPart`: see TallyOptions.
+   */
   constructor(
     private readonly period: Period,
     inputs: TallyInputs,
-    options: { flag?: boolean } = {},
+    options: TallyOptions = {},
   ) {
     this.flagging = options.flag ?? true;
+    if (options.outcomes) this.outcomeList = [];
+    this.hot = options.hot;
+    this.onPart = options.onPart;
     this.invitationOnly = new Set(inputs.groups.filter((g) => g.requiresInvitation).map((g) => g.groupId));
     this.upheld = new Set(
       inputs.appeals.filter((a) => a.periodId === period.periodId && a.status === 'upheld').map((a) => appealKey(a.unitId, a.ballotRef)),
@@ -419,12 +467,16 @@ export class PeriodTally {
     return acc;
   }
 
-  private exclude(unitIds: readonly string[], reason: ExclusionReason, wholeBallot: boolean): void {
+  private exclude(unitIds: readonly string[], reason: ExclusionReason, wholeBallot: boolean, outcome?: BallotOutcome): void {
     if (wholeBallot) this.excluded[reason] = (this.excluded[reason] ?? 0) + 1;
+    if (outcome && wholeBallot) Object.assign(outcome, { status: 'excluded', reason, excludedFor: [] });
+    if (this.onPart && wholeBallot && unitIds.length === 0) this.onPart(this.ballotCount - 1, '', reason);
     for (const unitId of unitIds) {
       const acc = this.unit(unitId);
       acc.ballots += 1;
       acc.excluded[reason] = (acc.excluded[reason] ?? 0) + 1;
+      if (outcome && !wholeBallot) outcome.excludedFor.push({ unitId, reason });
+      this.onPart?.(this.ballotCount - 1, unitId, reason);
     }
   }
 
@@ -448,31 +500,34 @@ export class PeriodTally {
 
   /** Counts one stored ballot, read on `version` (undefined when the version it names does not exist). */
   add(ballot: StoredBallot, version: FormVersion | undefined): void {
+    const outcome: BallotOutcome | undefined = this.outcomeList && { index: this.ballotCount, status: 'counted', excludedFor: [] };
+    if (outcome) this.outcomeList!.push(outcome);
     this.ballotCount += 1;
-    if (!ballot.ok) return this.exclude(ballot.unitIds, 'unreadable', true);
+    if (!ballot.ok) return this.exclude(ballot.unitIds, 'unreadable', true, outcome);
     const r = ballot.response;
     const unitIds = Object.keys(r.units);
-    if (!version) return this.exclude(unitIds, 'unknownFormVersion', true);
+    if (!version) return this.exclude(unitIds, 'unknownFormVersion', true, outcome);
     const at = Date.parse(r.submittedAt);
     if (r.periodId !== this.period.periodId || at < Date.parse(this.period.opensAt) || at >= Date.parse(this.period.closesAt)) {
-      return this.exclude(unitIds, 'outsidePeriod', true);
+      return this.exclude(unitIds, 'outsidePeriod', true, outcome);
     }
     const onForm = new Set(version.content.unitIds);
     const offForm = unitIds.filter((u) => !onForm.has(u));
     const rated = Object.entries(r.units).filter(([u]) => onForm.has(u));
-    this.exclude(offForm, 'unitNotOnForm', rated.length === 0);
+    this.exclude(offForm, 'unitNotOnForm', rated.length === 0, outcome);
     if (rated.length === 0) return;
     const scoring = this.scoringOf(version);
     if (!scoring || checkAnswers(version.content, { answers: r.answers, units: Object.fromEntries(rated) }).issues.length > 0) {
-      return this.exclude(rated.map(([u]) => u), 'invalidAnswers', true);
+      return this.exclude(rated.map(([u]) => u), 'invalidAnswers', true, outcome);
     }
 
     const claim = this.claimOf(r);
-    const fate: BallotFate = { parts: rated.length, excluded: 0 };
+    const fate: BallotFate = { index: this.ballotCount - 1, parts: rated.length, excluded: 0, ...(outcome ? { outcome } : {}) };
     for (const [unitId, answers] of rated) {
       const part: Part = { unitId, fate, scoring, answers, ...claim };
       const appealed = this.upheld.has(appealKey(unitId, r.ballotRef));
-      if (r.admission.kind !== 'open') {
+      // With the `hot` option, an open ballot of a unit day where no limit was passed is settled at once too.
+      if (r.admission.kind !== 'open' || (this.hot && !this.hot.has(unitDay(unitId, r.admission.day)))) {
         this.settle(part, appealed ? 'appealUpheld' : undefined);
         continue;
       }
@@ -497,12 +552,17 @@ export class PeriodTally {
     const acc = this.unit(part.unitId);
     acc.ballots += 1;
     const why = reason ?? (part.unverified ? 'unverifiedGroup' : undefined);
+    this.onPart?.(part.fate.index, part.unitId, why);
     if (!why) return this.count(acc, part);
     acc.excluded[why] = (acc.excluded[why] ?? 0) + 1;
     const fate = part.fate;
     fate.excluded += 1;
     if (fate.reason === undefined || precedence(why) < precedence(fate.reason)) fate.reason = why;
     if (fate.excluded === fate.parts) this.excluded[fate.reason] = (this.excluded[fate.reason] ?? 0) + 1;
+    if (fate.outcome) {
+      fate.outcome.excludedFor.push({ unitId: part.unitId, reason: why });
+      if (fate.excluded === fate.parts) Object.assign(fate.outcome, { status: 'excluded', reason: fate.reason, excludedFor: [] });
+    }
   }
 
   /**
@@ -660,6 +720,13 @@ export class PeriodTally {
       period: withoutZeros({ b: this.ballotCount, ...prefixed('x', this.excluded) }),
       units: new Map([...this.units].map(([unitId, acc]) => [unitId, unitCounters(acc)])),
     };
+  }
+
+  /** What became of each ballot, in the order they were added (with the `outcomes` option; after counters() or result()). */
+  ballotOutcomes(): BallotOutcome[] {
+    if (!this.outcomeList) throw new Error('PeriodTally was not asked to keep outcomes');
+    this.settleOpen();
+    return this.outcomeList;
   }
 
   /** The flagged batches, by unit, then oldest first (after counters() or result()). */
@@ -1124,7 +1191,7 @@ export async function recountBallots(
   inputs: TallyInputs,
   ballots: AsyncIterable<StoredBallot>,
   getFormVersion: RunTallyDeps['getFormVersion'],
-  options: { flag?: boolean } = {},
+  options: TallyOptions = {},
 ): Promise<PeriodTally> {
   const tally = new PeriodTally(period, inputs, options);
   const versions = versionReader({ getFormVersion }, period.periodId);

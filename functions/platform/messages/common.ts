@@ -38,4 +38,7 @@ export const ENTITY_NAMES: Record<string, Message> = {
   case: { 'zh-CN': '件', en: 'case' },
   calendarAdjustment: { 'zh-CN': '日历调整', en: 'calendar adjustment' },
   calendarYear: { 'zh-CN': '年度放假安排', en: "year's holiday schedule" },
+  ledgerItem: { 'zh-CN': '台账事项', en: 'ledger item' },
+  briefing: { 'zh-CN': '简报', en: 'briefing' },
+  disclosure: { 'zh-CN': '公示', en: 'disclosure' },
 };

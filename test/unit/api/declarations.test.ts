@@ -19,6 +19,10 @@ import { DURING_PERIOD, aForm, aFormContent, aPeriod } from '../../fixtures/cata
 import { claimsFor, httpEvent, lambdaContext } from '../../fixtures/http';
 import { saltItem } from '../../fixtures/items';
 import { districtCaseItems } from '../../fixtures/cases';
+import { districtLedgerItems } from '../../fixtures/ledger';
+import { PUBLISHED_DISCLOSURE_ID, districtDisclosureItems, districtSnapshotItems } from '../../fixtures/disclosure';
+import { districtBriefingItems } from '../../fixtures/briefings';
+import { districtAuditItems } from '../../fixtures/audit';
 import { EXAMPLE_BODIES, EXAMPLE_PARAMS, type OperationWithBody } from '../../fixtures/requests';
 import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
 import { UNIT_TABLE, fakeTables } from './fake-tables';
@@ -120,8 +124,15 @@ const QUERIES: Partial<Record<OperationId, Record<string, string>>> = {
   downloadCaseKpisXlsx: { from: '2026-06-01', to: '2026-06-30' },
 };
 
+/** Path parameters of a route that acts on another of the district's things than EXAMPLE_PARAMS names. */
+const PARAMS: Partial<Record<OperationId, Record<string, string>>> = {
+  // Only a published disclosure can be withdrawn.
+  withdrawDisclosure: { disclosureId: PUBLISHED_DISCLOSURE_ID },
+};
+
 function exampleEvent(route: Route) {
-  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, EXAMPLE_PARAMS[name!]!]));
+  const own = PARAMS[route.operationId as OperationId] ?? {};
+  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, own[name!] ?? EXAMPLE_PARAMS[name!]!]));
   const query = QUERIES[route.operationId as OperationId];
   return httpEvent(route.operationId as OperationId, {
     ...(Object.keys(params).length > 0 ? { params } : {}),
@@ -147,6 +158,15 @@ beforeEach(() => {
   const caseItems = districtCaseItems();
   tables.put(UNIT_TABLE.cases, ...caseItems.cases);
   tables.put(UNIT_TABLE.contacts, ...caseItems.contacts);
+  // the district's ledger item, in progress at tax-bureau (fixtures/ledger.ts)
+  tables.put(UNIT_TABLE.cases, ...districtLedgerItems());
+  // the district's snapshot day, and its draft and published disclosures (fixtures/disclosure.ts)
+  tables.put(UNIT_TABLE.tallies, ...districtSnapshotItems());
+  tables.put(UNIT_TABLE.disclosures, ...districtDisclosureItems());
+  // the district's draft briefing of the week of 1 June (fixtures/briefings.ts)
+  tables.put(UNIT_TABLE.briefings, ...districtBriefingItems());
+  // the district's audit chain: the first chained item of each chained table (fixtures/audit.ts)
+  tables.put(UNIT_TABLE.audit, ...districtAuditItems((key) => tables.items(UNIT_TABLE[key])));
   // the district's local day off, which the calendar routes change and delete at revision 1
   tables.put(UNIT_TABLE.catalog, adjustmentItem());
   // a counter changed by hand, which the recount repairs and then derives the figures again (with the reviews)
@@ -222,10 +242,11 @@ describe("a handler's dependencies agree with its declaration", () => {
   it.each((streamConsumers as readonly StreamConsumer[]).map((consumer) => [consumer.id, consumer] as const))(
     'stream consumer %s starts with only its declared tables and uses them only as declared',
     async (_, consumer) => {
-      // prepare: every stored ballot as a new image of the stream
+      // prepare: every stored item its stream's filter lets through (a ballot, a case event...) as a new image
       const handler = await coldStart(consumer.entry, consumer.tables);
-      const stored = tables.items(UNIT_TABLE.responses).filter((item) => String(item.sk).startsWith('B#'));
-      const Records = stored.map((item, i) => ({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item), SequenceNumber: String(i + 1) } }));
+      const stored = tables.items(UNIT_TABLE[consumer.stream.table]).filter((item) => String(item.sk).startsWith(consumer.stream.filter.sortKeyBeginsWith ?? ''));
+      expect(stored.length).toBeGreaterThan(0);
+      const Records = stored.map((item, i) => ({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }), SequenceNumber: String(i + 1) } }));
 
       // act
       const result = (await handler({ Records }, lambdaContext())) as { batchItemFailures: unknown[] };

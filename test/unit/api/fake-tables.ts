@@ -82,6 +82,16 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
         return existing !== undefined && existing.rev === values[':rev'] && existing.unitId === values[':unit'];
       case '#status = :open':
         return existing !== undefined && existing[put.ExpressionAttributeNames?.['#status'] ?? ''] === values[':open'];
+      // The briefing store's: a draft still at the revision read, and a number counter still at the value read.
+      case 'rev = :rev AND #state = :draft':
+        return existing !== undefined && existing.rev === values[':rev'] && existing[put.ExpressionAttributeNames?.['#state'] ?? ''] === values[':draft'];
+      case '#last = :last':
+        return existing !== undefined && existing[put.ExpressionAttributeNames?.['#last'] ?? ''] === values[':last'];
+      // The audit chain's: the head still where the appender saw it, and a source version newer than the one chained.
+      case '#seq = :seq AND #hash = :hash':
+        return existing !== undefined && existing.seq === values[':seq'] && existing.hash === values[':hash'];
+      case 'attribute_not_exists(pk) OR streamSequence < :sequence':
+        return existing === undefined || String(existing.streamSequence) < String(values[':sequence']);
       default:
         throw new Error(`fake-tables: unsupported condition ${put.ConditionExpression}`);
     }
@@ -191,7 +201,12 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     // A `SET` update on an existing item (the case store's expiry of contact details) is checked with the puts.
     const sets = updates.filter((update) => update.UpdateExpression?.startsWith('SET '));
     const reasons = [
-      ...puts.map((put) => ({ Code: holds(put) ? 'None' : 'ConditionalCheckFailed' })),
+      ...puts.map((put) => {
+        if (holds(put)) return { Code: 'None' };
+        // ReturnValuesOnConditionCheckFailure: the item as it is, in DynamoDB JSON (the audit chain's head).
+        const existing = put.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? read(put.TableName!, put.Item!) : undefined;
+        return { Code: 'ConditionalCheckFailed', ...(existing ? { Item: marshall(existing) } : {}) };
+      }),
       ...sets.map((update) => ({ Code: update.ConditionExpression === 'attribute_exists(pk)' && !read(update.TableName!, update.Key!) ? 'ConditionalCheckFailed' : 'None' })),
     ];
     if (reasons.some((r) => r.Code !== 'None')) {

@@ -63,6 +63,8 @@ const FORBIDDEN = [...new Set([...PLANTED, PLANTED_IP].map(squash))].map((squash
 const BODIES: Record<OperationWithBody, unknown> = {
   ...EXAMPLE_BODIES,
   submitResponse: aSubmission({ units: { 'tax-bureau': { overall: 'satisfied', comment: '窗口服务很好' } }, submissionId: undefined }),
+  // The KPIs only: this district has no snapshot day, so a planted title is still proposed (201).
+  proposeDisclosure: { title: '2026 年 6 月公示', items: [{ kind: 'kpis', from: '2026-06-01', to: '2026-06-30' }] },
 };
 
 /** Further bodies with a planted value where the generic planting cannot reach: inside an uploaded file. */
@@ -72,6 +74,12 @@ const FILE_BODIES: Partial<Record<OperationWithBody, (value: string) => unknown[
       // valid rows whose names are the value, and a file whose every cell is
       { format: 'csv', content: csvFile([['编号', '名称', '英文名称', '类型'], ['new-bureau', value, value, '局']]), dryRun },
       { format: 'csv', content: csvFile([['编号', '名称', '英文名称', '类型'], [value, value, value, value]]), dryRun },
+    ]),
+  importLedger: (value) =>
+    [true, false].flatMap((dryRun) => [
+      // a valid row naming the value as owner and leader (people's names are what a ledger holds), and a file whose every cell is
+      { format: 'csv', content: csvFile([['层级', '问题类别', '问题描述', '责任单位', '责任人', '责任领导', '整改措施', '整改时限'], ['单位', 'duty', value, 'tax-bureau', value, value, value, '2026-12-31']]), dryRun },
+      { format: 'csv', content: csvFile([['层级', '问题类别', '问题描述', '责任单位'], [value, value, value, value]]), dryRun },
     ]),
 };
 

@@ -46,3 +46,26 @@ describe('the chart library', () => {
     expect(withCharts).toEqual(['dashboard']);
   });
 });
+
+/**
+ * The public disclosure page (公示) is a citizens' page: opened on a phone without signing in, it must carry no
+ * staff-only code and stay within the citizens' budget (the rate page's) — it reads static JSON, no API client.
+ */
+describe('the JavaScript of disclosure.html', () => {
+  let disclosure: PageScripts;
+
+  beforeAll(async () => {
+    [disclosure] = (await measurePages(['disclosure'])) as [PageScripts];
+  }, 60_000);
+
+  it('carries no staff-only code, no schemas (the frame sets zod’s config only) and no store or route modules', () => {
+    const staffOnly = disclosure.inputs.filter(({ path }) =>
+      /node_modules\/zod\/v4\/(classic|mini)\/|node_modules\/(oauth4webapi|echarts|zrender)\/|src\/app\/(oidc\.ts|api\.ts|components\/staff-shell\.tsx)$|src\/pages\/(admin|tallies)\/|functions\/(store|routes)\//.test(path),
+    );
+    expect(staffOnly).toEqual([]);
+  });
+
+  it('stays within the citizens’ budget of 30 KB gzipped', () => {
+    expect(disclosure.gzipBytes, `disclosure.html loads ${(disclosure.gzipBytes / 1024).toFixed(1)} KB gzipped`).toBeLessThanOrEqual(RATE_PAGE_BUDGET_GZIP_BYTES);
+  });
+});

@@ -77,6 +77,7 @@ export const evaluation = catalog(
     receiptNoUnits: '无（全部为“不了解”）',
     receiptDontKnow: (p: { count: number }) => `另有 ${p.count} 个单位选择了“不了解”。`,
     receiptKeep: '回执编号证明您已提交，它不包含也不能查出您的评价内容。',
+    receiptCheck: '评价结果公示后，可凭回执编号查验您的评价是否计入统计',
     rateAgain: '再评一次',
   },
   {
@@ -148,6 +149,7 @@ export const evaluation = catalog(
     receiptNoUnits: 'None (“Don’t know” throughout)',
     receiptDontKnow: (p) => `You answered "Don't know" for ${p.count} more ${p.count === 1 ? 'unit' : 'units'}.`,
     receiptKeep: 'The receipt code proves that you submitted; it neither holds nor reveals what you answered.',
+    receiptCheck: 'Once the scores are published, check with this code that your rating was counted',
     rateAgain: 'Rate again',
   },
 );

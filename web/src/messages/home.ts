@@ -22,6 +22,8 @@ export const home = catalog(
     complainNote: '投诉举报、求助建议或咨询，无需注册',
     trackLink: '查询办理进度',
     trackNote: '凭受理编号和查询码查看进度和答复',
+    disclosureLink: '公示',
+    disclosureNote: '经审核公开的评议结果、办件指标、整改事项和办结件',
   },
   {
     staffRoles: { supervisor: 'Supervisors', admin: 'Administrators', unitHandler: 'Unit handlers' },
@@ -40,5 +42,7 @@ export const home = catalog(
     complainNote: 'A complaint, a request or suggestion, or a question; no account needed',
     trackLink: 'Follow a case',
     trackNote: 'See its progress and the reply with your tracking number and access code',
+    disclosureLink: 'Public disclosure',
+    disclosureNote: 'Approved results, case KPIs, rectification items and closed cases',
   },
 );

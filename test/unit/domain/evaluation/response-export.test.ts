@@ -15,7 +15,11 @@ import {
 import { ZResponse, type Response } from '../../../../functions/domain/evaluation/response';
 import { formatInstantCst } from '../../../../functions/domain/time-zone';
 import { UTF8_BOM, csvChunks } from '../../../../functions/platform/csv';
-import { responseKey } from '../../../../functions/store/evaluation/response-store';
+import { responseKey, toBallot } from '../../../../functions/store/evaluation/response-store';
+import type { Appeal, BatchReview } from '../../../../functions/domain/evaluation/review';
+import { PeriodTally, flaggedBatchId, unitDay } from '../../../../functions/domain/evaluation/tally';
+import type { Period } from '../../../../functions/domain/evaluation/period';
+import { aBatchReview, aPeriodAdmitting, anAppeal, clientKeyOf, responseOf, anOpenBallot, ratingOf } from '../../../fixtures/ballots';
 import {
   DURING_PERIOD,
   aChoiceQuestion,
@@ -29,6 +33,7 @@ import {
   aResponse,
   anAllUnitsContent,
   openBallotOf,
+  someGroups,
 } from '../../../fixtures/catalog';
 
 /**
@@ -68,11 +73,24 @@ const allUnitsBallot = aResponse({
   },
 });
 
+/** What the tally applies besides the ballots, as a test sets it. */
+interface ReviewState {
+  period?: Period;
+  appeals?: Appeal[];
+  batchReviews?: BatchReview[];
+  hot?: Set<string>;
+}
+
 /** Deps over items in memory; the file's bytes are collected as the sink would write them. */
-function fakeDeps(items: Record<string, unknown>[], pageSize = 2) {
+function fakeDeps(items: Record<string, unknown>[], pageSize = 2, review: ReviewState = {}) {
   const written: Buffer[] = [];
   const deps: ResponseExportDeps = {
-    getPeriod: async (id) => (id === '2026-annual' ? aPeriod() : undefined),
+    getPeriod: async (id) => (id === '2026-annual' ? (review.period ?? aPeriod()) : undefined),
+    toBallot,
+    listGroups: async () => someGroups(),
+    listAppeals: async () => review.appeals ?? [],
+    listBatchReviews: async () => review.batchReviews ?? [],
+    hotDays: async () => review.hot ?? new Set(),
     periodFormVersions: async () => [oneUnitVersion, allUnitsVersion],
     async *periodItemPages() {
       for (let i = 0; i < items.length; i += pageSize) yield items.slice(i, i + pageSize);
@@ -138,7 +156,8 @@ describe('ballotRows', () => {
     // assert
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => r[6])).toEqual(['tax-bureau', 'service-centre']);
-    expect(rows[0]!.slice(7)).toEqual(['enterprise', 'satisfied', 'dontKnow', 'verySatisfied', 'basicallySatisfied']);
+    // the answers, then why the row is not counted (no verdict given: counted)
+    expect(rows[0]!.slice(7)).toEqual(['enterprise', 'satisfied', 'dontKnow', 'verySatisfied', 'basicallySatisfied', '']);
     expect(rows[0]![0]).toBe(rows[1]![0]);
   });
 
@@ -241,6 +260,77 @@ describe('exportResponses', () => {
     // assert
     await expect(result).rejects.toBeInstanceOf(NotFoundError);
     expect(bytes()).toHaveLength(0);
+  });
+});
+
+describe('exportResponses: why a row is not counted', () => {
+  const reasonOf = (row: string[]) => row.at(-1);
+
+  it('names, for the unit of each row, the reason the tally leaves the ballot out, and leaves counted rows empty', async () => {
+    // prepare
+    const appeals = [anAppeal(invitationBallot.ballotRef), anAppeal(allUnitsBallot.ballotRef, 'upheld', 'service-centre'), anAppeal(openBallot.ballotRef, 'rejected')];
+    const { deps, bytes } = fakeDeps(ITEMS, 2, { appeals });
+
+    // act
+    await exportResponses(deps, '2026-annual', { lang: 'en', includeText: false });
+
+    // assert
+    const { header, rows } = tableOf(bytes());
+    expect(header.at(-1)).toBe('Excluded because');
+    expect(rows.map((r) => [r[6], reasonOf(r)])).toEqual([
+      ['tax-bureau', ''],
+      ['tax-bureau', 'appealUpheld appeal upheld'],
+      ['tax-bureau', ''],
+      ['service-centre', 'appealUpheld appeal upheld'],
+    ]);
+  });
+
+  it('reads flags on a hot unit day in the order the ballots came, writes those rows last, and agrees with the tally', async () => {
+    // prepare: five ballots of one client in a day, two allowed; the review excludes the 3rd and 4th, the 5th awaits it.
+    const period = aPeriodAdmitting({ openLimits: { perClientPerUnitPerDay: 2 } });
+    const fromPhone = Array.from({ length: 5 }, (_, i) => anOpenBallot(`2026-06-15T10:00:0${i}+08:00`, 'phone-1', ratingOf(i < 2 ? 'satisfied' : 'veryDissatisfied')));
+    const batchId = flaggedBatchId('tax-bureau', { kind: 'clientLimit', bucket: '2026-06-15', key: clientKeyOf('phone-1') });
+    const batchReviews = [aBatchReview(batchId, [['exclude', '2026-06-15T10:00:03+08:00']])];
+    // Stored out of time order (the export reads pages in no order; the flags follow the time the ballots came),
+    // the last one read a flagged one.
+    const items = [stored(invitationBallot), ...[3, 1, 0, 2, 4].map((i) => stored(responseOf(fromPhone[i]!)))];
+    const { deps, bytes } = fakeDeps(items, 2, { period, batchReviews, hot: new Set([unitDay('tax-bureau', '2026-06-15')]) });
+
+    // act
+    const result = await exportResponses(deps, '2026-annual', { lang: 'zh-CN', includeText: false });
+
+    // assert
+    const { header, rows } = tableOf(bytes());
+    expect(header.at(-1)).toBe('不计入原因');
+    expect(result.rows).toBe(6);
+    expect(rows.map((r) => r[5])).toEqual(['invitation', 'open', 'open', 'open', 'open', 'open']);
+    const reasons = rows.slice(1).map((r) => [r[3], reasonOf(r)]);
+    expect(reasons.sort()).toEqual([
+      ['2026-06-15 10:00:00', ''],
+      ['2026-06-15 10:00:01', ''],
+      ['2026-06-15 10:00:02', 'excludedOnReview 复核后排除'],
+      ['2026-06-15 10:00:03', 'excludedOnReview 复核后排除'],
+      ['2026-06-15 10:00:04', 'flagged 已标记待复核'],
+    ]);
+    const tally = new PeriodTally(period, { groups: someGroups(), appeals: [], batchReviews });
+    for (const item of items) tally.add(toBallot(item), aFormVersion());
+    const taxBureau = tally.result(DURING_PERIOD).tallies.find((t) => t.unitId === 'tax-bureau')!;
+    expect(taxBureau.excluded).toEqual({ excludedOnReview: 2, flagged: 1 });
+  });
+
+  it('writes a ballot the tally cannot read with the reason "unreadable"', async () => {
+    // prepare: its fields read as a ballot, but its admission is not one the platform stores.
+    const broken = { ...stored(openBallot), ballotRef: 'o.brokenbroken', admission: { kind: 'open', day: 'someday', clientKey: '!' } };
+    const { deps, bytes } = fakeDeps([broken, stored(invitationBallot)], 2);
+
+    // act
+    const result = await exportResponses(deps, '2026-annual', { lang: 'zh-CN', includeText: false });
+
+    // assert
+    expect(readBallot(broken)).toBeDefined();
+    expect(ZResponse.safeParse(broken).success).toBe(false);
+    expect(result).toMatchObject({ ballots: 2, unreadable: 0, rows: 2 });
+    expect(tableOf(bytes()).rows.map(reasonOf)).toEqual(['unreadable 无法读取', '']);
   });
 });
 

@@ -21,6 +21,9 @@ const STAFF_PAGES: { href: string; label: (m: ReturnType<typeof messages<typeof 
   { href: 'case-settings.html', label: (m) => m.navCaseSettings, roles: ['admin'] },
   { href: 'appeals.html', label: (m) => m.navAppeals, roles: ['unitHandler'] },
   { href: 'cases.html', label: (m) => m.navCases, roles: ['supervisor', 'admin', 'unitHandler'] },
+  { href: 'ledger.html', label: (m) => m.navLedger, roles: ['supervisor', 'admin', 'unitHandler'] },
+  { href: 'briefings.html', label: (m) => m.navBriefings, roles: ['supervisor', 'admin'] },
+  { href: 'disclosures.html', label: (m) => m.navDisclosures, roles: ['supervisor', 'admin'] },
 ];
 
 function StaffNav() {

@@ -547,6 +547,11 @@ function ReceiptView({ form, sent, onAgain }: { form: PublishedForm; sent: Sent;
         </dd>
       </dl>
       <p class="muted small">{m.receiptKeep}</p>
+      <p class="small">
+        <a id="counted-link" href={`counted.html?period=${encodeURIComponent(receipt.periodId)}`}>
+          {m.receiptCheck}
+        </a>
+      </p>
       {bad.length > 0 && (
         <p id="follow-up-offer">
           {f.offerNote}{' '}

@@ -82,6 +82,12 @@ function Home() {
               <span class="muted small">{h.trackNote}</span>
             </a>
           </li>
+          <li>
+            <a class="card" href="disclosure.html" id="disclosure-link">
+              <span class="card-title">{h.disclosureLink}</span>
+              <span class="muted small">{h.disclosureNote}</span>
+            </a>
+          </li>
         </ul>
       </section>
       <nav class="footer-link staff-links" aria-labelledby="staff-heading">
