@@ -11,16 +11,16 @@ const unitTableEnv = Object.fromEntries(Object.values(TABLES).map((t) => [t.envV
 const unitBucketEnv = Object.fromEntries(Object.values(BUCKETS).map((b) => [b.envVar, `file:${join(tmpdir(), `pingyi-unit-${b.localDir}`)}`]));
 
 /**
- * `npm test` runs every project, all in one pool of workers. The integration project shares one DynamoDB
- * Local started by test/integration/global-setup.ts (each test file makes its own tables); each e2e file
+ * `npm test` runs every project, all in one pool of workers. Each integration file starts its own DynamoDB
+ * Local on first use (test/integration/helpers.ts `dynamoEndpoint`) and makes its own tables; each e2e file
  * starts the whole local stack, as `npm start` does, with its data in memory and on free ports, and its own
  * Chromium.
  *
  * Workers: one file at a time unless `VITEST_MAX_WORKERS=<n>` says otherwise. Measured on 2 cores
- * (2026-11-29): with three workers, and again with two, the shared DynamoDB Local starved beside a browser
- * file's JVM and Chromium missed the clients' 2 s request timeout, and a type-checking file missed its hook
+ * (2026-11-29): with three workers, and again with two, the integration files' then shared DynamoDB Local,
+ * starved beside a browser file's JVM and Chromium, missed the clients' 2 s request timeout, and a type-checking file missed its hook
  * timeout; more workers may pay on more cores, where `VITEST_MAX_WORKERS` tries them. Within the integration project
- * (one shared DynamoDB Local) and the e2e project (each file brings a JVM and a Chromium) files run one at a
+ * and the e2e project (each file brings a JVM and a Chromium) files run one at a
  * time whatever the count. test/sequencer.ts starts the longest files first and mixes the projects, so that
  * with several workers a browser file runs beside a unit or integration file.
  */
@@ -47,7 +47,6 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

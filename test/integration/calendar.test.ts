@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZAdjustment, ZCalendarView, ZYearSchedule, type CalendarView } from '../../functions/domain/calendar/calendar';
 import { ZErrorBody } from '../../functions/platform/error-body';
 import { createDocumentClient } from '../../functions/store/client';
 import { calendarStore, loadWorkingCalendar } from '../../functions/store/calendar/calendar-store';
 import type { LocalStack } from '../../infra/local/stack';
 import { a2027Schedule, anAdjustment } from '../fixtures/calendar';
-import { freshTables, startTestStack, type TestStack, type TestTables } from './helpers';
+import { dynamoEndpoint, freshTables, startTestStack, type TestStack, type TestTables } from './helpers';
 
 /**
  * The working-day calendar on DynamoDB Local: the store (one partition of the catalog table, revisions
@@ -138,7 +138,7 @@ describe('the calendar admin routes (local API)', () => {
     expect(res.status).toBe(200);
     expect(ZYearSchedule.parse(await res.json())).toMatchObject({ year: 2027, rev: 1 });
     expect((await view()).coveredYears.at(-1)).toEqual({ year: 2027, source: 'admin' });
-    const db = createDocumentClient(inject('dynamoEndpoint'));
+    const db = createDocumentClient(await dynamoEndpoint());
     try {
       const calendar = await loadWorkingCalendar(db, stack.tables.catalog);
       expect(calendar.addWorkingDays(CHRISTMAS_EVE, 15)).toMatchObject({ dueDate: '2027-01-15', beyondCalendar: false });

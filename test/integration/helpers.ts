@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { afterAll } from 'vitest';
 import { createDocumentClient } from '../../functions/store/client';
 import type { TableKey } from '../../functions/store/tables';
-import { createTables, deleteTables, localDynamoClient, localFunctionEnv, tableNames } from '../../infra/local/dynamodb';
+import { createTables, deleteTables, localDynamoClient, localFunctionEnv, startDynamoDbLocal, tableNames, type DynamoDbLocal } from '../../infra/local/dynamodb';
 import { startLocal, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 import { loadHandler } from '../../infra/local/lambda';
 import { startStreamReader, type StreamReader } from '../../infra/local/streams';
@@ -33,13 +33,30 @@ export interface TestTables {
   drop(): Promise<void>;
 }
 
+let dynamo: Promise<DynamoDbLocal> | undefined;
+
+/**
+ * The endpoint of this test file's own DynamoDB Local (in memory), started on first use and stopped after the
+ * file's last hook. One per file rather than one per run: a run-long instance took every file's tables, stream
+ * records (kept a day after a table is deleted, as on AWS) and counters, and by the last files answered past the
+ * clients' 2 s request timeout (CI, 2026-11-29), although each of those files passes alone in seconds.
+ */
+export async function dynamoEndpoint(): Promise<string> {
+  dynamo ??= startDynamoDbLocal({ inMemory: true });
+  return (await dynamo).endpoint;
+}
+// Registered when a test file imports this module, before its own hooks: runs after them (hooks run as a stack).
+afterAll(async () => {
+  if (dynamo) await (await dynamo).stop();
+}, 60_000);
+
 /**
  * Creates uniquely named tables (from functions/store/tables.ts) for one test file and sets process.env
  * as the functions' Lambda configuration would: endpoint, region, throwaway credentials, table names, and
  * the ballot keys (the test ring, fixtures/ballot-keys.ts).
  */
 export async function freshTables(): Promise<TestTables> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = await dynamoEndpoint();
   const tables = tableNames(`it-${randomUUID().slice(0, 8)}`);
   const admin = localDynamoClient(endpoint);
   await createTables(admin, tables);
@@ -109,7 +126,7 @@ export interface TestStack {
 export async function startTestStack(name: string, options: LocalStackOptions = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pingyi-it-'));
   const stack = await startLocal({
-    dynamoEndpoint: inject('dynamoEndpoint'),
+    dynamoEndpoint: await dynamoEndpoint(),
     tablePrefix: `it-${name}-${randomUUID().slice(0, 8)}`,
     seed: false,
     tallyEveryMs: 60 * 60 * 1000,
@@ -123,7 +140,7 @@ export async function startTestStack(name: string, options: LocalStackOptions = 
     dataDir,
     async stop() {
       await stack.stop();
-      const admin = localDynamoClient(inject('dynamoEndpoint'));
+      const admin = localDynamoClient(await dynamoEndpoint());
       try {
         await deleteTables(admin, stack.tables);
       } finally {

@@ -8,10 +8,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { OpenAPI3 } from 'openapi-typescript';
 import * as z from 'zod/mini';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZPublishedForm, ZFormSummaryList } from '../../functions/domain/evaluation/published-form';
 import { ZServiceRecordLink } from '../../functions/domain/evaluation/invitations';
 import { ZReceipt } from '../../functions/domain/evaluation/response';
+import { dynamoEndpoint } from './helpers';
 import { ZTallyReport } from '../../functions/domain/evaluation/tally-report';
 import { ZErrorBody } from '../../functions/platform/error-body';
 import { deleteTables, localDynamoClient } from '../../infra/local/dynamodb';
@@ -176,7 +177,7 @@ describe('the OpenAPI document with a generated client', () => {
     workDir = mkdtempSync(join(tmpdir(), 'pingyi-it-openapi-client-'));
     stack = await startLocal({
       dataDir,
-      dynamoEndpoint: inject('dynamoEndpoint'),
+      dynamoEndpoint: await dynamoEndpoint(),
       tablePrefix: `it-oas-${randomUUID().slice(0, 8)}`,
       inMemory: true,
       web: false,
@@ -197,7 +198,7 @@ describe('the OpenAPI document with a generated client', () => {
 
   afterAll(async () => {
     await stack?.stop();
-    const admin = localDynamoClient(inject('dynamoEndpoint'));
+    const admin = localDynamoClient(await dynamoEndpoint());
     if (stack) await deleteTables(admin, stack.tables);
     admin.destroy();
     for (const dir of [dataDir, workDir]) if (dir) rmSync(dir, { recursive: true, force: true });
