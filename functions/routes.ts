@@ -34,6 +34,7 @@ export const routes = [
   evaluation.downloadTallies,
   evaluation.downloadTalliesXlsx,
   evaluation.exportResponses,
+  evaluation.getResponseExport,
   evaluation.listSnapshots,
   evaluation.listPeriodTrend,
   evaluation.listGroups,
@@ -121,6 +122,7 @@ export const jobs = [evaluation.tallyJob, evaluation.recountJob, evaluation.dayS
 /** The functions that read a table's stream: CDK makes each an event source mapping, the local runtime a stream reader. */
 export const streamConsumers = [
   evaluation.countResponses,
+  evaluation.runResponseExports,
   audit.auditCases,
   audit.auditTallies,
   audit.auditDisclosures,

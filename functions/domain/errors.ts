@@ -30,7 +30,7 @@ export class ValidationError extends DomainError {
   }
 }
 
-export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch' | 'case' | 'calendarAdjustment' | 'calendarYear' | 'ledgerItem' | 'briefing' | 'disclosure';
+export type Entity = 'unit' | 'form' | 'formVersion' | 'period' | 'group' | 'receipt' | 'ballot' | 'appeal' | 'flaggedBatch' | 'invitationBatch' | 'case' | 'calendarAdjustment' | 'calendarYear' | 'ledgerItem' | 'briefing' | 'disclosure' | 'responseExport';
 
 /** A thing the request names does not exist. */
 export class NotFoundError extends DomainError {

@@ -4,7 +4,11 @@ export const UTF8_BOM = '\uFEFF';
 // A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+// Most cells need neither guard nor quotes: one test lets them through as they are (the raw export writes millions).
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+
 function cell(value: string): string {
+  if (!NEEDS_CARE.test(value)) return value;
   const safe = FORMULA_START.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
@@ -25,7 +29,11 @@ export async function* csvChunks(pages: AsyncIterable<readonly (readonly string[
   yield Buffer.from(UTF8_BOM, 'utf8');
   for await (const rows of pages) {
     let text = '';
-    for (const row of rows) text += row.map(cell).join(',') + '\r\n';
+    for (const row of rows) {
+      // Cell by cell, not map and join: no array per row. A missing cell is empty, as join writes it.
+      for (let i = 0; i < row.length; i++) text += (i > 0 ? ',' : '') + cell(row[i] ?? '');
+      text += '\r\n';
+    }
     yield Buffer.from(text, 'utf8');
   }
 }

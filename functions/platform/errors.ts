@@ -22,6 +22,8 @@ const DEPENDENCY_FAULT_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // CloudFront: too many invalidations in progress at once (a withdrawal's cache invalidation); they finish in minutes.
+  'TooManyInvalidationsInProgress',
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 // Why DynamoDB cancels a transaction when another request or the throughput got in the way, not a condition.

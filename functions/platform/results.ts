@@ -17,6 +17,8 @@ export const jsonResult = (statusCode: number, body: unknown, headers: Record<st
 
 export const ok = (body: unknown): HttpResult => jsonResult(200, body);
 export const created = (body: unknown): HttpResult => jsonResult(201, body);
+/** Taken on, to be done by another function: the body says how to follow it. */
+export const accepted = (body: unknown): HttpResult => jsonResult(202, body);
 
 /**
  * A file download. `filename` may hold any Unicode; it is sent both as an ASCII fallback and as the

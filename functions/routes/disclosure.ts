@@ -107,7 +107,7 @@ export const withdrawDisclosure = {
   access: SUPERVISORS,
   tables: { disclosures: 'readWrite' },
   buckets: { publications: 'publish' },
-  summary: 'Takes a published disclosure off the public page, at the revision read, with a reason kept for staff: the index drops it and its file is deleted.',
+  summary: 'Takes a published disclosure off the public page, at the revision read, with a reason kept for staff: the index drops it, and its file is deleted and invalidated in the site CloudFront cache.',
   params: disclosureParams,
   body: ZDisclosureWithdrawInput,
   responses: [{ status: 200, description: 'The disclosure, withdrawn.', schema: ZDisclosure }, invalid, noDisclosure, conflict],

@@ -1,3 +1,5 @@
+import * as z from 'zod/mini';
+import { ZId } from '../domain/ids';
 import { ZFormVersion, ZFormVersionParams } from '../domain/evaluation/form';
 import {
   ZCreateFormInput,
@@ -18,7 +20,9 @@ import { ZFormSummaryList, ZPublishedForm } from '../domain/evaluation/published
 import { ZRespondentGroup, ZRespondentGroupList } from '../domain/evaluation/respondent-group';
 import { ZRecountRecord } from '../domain/evaluation/recount';
 import { ZReceipt, ZSubmissionInput } from '../domain/evaluation/response';
-import { ZResponseExport, ZResponseExportInput } from '../domain/evaluation/response-export';
+import { ZResponseExportInput } from '../domain/evaluation/response-export';
+import { EXPORT_RUN_SECONDS, ZResponseExport } from '../domain/evaluation/export-job';
+import { EXPORT_JOB_PREFIX } from '../store/evaluation/export-job-store';
 import { ZPeriodTrend, ZSnapshotList, ZTrendQuery } from '../domain/evaluation/snapshot';
 import { ZTallyReport } from '../domain/evaluation/tally-report';
 import { idParams } from './params';
@@ -162,26 +166,43 @@ export const exportResponses = {
   path: '/periods/{periodId}/response-exports',
   entry: 'api/evaluation/export-responses.ts',
   access: SUPERVISORS,
-  tables: { catalog: 'read', responses: 'read', tallies: 'read', reviews: 'read' },
-  buckets: { exports: 'export' },
+  tables: { catalog: 'read', tallies: 'append' },
   summary:
-    "The raw anonymised responses of a period as one CSV file (UTF-8 with BOM, in the request's language): its first " +
-    'lines name the period and the data-as-of time (CST); then one row per ballot and rated unit — a digest of the ' +
-    'ballot under a key made for this export only, form, version, submission time (CST), group, admission kind, ' +
+    "Asks for the raw anonymised responses of a period as one CSV file (UTF-8 with BOM, in the request's language): " +
+    'its first lines name the period and the data-as-of time (CST); then one row per ballot and rated unit — a digest of ' +
+    'the ballot under a key made for this export only, form, version, submission time (CST), group, admission kind, ' +
     'unit and every answer (levels by key, options by id, one column per dimension), and last why the tally leaves ' +
-    'the row out (不计入原因 / Excluded because: a reason code and its label, by the review state now; empty when ' +
-    'counted). Never a client key, salt, ' +
-    'receipt code, invitation batch or contact data; text answers only when an admin asks (`includeText`; a ' +
-    'supervisor asking gets 403). Written as it is read and handed out as a link that expires in 15 minutes.',
+    'the row out (不计入原因 / Excluded because: a reason code and its label, by the review state when it is written; ' +
+    'empty when counted). Never a client key, salt, receipt code, invitation batch or contact data; text answers only ' +
+    'when an admin asks (`includeText`; a supervisor asking gets 403). A large period takes longer than a request may, ' +
+    'so the export is queued and written by the export function: ask `getResponseExport` until it is `done`, then ' +
+    'follow its link.',
   params: periodParams,
   body: ZResponseExportInput,
-  // A million ballots take seconds of one full vCPU; the answer must still come within API Gateway's 30 s.
-  runtime: { timeoutSeconds: 28, memoryMb: 1769 },
   responses: [
-    { status: 200, description: 'The file is complete: its link, when the link expires, and the rows written.', schema: ZResponseExport },
+    { status: 202, description: 'The export, queued: ask for it by its `exportId`.', schema: ZResponseExport },
     invalid,
     { status: 403, description: 'Text answers asked for by someone who is not an admin.' },
     { status: 404, description: 'No such period.' },
+  ],
+} as const satisfies Route;
+
+export const getResponseExport = {
+  operationId: 'getResponseExport',
+  method: 'GET',
+  path: '/periods/{periodId}/response-exports/{exportId}',
+  entry: 'api/evaluation/get-response-export.ts',
+  access: SUPERVISORS,
+  tables: { tallies: 'read' },
+  buckets: { exports: 'read' },
+  summary:
+    'A raw export asked for: `queued`, `running`, `done` — with the file\'s name, data-as-of time and rows, and a ' +
+    'link to it that expires in 15 minutes (made anew on each read) —, `failed` (why: `dependency`, `internal`, ' +
+    '`timedOut`; ask again), or `expired` (the file is deleted a day after it was written).',
+  params: z.object({ periodId: ZId, exportId: z.uuid() }),
+  responses: [
+    { status: 200, description: 'The export as it stands.', schema: ZResponseExport },
+    { status: 404, description: 'No such export of this period.' },
   ],
 } as const satisfies Route;
 
@@ -483,6 +504,27 @@ export const daySaltsJob = {
 } as const satisfies ScheduledJob;
 
 // ---- stream consumers -----------------------------------------------------------------------------------
+
+export const runResponseExports = {
+  id: 'runResponseExports',
+  entry: 'jobs/run-response-exports.ts',
+  summary: 'Writes each raw export asked for (a new job in the tallies table) to the exports bucket, and records it done or failed.',
+  stream: {
+    table: 'tallies',
+    filter: { eventNames: ['INSERT'], sortKeyBeginsWith: EXPORT_JOB_PREFIX },
+    // One export per invocation, each up to EXPORT_RUN_SECONDS; exports of different periods side by side.
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    parallelizationFactor: 4,
+    // A run that stopped without a word (timed out) is tried again, which claims the job anew.
+    retryAttempts: 2,
+    maxRecordAgeSeconds: 60 * 60,
+  },
+  tables: { catalog: 'read', responses: 'read', tallies: 'readWrite', reviews: 'read' },
+  buckets: { exports: 'export' },
+  // Up to Lambda's most; one full vCPU: the export is CPU-bound once DynamoDB's pages arrive.
+  runtime: { timeoutSeconds: EXPORT_RUN_SECONDS, memoryMb: 1769 },
+} as const satisfies StreamConsumer;
 
 export const countResponses = {
   id: 'countResponses',

@@ -174,6 +174,10 @@ export interface StreamConsumer {
   stream: StreamSource;
   /** The tables it uses, granted as for a route; reading `stream.table`'s stream is granted besides. */
   tables: Partial<Record<TableKey, TableAccess>>;
+  /** The buckets it uses, granted as for a route. */
+  buckets?: Partial<Record<BucketKey, BucketAccess>>;
+  /** Where it needs more than a consumer's defaults (STREAM_CONSUMER_TIMEOUT_SECONDS, 512 MB); up to 900 s. */
+  runtime?: RouteRuntime;
 }
 
 /** Supervisors read figures; admins may read whatever supervisors read. */

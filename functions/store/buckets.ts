@@ -24,8 +24,11 @@ export interface BucketDefinition {
    * Not a bucket of its own but a prefix of the site's pages bucket (infra/constructs/site.ts), which CloudFront
    * serves at `/<prefix>`: files functions publish for everyone to read (the disclosure page's JSON). The pages'
    * deployment leaves the prefix alone (no prune), and a grant covers the prefix only. No lifecycle applies.
+   * A function that may delete them (`publish`) also gets the site distribution's id in `distributionEnvVar`
+   * and may invalidate its cache: a deleted file (a withdrawn disclosure) must not stay reachable at its URL
+   * through CloudFront's copy, which is cached for a year.
    */
-  readonly site?: { readonly prefix: string };
+  readonly site?: { readonly prefix: string; readonly distributionEnvVar: string };
 }
 
 export const BUCKETS = {
@@ -43,7 +46,7 @@ export const BUCKETS = {
    * prefix on AWS, served at `/public/…` by CloudFront; `.local/public/` under `npm start`, served at the same
    * URLs. Published files stay until withdrawn (never expire).
    */
-  publications: { id: 'Publications', envVar: 'PUBLICATIONS_BUCKET', localDir: 'public', expiryDays: Number.POSITIVE_INFINITY, site: { prefix: 'public/' } },
+  publications: { id: 'Publications', envVar: 'PUBLICATIONS_BUCKET', localDir: 'public', expiryDays: Number.POSITIVE_INFINITY, site: { prefix: 'public/', distributionEnvVar: 'PUBLICATIONS_DISTRIBUTION_ID' } },
 } as const satisfies Record<string, BucketDefinition>;
 
 export type BucketKey = keyof typeof BUCKETS;
@@ -55,6 +58,6 @@ export type BucketKey = keyof typeof BUCKETS;
  * signs download links of objects: GetObject (which HeadObject needs too). `attach` checks uploads and
  * claims them: GetObject and PutObjectTagging (removing the `pending` tag). None of those may List or Delete.
  * `publish` writes and deletes the public files of a site prefix (PutObject, DeleteObject): a withdrawn
- * disclosure's file is deleted.
+ * disclosure's file is deleted, and its copy in the site distribution's cache invalidated (CreateInvalidation).
  */
 export type BucketAccess = 'export' | 'upload' | 'read' | 'attach' | 'publish';

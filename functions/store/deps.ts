@@ -60,6 +60,12 @@ import { disclosureStore } from './disclosure/disclosure-store';
 import { publicFilesFromEnv } from './disclosure/public-files';
 import { ballotCommitmentDeps, commitPeriodBallots } from './disclosure/ballot-commitment';
 import { BUCKETS } from './buckets';
+import { exportResponses } from '../domain/evaluation/response-export';
+import type { ExportJobDeps } from '../domain/evaluation/export-job';
+import { exportJobStore } from './evaluation/export-job-store';
+
+/** A dependency this function is not bound to (its route does not name it): calling it fails. */
+const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
 
 /**
  * The domain's ports wired to DynamoDB, one factory per use case. A handler calls its factory once at
@@ -105,7 +111,6 @@ export function invitationDeps(db = createDocumentClient(), withKeys = false): I
  */
 export function reviewDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): ReviewDeps {
   const bound = (key: 'responses' | 'tallies') => (env[TABLES[key].envVar] ? tableName(key, env) : undefined);
-  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
   const responsesTable = bound('responses');
   const talliesTable = bound('tallies');
   const responses = responsesTable ? responseStore(db, responsesTable) : undefined;
@@ -223,11 +228,39 @@ export function responseExportDeps(db = createDocumentClient(), sink: ExportSink
       return (await Promise.all(forms.map((f) => catalogTable.listFormVersions(f.formId)))).flat();
     },
     periodItemPages: (periodId) => responses.periodItemPages(periodId),
-    saveExport: (filename, pages) => sink.save(filename, 'text/csv; charset=utf-8', csvChunks(pages)),
+    saveExport: (filename, pages) => sink.save(filename, CSV_TYPE, csvChunks(pages)),
     newExportKey: () => randomBytes(32),
     now,
   };
 }
+
+const CSV_TYPE = 'text/csv; charset=utf-8';
+
+/**
+ * Export jobs (domain/evaluation/export-job.ts) in the tallies table. The API's functions record and read
+ * them (`sink` only to sign links, given where bound: GET); the export function also writes the file, with
+ * `responseExportDeps`.
+ */
+export function exportJobDeps(
+  db = createDocumentClient(),
+  { sink, write }: { sink?: ExportSink; write?: ResponseExportDeps } = {},
+): ExportJobDeps {
+  const jobs = exportJobStore(db, tableName('tallies'));
+  return {
+    createExportJob: jobs.createExportJob,
+    getExportJob: jobs.getExportJob,
+    claimExportJob: jobs.claimExportJob,
+    finishExportJob: jobs.finishExportJob,
+    writeExport: (periodId, options) => (write ? exportResponses(write, periodId, options) : unbound('the export writer')()),
+    linkExport: (file) => (sink ? sink.link(file.ref, file.filename, CSV_TYPE) : unbound('the exports bucket')()),
+    fileDays: BUCKETS.exports.expiryDays,
+    newId: randomUUID,
+    now,
+  };
+}
+
+/** Asking for an export: the period (catalog) besides the jobs. */
+export const exportRequestDeps = (db = createDocumentClient()) => ({ ...exportJobDeps(db), getPeriod: catalogStore(db, tableName('catalog')).getPeriod });
 
 /** How long a function keeps the working-day calendar it read (admin adjustments reach it within this). */
 const CALENDAR_CACHE_MS = 5 * 60_000;
@@ -262,7 +295,6 @@ function cachedDeadlineDays(db: ReturnType<typeof createDocumentClient>, table: 
  */
 export function caseDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): CaseDeps & Partial<ContactReader> & Partial<AttachmentStorePort> {
   const bound = (key: 'catalog' | 'contacts') => (env[TABLES[key].envVar] ? tableName(key, env) : undefined);
-  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
   const catalogTable = bound('catalog');
   const contactsTable = bound('contacts');
   return {
@@ -387,7 +419,6 @@ export function briefingDeps(db = createDocumentClient()): BriefingDeps {
  */
 export function ledgerDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): LedgerDeps & EvidenceStore {
   const catalogBound = env[TABLES.catalog.envVar] !== undefined;
-  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
   const catalogTable = catalogBound ? tableName('catalog', env) : undefined;
   const units = catalogTable ? unitStore(db, catalogTable) : undefined;
   return {
@@ -428,7 +459,6 @@ export function ledgerSweepDeps(db = createDocumentClient()): LedgerSweepDeps {
  */
 export function disclosureDeps(db = createDocumentClient(), env: NodeJS.ProcessEnv = process.env): DisclosureDeps {
   const bound = (key: TableKey) => (env[TABLES[key].envVar] ? tableName(key, env) : undefined);
-  const unbound = (what: string) => () => Promise.reject(new Error(`this function is not bound to ${what}`));
   const [catalogTable, talliesTable, casesTable] = [bound('catalog'), bound('tallies'), bound('cases')];
   const canCommit = catalogTable && bound('responses') && bound('reviews');
   const canPublishLedger = catalogTable && casesTable;

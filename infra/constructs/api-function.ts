@@ -311,7 +311,8 @@ export class ApiFunction extends Construct {
    * (a streamed multipart upload, aborted on failure) and GetObject, which the presigned links it hands out
    * are signed with; `upload`: PutObject, which the upload URLs it hands out are signed with; `read`: GetObject
    * (HeadObject, a ranged read, download links); `attach`: GetObject and PutObjectTagging; never List or Delete — on that bucket's objects only, and
-   * hands it the bucket's name in the bucket's env var. `publish`: PutObject and DeleteObject under a site prefix only (the public files).
+   * hands it the bucket's name in the bucket's env var. `publish`: PutObject and DeleteObject under a site prefix only (the public files),
+   * and CreateInvalidation on the distribution that serves it, whose id it gets in the prefix's `distributionEnvVar`.
    */
   bindBucket(bound: BoundBucket, access: BucketAccess): void {
     const actions: Record<BucketAccess, string[]> = {
@@ -325,6 +326,12 @@ export class ApiFunction extends Construct {
     const objects = `${bound.definition.site?.prefix ?? ''}*`;
     iam.Grant.addToPrincipal({ grantee: this.function, actions: actions[access], resourceArns: [bound.bucket.arnForObjects(objects)] });
     this.function.addEnvironment(bound.definition.envVar, bound.bucket.bucketName);
+    if (access === 'publish' && bound.definition.site) {
+      // What it deletes must leave CloudFront's cache too: CreateInvalidation on that one distribution.
+      if (!bound.distribution) throw new Error(`${bound.key}: a site prefix is published only with the distribution that serves it`);
+      bound.distribution.grantCreateInvalidation(this.function);
+      this.function.addEnvironment(bound.definition.site.distributionEnvVar, bound.distribution.distributionId);
+    }
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${nagReference(this, bound.bucket.node.defaultChild as CfnElement, 'Arn')}>/${objects}]`,
       reason:

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BUCKETS, type BucketDefinition, type BucketKey } from '../../functions/store/buckets';
@@ -8,6 +9,8 @@ export interface BoundBucket {
   readonly key: BucketKey;
   readonly definition: BucketDefinition;
   readonly bucket: s3.Bucket;
+  /** The distribution that serves a site prefix (definitions with `site`): where a deleted file is invalidated. */
+  readonly distribution?: cloudfront.IDistribution;
 }
 
 export interface BucketsProps {
@@ -15,6 +18,8 @@ export interface BucketsProps {
   readonly accessLogsBucket: s3.IBucket;
   /** The site's pages bucket, which a definition with `site` (a prefix of it) stands for instead of a bucket of its own. */
   readonly siteBucket: s3.Bucket;
+  /** The site's distribution, which serves the site bucket's prefixes. */
+  readonly siteDistribution: cloudfront.IDistribution;
 }
 
 /**
@@ -31,7 +36,7 @@ export class Buckets extends Construct {
   constructor(scope: Construct, id: string, props: BucketsProps) {
     super(scope, id);
     const entries = (Object.entries(BUCKETS) as [BucketKey, BucketDefinition][]).map(([key, definition]) => {
-      if (definition.site) return [key, { key, definition, bucket: props.siteBucket }] as const;
+      if (definition.site) return [key, { key, definition, bucket: props.siteBucket, distribution: props.siteDistribution }] as const;
       const bucket = new s3.Bucket(this, definition.id, {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         encryption: s3.BucketEncryption.S3_MANAGED,

@@ -6,11 +6,14 @@ import { Construct } from 'constructs';
 import type { StreamConsumer as ConsumerDefinition } from '../../functions/routes';
 import { ApiFunction, type FunctionLogs, functionLogsOf } from './api-function';
 import { STREAM_CONSUMER_TIMEOUT_SECONDS, streamFilterPattern } from './stream-mapping';
+import type { Buckets } from './buckets';
 import type { Tables } from './tables';
 
 export type StreamConsumerProps = {
   readonly consumer: ConsumerDefinition;
   readonly tables: Tables;
+  /** The buckets a consumer may name (`consumer.buckets`). */
+  readonly buckets?: Buckets;
 } & FunctionLogs;
 
 /** How long one batch may take (stream-mapping.ts; the local stream reader gives it the same). */
@@ -42,10 +45,15 @@ export class StreamConsumer extends Construct {
     this.handler = new ApiFunction(this, 'Handler', {
       entry: consumer.entry,
       description: `${consumer.id}, reads the ${stream.table} stream: ${consumer.summary}`,
-      timeout: STREAM_CONSUMER_TIMEOUT,
+      timeout: consumer.runtime?.timeoutSeconds ? Duration.seconds(consumer.runtime.timeoutSeconds) : STREAM_CONSUMER_TIMEOUT,
+      ...(consumer.runtime?.memoryMb ? { memorySize: consumer.runtime.memoryMb } : {}),
       ...functionLogsOf(props),
     });
     this.handler.bindTables(props.tables, consumer.tables);
+    if (consumer.buckets) {
+      if (!props.buckets) throw new Error(`${this.node.path}: ${consumer.id} names buckets, and none were given`);
+      this.handler.bindBuckets(props.buckets, consumer.buckets);
+    }
 
     this.onFailureQueue = new sqs.Queue(this, 'OnFailureQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

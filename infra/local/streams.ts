@@ -59,7 +59,10 @@ export interface StreamReaderOptions {
   pollMs?: number;
   /** Wait before the first retry of a failed batch, doubled on each further one up to 5 s; default 200 ms. */
   retryDelayMs?: number;
-  /** One invocation's time limit; default the functions' on AWS (STREAM_CONSUMER_TIMEOUT_SECONDS). */
+  /**
+   * One invocation's time limit, for every consumer; default each function's on AWS (its `runtime.timeoutSeconds`,
+   * else STREAM_CONSUMER_TIMEOUT_SECONDS).
+   */
   timeoutMs?: number;
   /** Where each shard's position is kept across restarts (persistent data); none reads every shard from its oldest record. */
   checkpointFile?: string;
@@ -144,7 +147,7 @@ const RENEWABLE_ITERATOR = new Set(['ExpiredIteratorException', 'TrimmedDataAcce
 export function startStreamReader(options: StreamReaderOptions): StreamReader {
   const pollMs = options.pollMs ?? 250;
   const retryDelayMs = options.retryDelayMs ?? 200;
-  const timeoutMs = options.timeoutMs ?? STREAM_CONSUMER_TIMEOUT_SECONDS * 1000;
+  const timeoutMs = options.timeoutMs;
   const log = options.log ?? ((line: string) => console.error(line));
   const abort = new AbortController();
   const streams = new DynamoDBStreamsClient({
@@ -214,7 +217,8 @@ interface ReaderContext {
   signal: AbortSignal;
   pollMs: number;
   retryDelayMs: number;
-  timeoutMs: number;
+  /** Every consumer's time limit, when given (else each its own). */
+  timeoutMs?: number;
   checkpoints: Checkpoints;
   log: (line: string) => void;
   isStopped: () => boolean;
@@ -506,7 +510,8 @@ class ConsumerReader {
     const event: DynamoDBStreamEvent = { Records: records };
     let answer: unknown;
     try {
-      answer = await invoke(this.local.handler, event, this.functionName, this.ctx.timeoutMs);
+      const timeoutMs = this.ctx.timeoutMs ?? (this.local.consumer.runtime?.timeoutSeconds ?? STREAM_CONSUMER_TIMEOUT_SECONDS) * 1000;
+      answer = await invoke(this.local.handler, event, this.functionName, timeoutMs);
     } catch (error) {
       return { kind: 'error', error: `${(error as Error).name}: ${(error as Error).message}` };
     }

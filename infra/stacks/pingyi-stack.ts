@@ -129,7 +129,11 @@ export class PingyiStack extends Stack {
     this.machine = oidc ? oidc.machine : this.machineClients!;
 
     if (deployment.edge) this.originCheck = new OriginCheck(this, 'OriginCheck', logs);
-    this.buckets = new Buckets(this, 'Buckets', { accessLogsBucket: this.site.accessLogsBucket, siteBucket: this.site.bucket });
+    this.buckets = new Buckets(this, 'Buckets', {
+      accessLogsBucket: this.site.accessLogsBucket,
+      siteBucket: this.site.bucket,
+      siteDistribution: this.site.distribution,
+    });
     this.functionLogs = new LogGroup(this, 'FunctionLogs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
     this.api = new HttpApi(this, 'Api', {
       routes,
@@ -156,7 +160,7 @@ export class PingyiStack extends Stack {
     this.streamConsumers = Object.fromEntries(
       streamConsumers.map((consumer) => [
         consumer.id,
-        new StreamConsumer(this, `${pascalCase(consumer.id)}Consumer`, { consumer, tables: this.tables, logGroup: this.functionLogs }),
+        new StreamConsumer(this, `${pascalCase(consumer.id)}Consumer`, { consumer, tables: this.tables, buckets: this.buckets, logGroup: this.functionLogs }),
       ]),
     );
 
@@ -190,6 +194,10 @@ export class PingyiStack extends Stack {
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The web pages.' });
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Where the pages call the API (apiBase).' });
+    new CfnOutput(this, 'SiteDistributionId', {
+      value: this.site.distribution.distributionId,
+      description: "The pages' distribution: a withdrawn disclosure's file is invalidated there (README \"Public disclosure\").",
+    });
     if (deployment.siteDomain) {
       new CfnOutput(this, 'SiteDistributionDomain', {
         value: this.site.distribution.distributionDomainName,

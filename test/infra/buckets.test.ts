@@ -78,5 +78,12 @@ describe('the exports bucket', () => {
       if (bound) expect(env[BUCKETS[key].envVar]).toEqual({ Ref: logicalId(stack.buckets.get(key).bucket) });
       else expect(env).not.toHaveProperty(BUCKETS[key].envVar);
     }
+    // Whoever deletes public files invalidates them in the site's distribution, and no one else touches CloudFront.
+    const publishes = declared.some(([key, access]) => access === 'publish' && (BUCKETS[key] as BucketDefinition).site);
+    const distribution = { Ref: logicalId(stack.site.distribution) };
+    const invalidations = (roleStatements(template, logicalId(fn.role)) as Statement[]).filter((s) => [s.Action].flat().some((a) => a.startsWith('cloudfront:')));
+    expect(invalidations).toEqual(publishes ? [{ Effect: 'Allow', Action: 'cloudfront:CreateInvalidation', Resource: expect.anything() }] : []);
+    if (publishes) expect(JSON.stringify(invalidations[0]!.Resource)).toContain(JSON.stringify(distribution));
+    expect(env[BUCKETS.publications.site.distributionEnvVar]).toEqual(publishes ? distribution : undefined);
   });
 });

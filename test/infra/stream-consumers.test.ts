@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { streamConsumers } from '../../functions/routes';
+import { streamConsumers, type StreamConsumer as StreamConsumerDefinition } from '../../functions/routes';
+import { BUCKETS } from '../../functions/store/buckets';
 import { BALLOT_PREFIX } from '../../functions/store/evaluation/response-store';
 import { TABLES, type TableAccess, type TableKey } from '../../functions/store/tables';
 import { STREAM_CONSUMER_TIMEOUT } from '../../infra/constructs/stream-consumer';
@@ -163,15 +164,23 @@ describe.each([
     }
   });
 
-  it.each(consumers)('runs %s like every function, with a minute per batch', (id, consumer) => {
+  it.each(consumers)('runs %s like every function, with a minute per batch unless its runtime says otherwise', (id, consumer) => {
     const fn = props(stack.streamConsumers[id]!.handler.function);
+    const runtime = (consumer as StreamConsumerDefinition).runtime;
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      Timeout: STREAM_CONSUMER_TIMEOUT.toSeconds(),
+      Timeout: runtime?.timeoutSeconds ?? STREAM_CONSUMER_TIMEOUT.toSeconds(),
+      MemorySize: runtime?.memoryMb ?? 512,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogFormat: 'JSON' },
     });
     expect(fn.Description).toContain(consumer.id);
+  });
+
+  it('gives the export function the most Lambda allows, and its bucket as declared', () => {
+    const fn = props(stack.streamConsumers.runResponseExports!.handler.function);
+    expect(fn).toMatchObject({ Timeout: 900, MemorySize: 1769 });
+    expect(fn.Environment.Variables[BUCKETS.exports.envVar]).toEqual({ Ref: logicalId(stack.buckets.get('exports').bucket) });
   });
 });

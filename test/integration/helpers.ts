@@ -9,6 +9,7 @@ import type { TableKey } from '../../functions/store/tables';
 import { createTables, deleteTables, localDynamoClient, localFunctionEnv, startDynamoDbLocal, tableNames, type DynamoDbLocal } from '../../infra/local/dynamodb';
 import { startLocal, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 import { loadHandler } from '../../infra/local/lambda';
+import { localBucketEnv } from '../../infra/local/buckets';
 import { startStreamReader, type StreamReader } from '../../infra/local/streams';
 import { streamConsumers } from '../../functions/routes';
 import { bindBallotKeys } from '../fixtures/ballot-keys';
@@ -61,6 +62,8 @@ export async function freshTables(): Promise<TestTables> {
   const admin = localDynamoClient(endpoint);
   await createTables(admin, tables);
   Object.assign(process.env, localFunctionEnv(endpoint, tables));
+  // The buckets as the local runtime binds them (folders): the export function writes one.
+  Object.assign(process.env, localBucketEnv(mkdtempSync(join(tmpdir(), 'pingyi-it-buckets-'))));
   bindBallotKeys();
   const db = createDocumentClient(endpoint);
   let reader: Promise<StreamReader> | undefined;
@@ -149,4 +152,27 @@ export async function startTestStack(name: string, options: LocalStackOptions = 
       }
     },
   };
+}
+
+/**
+ * A raw export through the local API as the dashboard makes it: asked for (202), written by the export function
+ * once the local stream reader hands it the job (drained here, as the page waits), then read back — the answer
+ * to the request when it is not 202, else the export as read.
+ */
+export async function exportThroughApi(
+  stack: Pick<LocalStack, 'url' | 'drainStreams'>,
+  periodId: string,
+  { token, includeText = false, lang = 'en' }: { token: string; includeText?: boolean; lang?: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers = { authorization: `Bearer ${token}`, 'accept-language': lang };
+  const asked = await fetch(`${stack.url}/periods/${periodId}/response-exports`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ includeText }),
+  });
+  const job = (await asked.json()) as Record<string, unknown>;
+  if (asked.status !== 202) return { status: asked.status, body: job };
+  await stack.drainStreams();
+  const read = await fetch(`${stack.url}/periods/${periodId}/response-exports/${String(job.exportId)}`, { headers });
+  return { status: read.status, body: (await read.json()) as Record<string, unknown> };
 }

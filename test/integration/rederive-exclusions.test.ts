@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlaggedBatch, UnitBallot } from '../../functions/domain/evaluation/review';
 import type { Tally } from '../../functions/domain/evaluation/tally';
 import { createDistrict, createPeriodAndForm, startAdmissionStack, type AdmissionStack, type Caller } from './admission-stack';
+import { exportThroughApi } from './helpers';
 
 /**
  * The re-derivation script (infra/ops/rederive-scores.mjs) on a period whose figures leave ballots out by
@@ -86,8 +87,8 @@ beforeAll(async () => {
   tally = Object.fromEntries(await Promise.all(UNITS.map(async (u) => [u, (await api.tallyOf(PERIOD, u))!] as const)));
 
   // What an outsider downloads: the raw export, the form, the period, the groups and the units' snapshots.
-  const exported = await api.send('POST', `/periods/${PERIOD}/response-exports`, { includeText: false }, { as: 'supervisor', headers: { 'accept-language': 'en' } });
-  expect(exported.status, exported.text).toBe(200);
+  const exported = await exportThroughApi(api.test.stack, PERIOD, { token: await api.test.stack.token('supervisor') });
+  expect(exported.status, JSON.stringify(exported.body)).toBe(200);
   const csv = Buffer.from(await (await fetch(new URL(exported.body.url as string, api.url))).arrayBuffer());
   files = {
     export: join(dir, 'responses.csv'),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../functions/routes/route';
-import { startTestStack, type TestStack } from './helpers';
+import { exportThroughApi, startTestStack, type TestStack } from './helpers';
 
 /**
  * The independent re-derivation script (infra/ops/rederive-scores.mjs) against what the platform publishes:
@@ -43,12 +43,8 @@ beforeAll(async () => {
   await t.stack.drainStreams();
   await t.stack.runJob('tally');
 
-  const res = await fetch(`${t.stack.url}/periods/${periodId}/response-exports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await t.stack.token('supervisor')}`, 'content-type': 'application/json', 'accept-language': 'en' },
-    body: JSON.stringify({ includeText: false }),
-  });
-  const { url } = (await res.json()) as { url: string };
+  const exported = await exportThroughApi(t.stack, periodId, { token: await t.stack.token('supervisor') });
+  const { url } = exported.body as { url: string };
   const csv = Buffer.from(await (await fetch(new URL(url, t.stack.url))).arrayBuffer());
   const forms = await Promise.all(Object.values(t.stack.seed!.forms).map((formId) => get(`/forms/${formId}`)));
   unitIds = [...new Set(forms.flatMap((f) => (f as { content: { unitIds: string[] } }).content.unitIds))].sort();

@@ -1,12 +1,12 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZResponseExport, type ResponseExport } from '../../functions/domain/evaluation/response-export';
+import { ZResponseExport } from '../../functions/domain/evaluation/export-job';
 import type { Response } from '../../functions/domain/evaluation/response';
 import { createDocumentClient } from '../../functions/store/client';
 import { responseKey } from '../../functions/store/evaluation/response-store';
 import { DURING_PERIOD, aResponse, anOpenAdmission } from '../fixtures/catalog';
-import { startTestStack, type TestStack } from './helpers';
+import { exportThroughApi, startTestStack, type TestStack } from './helpers';
 
 /**
  * The raw export through `npm start`'s runtime on DynamoDB Local: the demo district's period, with 1,500 more
@@ -31,14 +31,7 @@ const extraBallot = (i: number, formId: string): Response =>
     admission: anOpenAdmission({ clientKey: CLIENT_KEY }),
   });
 
-async function exportAs(role: 'admin' | 'supervisor', includeText: boolean): Promise<{ status: number; body: ResponseExport | Record<string, unknown> }> {
-  const res = await fetch(`${t.stack.url}/periods/${periodId}/response-exports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await t.stack.token(role)}`, 'content-type': 'application/json', 'accept-language': 'en' },
-    body: JSON.stringify({ includeText }),
-  });
-  return { status: res.status, body: (await res.json()) as ResponseExport };
-}
+const exportAs = async (role: 'admin' | 'supervisor', includeText: boolean) => exportThroughApi(t.stack, periodId, { token: await t.stack.token(role), includeText });
 
 beforeAll(async () => {
   t = await startTestStack('export', { seed: true });
@@ -66,11 +59,12 @@ describe('the raw export on the local stack', () => {
     // act
     const { status, body } = await exportAs('supervisor', false);
     const result = ZResponseExport.parse(body);
-    const download = await fetch(new URL(result.url, t.stack.url));
+    const download = await fetch(new URL(result.url!, t.stack.url));
     const bytes = Buffer.from(await download.arrayBuffer());
 
     // assert
     expect(status).toBe(200);
+    expect(result.state).toBe('done');
     expect(result.ballots).toBe(seeded + EXTRA);
     expect(result.unreadable).toBe(1);
     expect(download.status).toBe(200);
@@ -83,7 +77,7 @@ describe('the raw export on the local stack', () => {
     const header = records[at]!;
     const rows = records.slice(at + 1);
     expect(header.slice(0, 7)).toEqual(['Ballot (anonymised)', 'Form', 'Version', 'Submitted at (CST)', 'Respondent group', 'Admission', 'Unit']);
-    expect(rows).toHaveLength(result.rows);
+    expect(rows).toHaveLength(result.rows!);
     const extra = rows.filter((r) => r[1] === t.stack.seed!.forms.windows && r[3] === '2026-06-15 10:00:00');
     expect(extra).toHaveLength(EXTRA);
     expect(new Set(extra.map((r) => r[0])).size).toBe(EXTRA);
@@ -100,7 +94,7 @@ describe('the raw export on the local stack', () => {
     // assert
     expect(supervisor.status).toBe(403);
     expect(admin.status).toBe(200);
-    expect(admin.body).toMatchObject({ includeText: true, ballots: seeded + EXTRA });
+    expect(admin.body).toMatchObject({ state: 'done', includeText: true, ballots: seeded + EXTRA });
   });
 
   it('serves no file under a made-up name', async () => {

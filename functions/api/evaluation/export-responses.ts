@@ -1,14 +1,14 @@
-import { exportResponses as exportPeriodResponses } from '../../domain/evaluation/response-export';
+import { requestExport } from '../../domain/evaluation/export-job';
 import { httpHandler } from '../../platform/http';
 import { forbidden } from '../../platform/http-errors';
-import { ok } from '../../platform/results';
+import { accepted } from '../../platform/results';
 import { exportResponses } from '../../routes/evaluation';
-import { responseExportDeps } from '../../store/deps';
+import { exportRequestDeps } from '../../store/deps';
 
-const deps = responseExportDeps();
+const deps = exportRequestDeps();
 
 // Supervisors export the figures' raw material; what citizens wrote in words stays with admins.
 export const handler = httpHandler(exportResponses, async ({ params, body }, { lang, caller }) => {
   if (body.includeText && !caller?.roles.includes('admin')) throw forbidden();
-  return ok(await exportPeriodResponses(deps, params.periodId, { lang, includeText: body.includeText }));
+  return accepted(await requestExport(deps, params.periodId, { includeText: body.includeText, lang, requestedBy: caller?.sub ?? '' }));
 });

@@ -223,15 +223,21 @@ async function markLedgerItems(deps: DisclosureDeps, d: Disclosure, actor: Discl
 
 /**
  * Withdraws a published disclosure at the revision read, with a reason kept for staff: the index no longer
- * names it and its file is deleted. (A copy CloudFront cached stays reachable by its exact URL until it expires;
- * the page never links it again.)
+ * names it, and its file is deleted (on AWS also from CloudFront's cache: store/disclosure/public-files.ts).
+ * Retry-safe: the withdrawal is saved first, and the same request again completes a cleanup that failed.
  */
 export async function withdrawDisclosure(deps: DisclosureDeps, actor: DisclosureActor, disclosureId: string, input: { rev: number; reason: string }): Promise<Disclosure> {
   const d = await existing(deps, disclosureId);
-  expect(d, 'PUBLISHED', 'withdraw', input.rev);
-  const at = deps.now().toISOString();
-  const next: Disclosure = { ...d, state: 'WITHDRAWN', withdrawal: { by: actor.sub, at, reason: input.reason }, rev: d.rev + 1, updatedAt: at };
-  await deps.saveDisclosure(next, event(next, 'withdraw', d.state, actor.sub, at, { note: input.reason }), d.rev);
+  // The same withdrawal sent again — by whoever made it, at the revision it was made at — after its cleanup failed
+  // (a 503: the index, the file or the cache invalidation): the withdrawal stands, and the cleanup runs again.
+  const again = d.state === 'WITHDRAWN' && d.rev === input.rev + 1 && d.withdrawal?.by === actor.sub;
+  let next = d;
+  if (!again) {
+    expect(d, 'PUBLISHED', 'withdraw', input.rev);
+    const at = deps.now().toISOString();
+    next = { ...d, state: 'WITHDRAWN', withdrawal: { by: actor.sub, at, reason: input.reason }, rev: d.rev + 1, updatedAt: at };
+    await deps.saveDisclosure(next, event(next, 'withdraw', d.state, actor.sub, at, { note: input.reason }), d.rev);
+  }
   await writeIndex(deps);
   if (d.publication) await deps.publicFiles.remove(d.publication.file);
   return next;

@@ -56,87 +56,136 @@ const isEmpty = (answer: Answer | undefined): boolean =>
   (Array.isArray(answer) && answer.length === 0) ||
   (typeof answer === 'object' && !Array.isArray(answer) && Object.keys(answer).length === 0);
 
+/** A question with the ids its answer may name (dimensions, options, groups), read once per form version. */
+interface QuestionRule {
+  question: Question;
+  about: 'unit' | 'respondent';
+  ids: ReadonlySet<string>;
+}
+
+function ruleOf(question: Question): QuestionRule {
+  const ids =
+    question.type === 'dimensions'
+      ? question.dimensions.map((d) => d.id)
+      : question.type === 'group'
+        ? question.options
+        : question.type === 'singleChoice' || question.type === 'multipleChoice'
+          ? question.options.map((o) => o.id)
+          : [];
+  return { question, about: aboutOf(question), ids: new Set(ids) };
+}
+
+function fail(issues: FieldIssue[], path: string, message: Message): undefined {
+  issues.push({ path, message });
+  return undefined;
+}
+
 /** Checks one shown question's answer; returns the accepted value (undefined for an empty optional one). */
-function checkAnswer(question: Question, answer: Answer | undefined, path: string, issues: FieldIssue[]): Answer | undefined {
-  const fail = (message: Message, at = path) => {
-    issues.push({ path: at, message });
-    return undefined;
-  };
-  if (isEmpty(answer)) return question.required ? fail(M.required) : undefined;
+function checkAnswer({ question, ids }: QuestionRule, answer: Answer | undefined, path: string, issues: FieldIssue[]): Answer | undefined {
+  if (isEmpty(answer)) return question.required ? fail(issues, path, M.required) : undefined;
   switch (question.type) {
     case 'rating':
-      if (typeof answer !== 'string') return fail(M.wrongAnswerType);
-      return isRatingOnScale(question.scale, answer, question.allowDontKnow) ? answer : fail(M.ratingNotOnScale);
+      if (typeof answer !== 'string') return fail(issues, path, M.wrongAnswerType);
+      return isRatingOnScale(question.scale, answer, question.allowDontKnow) ? answer : fail(issues, path, M.ratingNotOnScale);
     case 'dimensions': {
-      if (typeof answer !== 'object' || Array.isArray(answer)) return fail(M.wrongAnswerType);
-      const known = new Set(question.dimensions.map((d) => d.id));
-      for (const key of Object.keys(answer)) if (!known.has(key)) fail(M.unknownQuestion, `${path}.${key}`);
+      if (typeof answer !== 'object' || Array.isArray(answer)) return fail(issues, path, M.wrongAnswerType);
+      for (const key of Object.keys(answer)) if (!ids.has(key)) fail(issues, `${path}.${key}`, M.unknownQuestion);
       const accepted: Record<string, string> = {};
       for (const d of dimensionsOf(question)) {
         const value = answer[d.id];
-        if (value === undefined) fail(M.required, `${path}.${d.id}`);
-        else if (!isRatingOnScale(question.scale, value, question.allowDontKnow)) fail(M.ratingNotOnScale, `${path}.${d.id}`);
+        if (value === undefined) fail(issues, `${path}.${d.id}`, M.required);
+        else if (!isRatingOnScale(question.scale, value, question.allowDontKnow)) fail(issues, `${path}.${d.id}`, M.ratingNotOnScale);
         else accepted[d.id] = value;
       }
       return accepted as Answer;
     }
     case 'singleChoice':
     case 'group': {
-      if (typeof answer !== 'string') return fail(M.wrongAnswerType);
-      const ids = question.type === 'group' ? question.options : question.options.map((o) => o.id);
-      return ids.includes(answer) ? answer : fail(M.notAnOption);
+      if (typeof answer !== 'string') return fail(issues, path, M.wrongAnswerType);
+      return ids.has(answer) ? answer : fail(issues, path, M.notAnOption);
     }
     case 'multipleChoice': {
-      if (!Array.isArray(answer)) return fail(M.wrongAnswerType);
-      const ids = new Set(question.options.map((o) => o.id));
+      if (!Array.isArray(answer)) return fail(issues, path, M.wrongAnswerType);
       // Paths name the place in the answer as sent, before duplicates are dropped.
       answer.forEach((v, i) => {
-        if (!ids.has(v)) fail(M.notAnOption, `${path}.${i}`);
+        if (!ids.has(v)) fail(issues, `${path}.${i}`, M.notAnOption);
       });
       const chosen = [...new Set(answer)];
       if (question.maxChoices !== undefined && chosen.length > question.maxChoices) {
-        fail(fill(M.tooManyChoices, { max: question.maxChoices }));
+        fail(issues, path, fill(M.tooManyChoices, { max: question.maxChoices }));
       }
       return chosen;
     }
     case 'shortText':
     case 'longText': {
-      if (typeof answer !== 'string') return fail(M.wrongAnswerType);
+      if (typeof answer !== 'string') return fail(issues, path, M.wrongAnswerType);
       const text = answer.trim();
-      return textLength(text) > question.maxLength ? fail(fill(M.tooLong, { max: question.maxLength })) : text;
+      return textLength(text) > question.maxLength ? fail(issues, path, fill(M.tooLong, { max: question.maxLength })) : text;
     }
   }
 }
 
+const NO_ANSWERS: Answers = Object.freeze({});
+
 /** Checks one scope's answers (the respondent's, or one unit's) against the questions about it. */
 function checkScope(
-  questions: readonly Question[],
+  rules: readonly QuestionRule[],
+  byId: ReadonlyMap<string, QuestionRule>,
   about: 'unit' | 'respondent',
   given: Answers,
   prefix: string,
   issues: FieldIssue[],
   respondent: Answers,
 ): Answers {
-  const byId = new Map(questions.map((q) => [q.id, q]));
   for (const key of Object.keys(given)) {
-    const q = byId.get(key);
-    if (!q) issues.push({ path: `${prefix}.${key}`, message: M.unknownQuestion });
-    else if (aboutOf(q) !== about) issues.push({ path: `${prefix}.${key}`, message: about === 'unit' ? M.askedOnce : M.askedPerUnit });
+    const rule = byId.get(key);
+    if (!rule) issues.push({ path: `${prefix}.${key}`, message: M.unknownQuestion });
+    else if (rule.about !== about) issues.push({ path: `${prefix}.${key}`, message: about === 'unit' ? M.askedOnce : M.askedPerUnit });
   }
   const accepted: Answers = {};
-  for (const q of questions) {
-    if (aboutOf(q) !== about) continue;
+  for (const rule of rules) {
+    if (rule.about !== about) continue;
+    const q = rule.question;
     const answer = Object.hasOwn(given, q.id) ? given[q.id] : undefined;
     const path = `${prefix}.${q.id}`;
     // A question is shown by the answers accepted so far, so a hidden answer can never show another question.
-    if (!isShown(q, accepted, about === 'unit' ? respondent : {})) {
+    if (q.showIf && !isShown(q, accepted, about === 'unit' ? respondent : NO_ANSWERS)) {
       if (!isEmpty(answer)) issues.push({ path, message: M.notAsked });
       continue;
     }
-    const value = checkAnswer(q, answer, path, issues);
+    const value = checkAnswer(rule, answer, path, issues);
     if (value !== undefined) accepted[q.id] = value;
   }
   return accepted;
+}
+
+/** checkAnswers against one form version, its questions read once: for whoever checks many ballots (the tally). */
+export type AnswerRules = (input: { answers?: Answers; units: UnitAnswers }) => { issues: FieldIssue[]; accepted: AcceptedAnswers };
+
+/** The rules checkAnswers applies to a form version's answers, read from its content once. */
+export function answerRules(content: FormContent): AnswerRules {
+  const onForm = new Set(content.unitIds);
+  const rules = content.questions.map(ruleOf);
+  const byId = new Map(rules.map((r) => [r.question.id, r]));
+  return (input) => {
+    const issues: FieldIssue[] = [];
+    const unitIds = Object.keys(input.units);
+    if (content.layout === 'oneUnit' && unitIds.length !== 1) issues.push({ path: 'units', message: M.oneUnitOnly });
+    for (const unitId of unitIds) if (!onForm.has(unitId)) issues.push({ path: `units.${unitId}`, message: M.unitNotOnForm });
+    if (content.layout === 'allUnits') {
+      for (const unitId of content.unitIds) {
+        if (!Object.hasOwn(input.units, unitId)) issues.push({ path: `units.${unitId}`, message: M.unitMissing });
+      }
+    }
+
+    const answers = checkScope(rules, byId, 'respondent', input.answers ?? {}, 'answers', issues, NO_ANSWERS);
+    const units: UnitAnswers = {};
+    for (const unitId of unitIds) {
+      if (!onForm.has(unitId)) continue;
+      units[unitId] = checkScope(rules, byId, 'unit', input.units[unitId] ?? {}, `units.${unitId}`, issues, answers);
+    }
+    return { issues, accepted: { answers, units } };
+  };
 }
 
 /**
@@ -149,24 +198,7 @@ export function checkAnswers(
   content: FormContent,
   input: { answers?: Answers; units: UnitAnswers },
 ): { issues: FieldIssue[]; accepted: AcceptedAnswers } {
-  const issues: FieldIssue[] = [];
-  const unitIds = Object.keys(input.units);
-  const onForm = new Set(content.unitIds);
-  if (content.layout === 'oneUnit' && unitIds.length !== 1) issues.push({ path: 'units', message: M.oneUnitOnly });
-  for (const unitId of unitIds) if (!onForm.has(unitId)) issues.push({ path: `units.${unitId}`, message: M.unitNotOnForm });
-  if (content.layout === 'allUnits') {
-    for (const unitId of content.unitIds) {
-      if (!Object.hasOwn(input.units, unitId)) issues.push({ path: `units.${unitId}`, message: M.unitMissing });
-    }
-  }
-
-  const answers = checkScope(content.questions, 'respondent', input.answers ?? {}, 'answers', issues, {});
-  const units: UnitAnswers = {};
-  for (const unitId of unitIds) {
-    if (!onForm.has(unitId)) continue;
-    units[unitId] = checkScope(content.questions, 'unit', input.units[unitId] ?? {}, `units.${unitId}`, issues, answers);
-  }
-  return { issues, accepted: { answers, units } };
+  return answerRules(content)(input);
 }
 
 /** The respondent group of accepted answers: the group question's answer, or the form's default. */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import { NotFoundError } from '../errors';
 import type { Lang } from '../lang';
+import type { ExportFile } from './export-job';
 import type { FormVersion, Question } from './form';
 import type { Period } from './period';
 import { aboutOf } from './questions';
@@ -35,27 +36,6 @@ export const ZResponseExportInput = z
   })
   .register(z.globalRegistry, { id: 'ResponseExportInput', description: 'What the raw export of a period holds.' });
 export type ResponseExportInput = z.infer<typeof ZResponseExportInput>;
-
-export const ZResponseExport = z
-  .object({
-    /** Where to download the file: a presigned link on AWS; a link on the same origin under `npm start`. */
-    url: z.string(),
-    /** The file's name (it names the period). */
-    filename: z.string(),
-    /** When the link stops working (the file itself is deleted a day after it was written). */
-    expiresAt: z.iso.datetime(),
-    /** The time the rows were read from; the file names it in CST. */
-    dataAsOf: z.iso.datetime(),
-    /** Data rows in the file: one per ballot and rated unit. */
-    rows: z.int().check(z.minimum(0)),
-    /** Ballots read. */
-    ballots: z.int().check(z.minimum(0)),
-    /** Stored items that did not read as a ballot (left out, counted here). */
-    unreadable: z.int().check(z.minimum(0)),
-    includeText: z.boolean(),
-  })
-  .register(z.globalRegistry, { id: 'ResponseExport', description: 'A raw anonymised export of a period, ready for download.' });
-export type ResponseExport = z.infer<typeof ZResponseExport>;
 
 /** One column of answers: a question (or one dimension of a matrix), about the unit or the respondent. */
 interface AnswerColumn {
@@ -209,10 +189,11 @@ export interface ResponseExportDeps {
   /** The unit days (tally.ts unitDay()) where an open ballot passed a limit, as the counters mark them for the tally. */
   hotDays(periodId: string): Promise<ReadonlySet<string>>;
   /**
-   * Writes the file from its pages of rows as they come (the writer pulls: backpressure) and makes it
-   * downloadable only once it is complete; on any failure nothing is handed out, and the error is thrown.
+   * Writes the file from its pages of rows as they come (the writer pulls: backpressure) and keeps it only
+   * once it is complete (its `ref`: export-job.ts hands out links to it); on any failure nothing is kept, and
+   * the error is thrown.
    */
-  saveExport(filename: string, pages: AsyncIterable<readonly (readonly string[])[]>): Promise<{ url: string; expiresAt: Date }>;
+  saveExport(filename: string, pages: AsyncIterable<readonly (readonly string[])[]>): Promise<{ ref: string }>;
   /** The key of this export's ballot digests: random, used once, never stored. */
   newExportKey(): Uint8Array;
   now(): Date;
@@ -236,7 +217,7 @@ export async function exportResponses(
   deps: ResponseExportDeps,
   periodId: string,
   options: { lang: Lang; includeText: boolean },
-): Promise<ResponseExport> {
+): Promise<ExportFile> {
   const period = await deps.getPeriod(periodId);
   if (!period) throw new NotFoundError('period', periodId);
   const [versions, groups, appeals, batchReviews, hot] = await Promise.all([
@@ -310,14 +291,7 @@ export async function exportResponses(
   const stamp = cstTime(dataAsOf.getTime()).replace(/[-: ]/g, '').slice(0, 12);
   const filename = `${options.lang === 'en' ? 'responses' : '原始答卷'}-${period.periodId}-${stamp}.csv`;
   const saved = await deps.saveExport(filename, pages());
-  return {
-    url: saved.url,
-    filename,
-    expiresAt: saved.expiresAt.toISOString(),
-    dataAsOf: dataAsOf.toISOString(),
-    ...counts,
-    includeText: options.includeText,
-  };
+  return { ref: saved.ref, filename, dataAsOf: dataAsOf.toISOString(), ...counts };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

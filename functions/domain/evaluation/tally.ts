@@ -7,12 +7,12 @@ import { ZLocalizedText, type LocalizedText } from '../text';
 import { TIME_ZONE_OFFSET } from '../time-zone';
 import { verifiedGroup } from './admission';
 import { cstDay } from './client-key';
-import { checkAnswers, type Answers } from './answers';
+import { answerRules, type AnswerRules, type Answers } from './answers';
 import { type FormVersion, type RatingQuestion } from './form';
 import { dimensionsOf, levelPoints, scoredQuestion, type ScoredDimension } from './questions';
 import { WEIGHT_SUM_TOLERANCE, periodState, type Period } from './period';
 import { addPeriodCounters, prefixed, withoutZeros, type Counters, type CountersRead, type PeriodCounters } from './counters';
-import { DONT_KNOW, SCALES, ZRatingLevel, type RatingLevel } from './rating-scale';
+import { DONT_KNOW, SCALES, ZRatingLevel, type RatingLevel, type ScaleLevel } from './rating-scale';
 import type { RespondentGroup } from './respondent-group';
 import type { Response } from './response';
 import { ZFlaggedBatch, decisionFor, digestId, type Appeal, type BatchReview, type FlagKind, type FlaggedBatch, type ReviewState } from './review';
@@ -238,6 +238,27 @@ interface Scoring {
   question: RatingQuestion;
   points: Map<RatingLevel, number>;
   dimensions: ScoredDimension[];
+  /** Where each dimension comes from (and its sourceKey), by position. */
+  sources: { source: DimensionSource; key: string }[];
+  /** The levels of the question's scale, by key. */
+  levels: ReadonlyMap<string, ScaleLevel>;
+}
+
+/** What reading a ballot on a form version needs: read once per version, not once per ballot. */
+interface VersionReading {
+  onForm: ReadonlySet<string>;
+  checkAnswers: AnswerRules;
+  /** Undefined when the version has no scored question (its ballots are invalidAnswers). */
+  scoring?: Scoring;
+}
+
+function scoringOf(version: FormVersion, question: RatingQuestion): Scoring {
+  const dimensions = dimensionsOf(question);
+  const sources = dimensions.map((_, position) => {
+    const source = { version: version.version, formId: version.formId, position };
+    return { source, key: sourceKey(source) };
+  });
+  return { version, question, points: levelPoints(question), dimensions, sources, levels: levelsOf(question.scale) };
 }
 
 /** A ballot as a whole: counted for none of the units it rates, it is excluded as a whole. */
@@ -315,7 +336,12 @@ const scores = (groups: Map<string, GroupAcc>) =>
 const bySource = (a: DimensionSource, b: DimensionSource) =>
   b.version - a.version || a.formId.localeCompare(b.formId) || a.position - b.position;
 
-const levelOf = (scale: keyof typeof SCALES, key: string) => SCALES[scale].find((l) => l.key === key);
+/** A scale's levels by key (the first, should a key repeat). */
+const levelsOf = (scale: keyof typeof SCALES): ReadonlyMap<string, ScaleLevel> => {
+  const levels = new Map<string, ScaleLevel>();
+  for (const l of SCALES[scale]) if (!levels.has(l.key)) levels.set(l.key, l);
+  return levels;
+};
 
 const precedence = (reason: ExclusionReason) => EXCLUSION_REASONS.indexOf(reason);
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -428,7 +454,7 @@ export class PeriodTally {
   private readonly units = new Map<string, UnitAcc>();
   private ballotCount = 0;
   private readonly excluded: Partial<Record<ExclusionReason, number>> = {};
-  private readonly scorings = new Map<FormVersion, Scoring>();
+  private readonly readings = new Map<FormVersion, VersionReading>();
   private readonly open = new Map<string, OpenPart[]>();
   private readonly batches = new Map<string, FlaggedBatch>();
   private readonly invitationOnly: ReadonlySet<string>;
@@ -439,6 +465,8 @@ export class PeriodTally {
   private readonly outcomeList?: BallotOutcome[];
   private readonly hot?: ReadonlySet<string>;
   private readonly onPart?: TallyOptions['onPart'];
+  private readonly opensAt: number;
+  private readonly closesAt: number;
 
   /**
    * `flag: false` counts open ballots without reading them against the limits (the counters' contributions);
@@ -459,6 +487,8 @@ export class PeriodTally {
     );
     this.reviews = new Map(inputs.batchReviews.filter((r) => r.periodId === period.periodId).map((r) => [r.batchId, r]));
     this.decisions = reviewDecisions(inputs);
+    this.opensAt = Date.parse(period.opensAt);
+    this.closesAt = Date.parse(period.closesAt);
   }
 
   private unit(unitId: string): UnitAcc {
@@ -480,15 +510,18 @@ export class PeriodTally {
     }
   }
 
-  private scoringOf(version: FormVersion): Scoring | undefined {
-    let scoring = this.scorings.get(version);
-    if (!scoring) {
+  private readingOf(version: FormVersion): VersionReading {
+    let reading = this.readings.get(version);
+    if (!reading) {
       const question = scoredQuestion(version.content);
-      if (!question) return undefined;
-      scoring = { version, question, points: levelPoints(question), dimensions: dimensionsOf(question) };
-      this.scorings.set(version, scoring);
+      reading = {
+        onForm: new Set(version.content.unitIds),
+        checkAnswers: answerRules(version.content),
+        ...(question ? { scoring: scoringOf(version, question) } : {}),
+      };
+      this.readings.set(version, reading);
     }
-    return scoring;
+    return reading;
   }
 
   /** The group a response counts in, by the period's rule for groups that count only through invitations. */
@@ -508,16 +541,17 @@ export class PeriodTally {
     const unitIds = Object.keys(r.units);
     if (!version) return this.exclude(unitIds, 'unknownFormVersion', true, outcome);
     const at = Date.parse(r.submittedAt);
-    if (r.periodId !== this.period.periodId || at < Date.parse(this.period.opensAt) || at >= Date.parse(this.period.closesAt)) {
+    if (r.periodId !== this.period.periodId || at < this.opensAt || at >= this.closesAt) {
       return this.exclude(unitIds, 'outsidePeriod', true, outcome);
     }
-    const onForm = new Set(version.content.unitIds);
+    const { onForm, checkAnswers, scoring } = this.readingOf(version);
     const offForm = unitIds.filter((u) => !onForm.has(u));
     const rated = Object.entries(r.units).filter(([u]) => onForm.has(u));
     this.exclude(offForm, 'unitNotOnForm', rated.length === 0, outcome);
     if (rated.length === 0) return;
-    const scoring = this.scoringOf(version);
-    if (!scoring || checkAnswers(version.content, { answers: r.answers, units: Object.fromEntries(rated) }).issues.length > 0) {
+    // The answers are checked on the units the form lists; when that is all of them (as a rule), on the ballot's own.
+    const units = offForm.length === 0 ? r.units : Object.fromEntries(rated);
+    if (!scoring || checkAnswers({ answers: r.answers, units }).issues.length > 0) {
       return this.exclude(rated.map(([u]) => u), 'invalidAnswers', true, outcome);
     }
 
@@ -648,7 +682,7 @@ export class PeriodTally {
 
   private count(acc: UnitAcc, part: Part): void {
     const { scoring, answers, group } = part;
-    const { version, question, points, dimensions } = scoring;
+    const { question, points, dimensions, sources, levels } = scoring;
     const answer = answers[question.id];
     const values: Record<string, string> = typeof answer === 'string' ? { [question.id]: answer } : (answer as Record<string, string> | undefined) ?? {};
     let weight = 0;
@@ -656,7 +690,7 @@ export class PeriodTally {
     let valid = 0;
     let bad = false;
     for (const [position, d] of dimensions.entries()) {
-      const source = { version: version.version, formId: version.formId, position };
+      const { source, key } = sources[position]!;
       const dim = acc.dimensions.get(d.id) ?? {
         label: d.label,
         source,
@@ -669,7 +703,6 @@ export class PeriodTally {
         sources: new Map<string, number>(),
       };
       if (isNewer(source, dim.source)) Object.assign(dim, { label: d.label, source });
-      const key = sourceKey(source);
       dim.sources.set(key, (dim.sources.get(key) ?? 0) + 1);
       acc.dimensions.set(d.id, dim);
       const value = values[d.id];
@@ -677,7 +710,7 @@ export class PeriodTally {
         dim.dontKnow += 1;
         continue;
       }
-      const level = value === undefined ? undefined : levelOf(question.scale, value);
+      const level = value === undefined ? undefined : levels.get(value);
       if (!level) continue;
       const p = points.get(level.key) ?? 0;
       dim.n += 1;

@@ -41,4 +41,5 @@ export const ENTITY_NAMES: Record<string, Message> = {
   ledgerItem: { 'zh-CN': '台账事项', en: 'ledger item' },
   briefing: { 'zh-CN': '简报', en: 'briefing' },
   disclosure: { 'zh-CN': '公示', en: 'disclosure' },
+  responseExport: { 'zh-CN': '原始答卷导出', en: 'response export' },
 };

@@ -1,5 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { PublicFiles } from '../../domain/disclosure/ports';
 import { publicCacheControl } from '../../domain/disclosure/public-paths';
@@ -21,18 +23,39 @@ function checked(path: string): string {
   return path;
 }
 
-/** The public files this function is bound to; fails at cold start when the publications binding is missing. */
-export function publicFilesFromEnv(env: NodeJS.ProcessEnv = process.env, s3?: S3Client): PublicFiles {
+/**
+ * The public files this function is bound to; fails at cold start when the publications binding is missing, or
+ * on AWS when the site distribution's id is (infra/constructs/api-function.ts binds both).
+ */
+export function publicFilesFromEnv(env: NodeJS.ProcessEnv = process.env, clients: { s3?: S3Client; cloudFront?: CloudFrontClient } = {}): PublicFiles {
   const { envVar, site } = BUCKETS.publications;
   const ref = env[envVar];
   if (!ref) throw new Error(`${envVar} is not set: this function is not bound to the publications bucket`);
   if (ref.startsWith('file:')) return localPublicFiles(ref.slice('file:'.length));
+  const distributionId = env[site.distributionEnvVar];
+  if (!distributionId) throw new Error(`${site.distributionEnvVar} is not set: this function is not bound to the site distribution`);
   const { maxAttempts, connectionTimeout, requestTimeout } = S3_LIMITS;
-  return s3PublicFiles(s3 ?? new S3Client({ maxAttempts, requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true } }), ref, site.prefix);
+  const requestHandler = { connectionTimeout, requestTimeout, throwOnRequestTimeout: true };
+  return s3PublicFiles(clients.s3 ?? new S3Client({ maxAttempts, requestHandler }), ref, site.prefix, {
+    // CloudFront's API has one endpoint (us-east-1; cn-northwest-1 in the China partition), which the SDK picks.
+    cloudFront: clients.cloudFront ?? new CloudFrontClient({ maxAttempts, requestHandler }),
+    distributionId,
+  });
 }
 
-/** JSON objects under `prefix` of the bucket, each with its Cache-Control (publicCacheControl). */
-export function s3PublicFiles(s3: S3Client, bucket: string, prefix: string): PublicFiles {
+/** Where CloudFront serves the bucket's files, to invalidate a removed one in. */
+export interface PublicCdn {
+  cloudFront: CloudFrontClient;
+  distributionId: string;
+}
+
+/**
+ * JSON objects under `prefix` of the bucket, each with its Cache-Control (publicCacheControl). A removed one is
+ * deleted, then invalidated at `/<prefix><path>` in the distribution (when `cdn` is given): one invalidation
+ * path, of the thousand a month CloudFront does free, per withdrawal. Its caller reference is made once per
+ * removal, so the SDK's retries of it are one invalidation.
+ */
+export function s3PublicFiles(s3: S3Client, bucket: string, prefix: string, cdn?: PublicCdn): PublicFiles {
   return {
     async put(path, body) {
       await s3.send(
@@ -47,6 +70,13 @@ export function s3PublicFiles(s3: S3Client, bucket: string, prefix: string): Pub
     },
     async remove(path) {
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${checked(path)}` }));
+      if (!cdn) return;
+      await cdn.cloudFront.send(
+        new CreateInvalidationCommand({
+          DistributionId: cdn.distributionId,
+          InvalidationBatch: { CallerReference: `remove-${randomUUID()}`, Paths: { Quantity: 1, Items: [`/${prefix}${path}`] } },
+        }),
+      );
     },
   };
 }

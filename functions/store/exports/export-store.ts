@@ -17,8 +17,10 @@ import { BUCKETS, type BucketKey } from '../buckets';
  * failed upload is aborted (S3 drops its parts), a failed local write leaves no file behind.
  */
 export interface ExportSink {
-  /** Writes the bytes as they come (pulling them: backpressure), then returns a link that expires. */
-  save(filename: string, contentType: string, chunks: AsyncIterable<Uint8Array>): Promise<{ url: string; expiresAt: Date }>;
+  /** Writes the bytes as they come (pulling them: backpressure), then returns the file's name in the store. */
+  save(filename: string, contentType: string, chunks: AsyncIterable<Uint8Array>): Promise<{ ref: string }>;
+  /** A link to a saved file that expires in EXPORT_LINK_SECONDS, downloading it as `filename`. */
+  link(ref: string, filename: string, contentType: string): Promise<{ url: string; expiresAt: Date }>;
 }
 
 /** How long a download link works. */
@@ -67,9 +69,12 @@ export function s3ExportSink(s3: S3Client, bucket: string, now = () => new Date(
         leavePartsOnError: false,
       });
       await upload.done();
+      return { ref: key };
+    },
+    async link(ref, filename, contentType) {
       const url = await getSignedUrl(
         s3,
-        new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: attachment(filename), ResponseContentType: contentType }),
+        new GetObjectCommand({ Bucket: bucket, Key: ref, ResponseContentDisposition: attachment(filename), ResponseContentType: contentType }),
         { expiresIn: EXPORT_LINK_SECONDS },
       );
       return { url, expiresAt: new Date(now().getTime() + EXPORT_LINK_SECONDS * 1000) };
@@ -77,7 +82,7 @@ export function s3ExportSink(s3: S3Client, bucket: string, now = () => new Date(
   };
 }
 
-/** What the local sink keeps beside a file: its download name, type and when its link stops working. */
+/** What the local sink keeps beside a file: its download name, type and when its last link stops working. */
 interface LocalExportMeta {
   filename: string;
   contentType: string;
@@ -88,7 +93,8 @@ const LOCAL_NAME = /^[A-Za-z0-9_-]{32}$/;
 
 /**
  * Writes to `<dir>/<name>.csv` (first as `.part`, renamed when complete) with `<name>.json` beside it; the
- * name is 24 random bytes. Files older than the bucket's expiry are deleted on each save, as S3's
+ * name (the ref) is 24 random bytes, and a link is that name under LOCAL_EXPORT_PATH, served until the
+ * expiry its last link() set. Files older than the bucket's expiry are deleted on each save, as S3's
  * lifecycle rule deletes them.
  */
 export function localExportSink(dir: string, expiryDays: number, now = () => new Date()): ExportSink {
@@ -104,11 +110,19 @@ export function localExportSink(dir: string, expiryDays: number, now = () => new
         await rm(part, { force: true });
         throw error;
       }
-      const expiresAt = new Date(now().getTime() + EXPORT_LINK_SECONDS * 1000);
-      const meta: LocalExportMeta = { filename, contentType, expiresAt: expiresAt.toISOString() };
+      // Not downloadable until a link is asked for (link() sets when it stops working).
+      const meta: LocalExportMeta = { filename, contentType, expiresAt: new Date(0).toISOString() };
       await writeFile(join(dir, `${name}.json`), JSON.stringify(meta));
       await rename(part, join(dir, `${name}.csv`));
-      return { url: `${LOCAL_EXPORT_PATH}${name}`, expiresAt };
+      return { ref: name };
+    },
+    async link(ref) {
+      if (!LOCAL_NAME.test(ref)) throw new Error('not a local export');
+      const metaFile = join(dir, `${ref}.json`);
+      const meta = JSON.parse(await readFile(metaFile, 'utf8')) as LocalExportMeta;
+      const expiresAt = new Date(now().getTime() + EXPORT_LINK_SECONDS * 1000);
+      await writeFile(metaFile, JSON.stringify({ ...meta, expiresAt: expiresAt.toISOString() }));
+      return { url: `${LOCAL_EXPORT_PATH}${ref}`, expiresAt };
     },
   };
 }

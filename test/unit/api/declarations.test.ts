@@ -26,6 +26,7 @@ import { districtAuditItems } from '../../fixtures/audit';
 import { EXAMPLE_BODIES, EXAMPLE_PARAMS, type OperationWithBody } from '../../fixtures/requests';
 import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
 import { UNIT_TABLE, fakeTables } from './fake-tables';
+import { exportJobItem } from '../../fixtures/exports';
 
 /**
  * A handler's dependencies agree with its declaration in the route table (functions/routes.ts), which is
@@ -163,6 +164,8 @@ beforeEach(() => {
   // the district's snapshot day, and its draft and published disclosures (fixtures/disclosure.ts)
   tables.put(UNIT_TABLE.tallies, ...districtSnapshotItems());
   tables.put(UNIT_TABLE.disclosures, ...districtDisclosureItems());
+  // the district's raw export, queued, which the export function writes (fixtures/exports.ts)
+  tables.put(UNIT_TABLE.tallies, exportJobItem());
   // the district's draft briefing of the week of 1 June (fixtures/briefings.ts)
   tables.put(UNIT_TABLE.briefings, ...districtBriefingItems());
   // the district's audit chain: the first chained item of each chained table (fixtures/audit.ts)
@@ -243,7 +246,7 @@ describe("a handler's dependencies agree with its declaration", () => {
     'stream consumer %s starts with only its declared tables and uses them only as declared',
     async (_, consumer) => {
       // prepare: every stored item its stream's filter lets through (a ballot, a case event...) as a new image
-      const handler = await coldStart(consumer.entry, consumer.tables);
+      const handler = await coldStart(consumer.entry, consumer.tables, [], consumer.buckets);
       const stored = tables.items(UNIT_TABLE[consumer.stream.table]).filter((item) => String(item.sk).startsWith(consumer.stream.filter.sortKeyBeginsWith ?? ''));
       expect(stored.length).toBeGreaterThan(0);
       const Records = stored.map((item, i) => ({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }), SequenceNumber: String(i + 1) } }));

@@ -92,6 +92,9 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
         return existing !== undefined && existing.seq === values[':seq'] && existing.hash === values[':hash'];
       case 'attribute_not_exists(pk) OR streamSequence < :sequence':
         return existing === undefined || String(existing.streamSequence) < String(values[':sequence']);
+      // The export job store's: a job still the run's that claimed it.
+      case '#state = :running AND startedAt = :startedAt':
+        return existing !== undefined && existing.state === values[':running'] && existing.startedAt === values[':startedAt'];
       default:
         throw new Error(`fake-tables: unsupported condition ${put.ConditionExpression}`);
     }
@@ -249,8 +252,22 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     store(name, item);
   }
 
-  // An unconditional `ADD` (the counters' arrivals and hot days), answering the new values if asked.
+  /** The export job store's claim: queued, or running since before `:staleBefore`, becomes running (ALL_NEW). */
+  function claim(input: UpdateCommandInput) {
+    const values = input.ExpressionAttributeValues ?? {};
+    const item = read(input.TableName!, input.Key!);
+    const claimable = item !== undefined && (item.state === values[':queued'] || (item.state === values[':running'] && String(item.startedAt) < String(values[':staleBefore'])));
+    if (!claimable) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
+    const claimed: Item = { ...item, state: values[':running'], startedAt: values[':startedAt'], runs: Number(item.runs ?? 0) + Number(values[':one']) };
+    store(input.TableName!, claimed);
+    const { pk: _pk, sk: _sk, ...attributes } = claimed;
+    return { Attributes: attributes };
+  }
+  const CLAIM = '#state = :queued OR (#state = :running AND startedAt < :staleBefore)';
+
+  // An unconditional `ADD` (the counters' arrivals and hot days), answering the new values if asked; or a claim.
   ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+    if (input.ConditionExpression === CLAIM) return claim(input);
     addTo(input.TableName!, input.Key!, input);
     if (input.ReturnValues !== 'UPDATED_NEW') return {};
     const { pk: _pk, sk: _sk, ...attributes } = read(input.TableName!, input.Key!)!;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { UTF8_BOM, toCsv } from '../../../functions/platform/csv';
+import { UTF8_BOM, csvChunks, toCsv } from '../../../functions/platform/csv';
 
 describe('toCsv', () => {
   it('starts with a UTF-8 BOM and ends every line with CRLF', () => {
@@ -38,5 +38,26 @@ describe('toCsv', () => {
   it('writes empty cells as nothing between the commas', () => {
     // act & assert
     expect(toCsv([['a', '', '', 'b']])).toBe('\uFEFFa,,,b\r\n');
+  });
+});
+
+describe('csvChunks', () => {
+  it('writes the bytes toCsv writes, a chunk per page, plain cells and guarded ones alike', async () => {
+    // prepare
+    const pages = [
+      [['单位', 'a,b', 'say "hi"'], ['=1+1', '-5', '-x', '\tTAB', 'two\nlines', 'plain']],
+      [[], ['', '窗口工作人员态度很好', '@SUM(A1)', 'cr\rhere']],
+    ];
+    async function* paged() {
+      yield* pages;
+    }
+
+    // act
+    const chunks: Buffer[] = [];
+    for await (const chunk of csvChunks(paged())) chunks.push(chunk);
+
+    // assert
+    expect(chunks).toHaveLength(3);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(toCsv(pages.flat()));
   });
 });

@@ -18,25 +18,33 @@ async function* failing() {
 }
 
 describe('localExportSink', () => {
-  it('writes the file under an unguessable name and serves it until its link expires', async () => {
+  it('writes the file under an unguessable name, serves nothing until a link is asked for, then until that link expires', async () => {
     // prepare
     const dir = freshDir();
-    const sink = localExportSink(dir, 1, () => T0);
+    let now = T0;
+    const sink = localExportSink(dir, 1, () => now);
 
     // act
     const saved = await sink.save('原始答卷-2026-annual.csv', 'text/csv; charset=utf-8', chunks('a,b\r\n', '1,2\r\n'));
-    const name = saved.url.slice(LOCAL_EXPORT_PATH.length);
-    const served = await openLocalExport(dir, name, new Date(T0.getTime() + 60_000));
-    const late = await openLocalExport(dir, name, new Date(T0.getTime() + 15 * 60_000));
+    const unlinked = await openLocalExport(dir, saved.ref, T0);
+    const link = await sink.link(saved.ref, '原始答卷-2026-annual.csv', 'text/csv; charset=utf-8');
+    const served = await openLocalExport(dir, saved.ref, new Date(T0.getTime() + 60_000));
+    const late = await openLocalExport(dir, saved.ref, new Date(T0.getTime() + 15 * 60_000));
+    now = new Date(T0.getTime() + 20 * 60_000);
+    const again = await sink.link(saved.ref, '原始答卷-2026-annual.csv', 'text/csv; charset=utf-8');
+    const servedAgain = await openLocalExport(dir, saved.ref, new Date(T0.getTime() + 21 * 60_000));
 
     // assert
-    expect(saved.url.startsWith(LOCAL_EXPORT_PATH)).toBe(true);
-    expect(name).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(saved.expiresAt).toEqual(new Date(T0.getTime() + 15 * 60_000));
+    expect(saved.ref).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(unlinked).toBeUndefined();
+    expect(link).toEqual({ url: `${LOCAL_EXPORT_PATH}${saved.ref}`, expiresAt: new Date(T0.getTime() + 15 * 60_000) });
     expect(await text(served!.stream)).toBe('a,b\r\n1,2\r\n');
     expect(served!.headers['content-disposition']).toBe(attachment('原始答卷-2026-annual.csv'));
     expect(late).toBeUndefined();
+    expect(again.expiresAt).toEqual(new Date(T0.getTime() + 35 * 60_000));
+    expect(await text(servedAgain!.stream)).toBe('a,b\r\n1,2\r\n');
     expect(await openLocalExport(dir, '../../etc/passwd')).toBeUndefined();
+    await expect(sink.link('../../etc/passwd', 'x.csv', 'text/csv')).rejects.toThrow(/not a local export/);
   });
 
   it('leaves no file behind when the rows fail half-way', async () => {

@@ -1,3 +1,4 @@
+import type { ExportFailure } from '../../../functions/domain/evaluation/export-job';
 import type { ExclusionReason } from '../../../functions/domain/evaluation/tally';
 import { catalog } from '../app/i18n';
 
@@ -16,6 +17,11 @@ export const tallies = catalog(
     rawIncludeText: '包含文字答案（意见建议）',
     rawExporting: '正在导出…',
     rawExported: (p: { rows: number; expires: string }) => `已导出 ${p.rows} 行；下载链接 ${p.expires}（北京时间）前有效。`,
+    rawQueued: '已提交导出，正在排队…',
+    rawRunning: (p: { since: string }) => `正在写入文件（${p.since} 开始，北京时间）；数据量大时需几分钟，可停留在本页等待。`,
+    rawFailed: (p: { failure: ExportFailure }) =>
+      p.failure === 'dependency' ? '导出失败：存储服务暂时不可用，请稍后重新导出。' : p.failure === 'timedOut' ? '导出未能按时完成，请重新导出。' : '导出失败，请重新导出。',
+    rawExpired: '导出文件已过期删除，请重新导出。',
     window: (p: { opens: string; closes: string }) => `${p.opens} 至 ${p.closes}（北京时间）`,
     lastRun: (p: { at: string; ballots: number; units: number }) => `最近一次统计：${p.at}（北京时间），读取答卷 ${p.ballots} 份，涉及 ${p.units} 个单位。`,
     lastRunExcluded: (p: { count: number; reasons: string }) => `其中 ${p.count} 份整份未计入：${p.reasons}。`,
@@ -83,6 +89,15 @@ export const tallies = catalog(
     rawIncludeText: 'Include text answers (comments)',
     rawExporting: 'Exporting…',
     rawExported: (p) => `Exported ${p.rows} rows; the download link works until ${p.expires} (China Standard Time).`,
+    rawQueued: 'Export asked for; waiting for its turn…',
+    rawRunning: (p) => `Writing the file (since ${p.since}, China Standard Time); a large period takes a few minutes. You may wait on this page.`,
+    rawFailed: (p) =>
+      p.failure === 'dependency'
+        ? 'The export failed: storage is unavailable for now. Please export again later.'
+        : p.failure === 'timedOut'
+          ? 'The export did not finish in time. Please export again.'
+          : 'The export failed. Please export again.',
+    rawExpired: 'The exported file has expired and was deleted. Please export again.',
     window: (p) => `${p.opens} to ${p.closes} (China Standard Time)`,
     lastRun: (p) => `Last counted ${p.at} (China Standard Time): ${p.ballots} responses read, ${p.units} units.`,
     lastRunExcluded: (p) => `${p.count} whole responses were not counted: ${p.reasons}.`,

@@ -315,6 +315,28 @@ describe('withdrawDisclosure', () => {
     expect(files.has(disclosure.publication!.file)).toBe(false);
   });
 
+  it("completes a withdrawal whose file deletion failed when the same request comes again, once; another supervisor's gets 409", async () => {
+    // prepare: the first attempt saves the withdrawal, rewrites the index, then cannot delete the file
+    const { deps, files, events } = memoryDeps({ cases: [closedCase()] });
+    const d = await proposeDisclosure(deps, SUP, { title: '六月公示', items: [{ kind: 'case', caseId: closedCase().caseId }] });
+    const { disclosure } = await approveDisclosure(deps, APPROVER, d.disclosureId, { rev: 1 });
+    const remove = deps.publicFiles.remove;
+    deps.publicFiles.remove = () => Promise.reject(Object.assign(new Error('Service Unavailable'), { $metadata: { httpStatusCode: 503 } }));
+    const failed = await refusal(withdrawDisclosure(deps, APPROVER, d.disclosureId, { rev: 2, reason: '答复有误' }));
+    deps.publicFiles.remove = remove;
+
+    // act
+    const other = await refusal(withdrawDisclosure(deps, SUP, d.disclosureId, { rev: 2, reason: '另一位' }));
+    const again = await withdrawDisclosure(deps, APPROVER, d.disclosureId, { rev: 2, reason: '答复有误' });
+
+    // assert
+    expect(failed.message).toBe('Service Unavailable');
+    expect(files.has(disclosure.publication!.file)).toBe(false);
+    expect(other).toMatchObject({ reason: 'disclosureState', params: { from: 'WITHDRAWN', action: 'withdraw' } });
+    expect(again).toMatchObject({ state: 'WITHDRAWN', rev: 3, withdrawal: { by: 'sup-2', reason: '答复有误' } });
+    expect(events.filter((e) => e.action === 'withdraw')).toHaveLength(1);
+  });
+
   it('refuses to withdraw a draft (409)', async () => {
     // prepare
     const { deps } = memoryDeps({ cases: [closedCase()] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswers, groupOf, isShown } from '../../../../functions/domain/evaluation/answers';
+import { answerRules, checkAnswers, groupOf, isShown } from '../../../../functions/domain/evaluation/answers';
 import type { SubmissionInput } from '../../../../functions/domain/evaluation/response';
 import type { FieldIssue } from '../../../../functions/domain/errors';
 import { ANSWER_MESSAGES as M } from '../../../../functions/domain/evaluation/messages';
@@ -388,6 +388,30 @@ describe('checkAnswers', () => {
       'units.tax-bureau.problems',
       'units.tax-bureau.comment',
     ]);
+  });
+});
+
+describe('answerRules', () => {
+  it('checks submission after submission with the rules of one version read once, each as checkAnswers does', () => {
+    // prepare
+    const content = chainedContent();
+    const submissions: Given[] = [
+      { answers: { group: 'citizen', channel: 'window' }, units: { 'tax-bureau': { overall: 'satisfied' } } },
+      { answers: { group: 'nobody' }, units: { 'tax-bureau': { overall: 'dissatisfied', problems: ['fees', 'rude', 'fees'], comment: ' 乱收费 ' } } },
+      { answers: { group: 'citizen', overall: 'satisfied' }, units: { 'tax-bureau': { overall: 'satisfied', comment: 'hidden' }, police: {} } },
+      { answers: { group: 'citizen', channel: 'window' }, units: { 'tax-bureau': { overall: 'satisfied' } } },
+    ];
+
+    // act
+    const rules = answerRules(content);
+    const checked = submissions.map((s) => rules(s));
+
+    // assert
+    expect(checked).toEqual(submissions.map((s) => checkAnswers(content, s)));
+    expect(checked[1]!.issues.length).toBeGreaterThan(0);
+    expect(checked[2]!.issues.length).toBeGreaterThan(0);
+    expect(checked[3]).toEqual(checked[0]);
+    expect(checked[3]!.accepted).not.toBe(checked[0]!.accepted);
   });
 });
 

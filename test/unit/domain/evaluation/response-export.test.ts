@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../../functions/domain/errors';
+import { ZExportFile } from '../../../../functions/domain/evaluation/export-job';
 import {
-  ZResponseExport,
   ZResponseExportInput,
   ballotDigest,
   ballotRows,
@@ -97,7 +97,7 @@ function fakeDeps(items: Record<string, unknown>[], pageSize = 2, review: Review
     },
     async saveExport(_filename, pages) {
       for await (const chunk of csvChunks(pages)) written.push(chunk);
-      return { url: 'https://exports.example/file', expiresAt: new Date(DURING_PERIOD.getTime() + 900_000) };
+      return { ref: 'exports/file.csv' };
     },
     newExportKey: () => KEY,
     now: () => DURING_PERIOD,
@@ -191,8 +191,8 @@ describe('exportResponses', () => {
     const result = await exportResponses(deps, '2026-annual', { lang: 'zh-CN', includeText: false });
 
     // assert
-    expect(ZResponseExport.parse(result)).toEqual(result);
-    expect(result).toMatchObject({ rows: 4, ballots: 3, unreadable: 0, includeText: false, dataAsOf: DURING_PERIOD.toISOString() });
+    expect(ZExportFile.parse(result)).toEqual(result);
+    expect(result).toMatchObject({ ref: 'exports/file.csv', rows: 4, ballots: 3, unreadable: 0, dataAsOf: DURING_PERIOD.toISOString() });
     expect(result.filename).toBe('原始答卷-2026-annual-202606151000.csv');
     expect(bytes().subarray(0, 3)).toEqual(Buffer.from(UTF8_BOM, 'utf8'));
     const { preamble, header, rows } = tableOf(bytes());
@@ -231,7 +231,7 @@ describe('exportResponses', () => {
     const result = await exportResponses(deps, '2026-annual', { lang: 'en', includeText: true });
 
     // assert
-    expect(result.includeText).toBe(true);
+    expect(result.rows).toBe(4);
     const { preamble, header, rows } = tableOf(bytes());
     expect(preamble[2]).toEqual(['Text answers included', 'yes']);
     const comment = header.findIndex((h) => h.startsWith('comment '));

@@ -1,5 +1,5 @@
 import { useComputed, useSignal } from '@preact/signals';
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { PeriodWithForms } from '../../../../functions/domain/evaluation/period-admin';
 import type { PeriodTrend, SnapshotList, UnitSnapshot } from '../../../../functions/domain/evaluation/snapshot';
 import type { TallyReport } from '../../../../functions/domain/evaluation/tally-report';
@@ -9,6 +9,7 @@ import {
   downloadTallies,
   downloadTalliesXlsx,
   exportResponses,
+  getResponseExport,
   listPeriodTrend,
   listPeriods,
   listSnapshots,
@@ -276,30 +277,49 @@ function Downloads({ periodId }: { periodId: string }) {
   );
 }
 
+/** How long the page waits between asking for an export in progress: soon at first, then every few seconds. */
+const EXPORT_POLL_MS = [1_000, 1_000, 2_000, 3_000, 5_000] as const;
+
 /**
- * The raw anonymised responses of the period: the API writes the file (to S3 on AWS) and answers a link that
- * expires soon, which the page follows. Only admins are offered the text answers (the API refuses others).
+ * The raw anonymised responses of the period. The API queues the export and the export function writes the
+ * file (to S3 on AWS); the page asks for it until it is done, then follows the link it gets, which expires
+ * soon. Only admins are offered the text answers (the API refuses others).
  */
 function RawExport({ periodId }: { periodId: string }) {
   const t = messages(tallies);
   const isAdmin = useComputed(() => staff.value?.roles.includes('admin') ?? false);
   const includeText = useSignal(false);
   const busy = useSignal(false);
-  const status = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
+  const status = useSignal<{ kind: 'success' | 'error' | 'info'; text: string } | undefined>(undefined);
+  // The export being waited for; cleared when the period changes or the page goes, which ends the waiting.
+  const waiting = useRef<string | undefined>(undefined);
+  useEffect(() => () => void (waiting.current = undefined), [periodId]);
   const onExport = async () => {
     busy.value = true;
     status.value = undefined;
     try {
-      const result = await call(exportResponses, { params: { periodId }, body: { includeText: isAdmin.value && includeText.value } });
-      // Absolute on AWS (a presigned S3 link); on the API's own origin under `npm start`.
-      const link = document.createElement('a');
-      link.href = new URL(result.url, location.href).href;
-      link.download = result.filename;
-      link.hidden = true;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      status.value = { kind: 'success', text: t.rawExported({ rows: result.rows, expires: formatDateTime(result.expiresAt) }) };
+      let job = await call(exportResponses, { params: { periodId }, body: { includeText: isAdmin.value && includeText.value } });
+      const exportId = job.exportId;
+      waiting.current = exportId;
+      for (let asked = 0; job.state === 'queued' || job.state === 'running'; asked++) {
+        status.value = { kind: 'info', text: job.state === 'queued' ? t.rawQueued : t.rawRunning({ since: formatDateTime(job.startedAt ?? job.requestedAt) }) };
+        await new Promise((resolve) => setTimeout(resolve, EXPORT_POLL_MS[Math.min(asked, EXPORT_POLL_MS.length - 1)]));
+        if (waiting.current !== exportId) return;
+        job = await call(getResponseExport, { params: { periodId, exportId } });
+      }
+      if (job.state === 'done' && job.url) {
+        // Absolute on AWS (a presigned S3 link); on the API's own origin under `npm start`.
+        const link = document.createElement('a');
+        link.href = new URL(job.url, location.href).href;
+        link.download = job.filename ?? '';
+        link.hidden = true;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        status.value = { kind: 'success', text: t.rawExported({ rows: job.rows ?? 0, expires: formatDateTime(job.expiresAt ?? job.finishedAt ?? job.requestedAt) }) };
+      } else {
+        status.value = { kind: 'error', text: job.state === 'expired' ? t.rawExpired : t.rawFailed({ failure: job.failure ?? 'internal' }) };
+      }
     } catch (err) {
       status.value = { kind: 'error', text: failureOf(err).message };
     } finally {
