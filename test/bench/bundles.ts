@@ -84,11 +84,19 @@ export async function synthBundles(): Promise<{ functions: Bundle[]; floor: Bund
   });
   const assembly = app.synth();
 
+  // A stack's functions are in its template and in those of its nested stacks (the routes of each context:
+  // infra/constructs/http-api.ts), which CDK writes beside it as `<stack…>.nested.template.json`.
+  const templatesOf = (stackName: string) => [
+    assembly.getStackByName(stackName).templateFullPath,
+    ...readdirSync(outdir)
+      .filter((file) => file.startsWith(stackName) && file.endsWith('.nested.template.json'))
+      .map((file) => path.join(outdir, file)),
+  ];
   const bundlesOf = (stackName: string): Bundle[] => {
-    const template = JSON.parse(readFileSync(assembly.getStackByName(stackName).templateFullPath, 'utf8')) as {
-      Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
-    };
-    return Object.values(template.Resources)
+    const resources = templatesOf(stackName).flatMap((file) =>
+      Object.values((JSON.parse(readFileSync(file, 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> }).Resources),
+    );
+    return resources
       .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
       .map((r) => {
         const dir = path.join(outdir, r.Metadata!['aws:asset:path']!);
