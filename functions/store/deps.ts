@@ -21,7 +21,7 @@ import { createDocumentClient, tableName } from './client';
 import { invitationStore, saltKeeper, saltMaker } from './evaluation/admission-store';
 import { catalogStore } from './evaluation/catalog-store';
 import { counterStore } from './evaluation/counter-store';
-import { responseStore, toBallot } from './evaluation/response-store';
+import { responseStore, toBallotInBulk } from './evaluation/response-store';
 import { reviewStore } from './evaluation/review-store';
 import { cachedSubmissionContext } from './evaluation/submission-context';
 import { tallyStore } from './evaluation/tally-store';
@@ -217,7 +217,7 @@ export function responseExportDeps(db = createDocumentClient(), sink: ExportSink
   const reviews = reviewStore(db, tableName('reviews'));
   const counters = counterStore(db, tableName('tallies'));
   return {
-    toBallot,
+    toBallot: toBallotInBulk,
     listGroups: catalogTable.listGroups,
     listAppeals: reviews.listAppeals,
     listBatchReviews: reviews.listBatchReviews,

@@ -35,21 +35,32 @@ export const responseKey = (periodId: string, ballotRef: string) => ({
 
 const strip = ({ pk: _pk, sk: _sk, ...fields }: Record<string, unknown>) => fields;
 
-/**
- * ZResponse compiled (zod's `z.compile`), for reading a period's ballots by the hundred thousand: a stored item
- * it accepts takes generated code, about five times faster; any other goes to ZResponse itself, so what is
- * unreadable and why is its to say. Compiled on first use, not at cold start, by the functions that read ballots.
- */
-let storedResponse: typeof ZResponse | undefined;
-
-/** A stored item as a ballot, or as unreadable (naming the units it seems to rate, so they show the exclusion). */
-export function toBallot(item: Record<string, unknown>): StoredBallot {
-  // No strip(): ZResponse leaves out the keys it does not name (pk, sk), without copying the item first.
-  const parsed = (storedResponse ??= z.compile(ZResponse)).safeParse(item);
+/** A parse of a stored item as a ballot, or as unreadable (naming the units it seems to rate, so they show the exclusion). */
+function ballotFrom(parsed: ReturnType<typeof ZResponse.safeParse>, item: Record<string, unknown>): StoredBallot {
   if (parsed.success) return { ok: true, response: parsed.data };
   const units = item.units;
   return { ok: false, unitIds: units && typeof units === 'object' && !Array.isArray(units) ? Object.keys(units) : [] };
 }
+
+/**
+ * A stored item as a ballot, or as unreadable. No strip(): ZResponse leaves out the keys it does not name (pk,
+ * sk), without copying the item first.
+ */
+export const toBallot = (item: Record<string, unknown>): StoredBallot => ballotFrom(ZResponse.safeParse(item), item);
+
+/**
+ * ZResponse compiled (zod's `z.compile`), for reading a period's ballots by the hundred thousand: a stored item
+ * it accepts takes generated code, about five times faster; any other goes to ZResponse itself, so what is
+ * unreadable and why is its to say. Compiled on first use, not at cold start.
+ */
+let compiledResponse: typeof ZResponse | undefined;
+
+/**
+ * `toBallot` for the raw export, which reads a period of a million ballots in one run. Apart from it, and no
+ * method of responseStore (the submit function bundles them all), so that a function reading one ballot at a
+ * time does not load zod's compiler (29 KB minified, which the submit function's bundle budget has no room for).
+ */
+export const toBallotInBulk = (item: Record<string, unknown>): StoredBallot => ballotFrom((compiledResponse ??= z.compile(ZResponse)).safeParse(item), item);
 
 /** The item a failed condition returned, as a response. */
 const existingOf = (error: unknown): Response | undefined => {

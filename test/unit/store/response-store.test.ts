@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZResponse } from '../../../functions/domain/evaluation/response';
-import { responseKey, toBallot } from '../../../functions/store/evaluation/response-store';
+import { responseKey, toBallot, toBallotInBulk } from '../../../functions/store/evaluation/response-store';
 import { aResponse, anOpenAdmission } from '../../fixtures/catalog';
 
-/** How a stored item reads as a ballot: toBallot reads through a compiled ZResponse, which must change nothing. */
+/** How a stored item reads as a ballot: toBallot through ZResponse, toBallotInBulk through it compiled, which must change nothing. */
 
 /** A stored item as DynamoDB hands it back: the response with its keys. */
 const storedItem = (): Record<string, unknown> => {
@@ -36,7 +36,10 @@ const damage = fc.oneof(
   ),
 );
 
-describe('toBallot', () => {
+describe.each([
+  ['toBallot', toBallot],
+  ['toBallotInBulk', toBallotInBulk],
+])('%s', (_, toBallot) => {
   it('reads a stored item as ZResponse reads it without its keys, whatever is damaged in it', () => {
     fc.assert(
       fc.property(fc.array(damage, { maxLength: 3 }), (damages) => {
