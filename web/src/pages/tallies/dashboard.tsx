@@ -304,7 +304,11 @@ function RawExport({ periodId }: { periodId: string }) {
       for (let asked = 0; job.state === 'queued' || job.state === 'running'; asked++) {
         status.value = { kind: 'info', text: job.state === 'queued' ? t.rawQueued : t.rawRunning({ since: formatDateTime(job.startedAt ?? job.requestedAt) }) };
         await new Promise((resolve) => setTimeout(resolve, EXPORT_POLL_MS[Math.min(asked, EXPORT_POLL_MS.length - 1)]));
-        if (waiting.current !== exportId) return;
+        if (waiting.current !== exportId) {
+          // Another period is shown now: its export is not this one.
+          status.value = undefined;
+          return;
+        }
         job = await call(getResponseExport, { params: { periodId, exportId } });
       }
       if (job.state === 'done' && job.url) {
