@@ -127,6 +127,9 @@ export function localFunctionEnv(endpoint: string, tables: Record<TableKey, stri
   return env;
 }
 
+/** The prefix of `npm start`'s table names, which the operator commands (infra/ops/) find its data by. */
+export const LOCAL_TABLE_PREFIX = 'pingyi-local';
+
 /** The table names of one local stack: `<prefix>-Catalog`, `<prefix>-Responses`, ... */
 export function tableNames(prefix: string): Record<TableKey, string> {
   const names = {} as Record<TableKey, string>;

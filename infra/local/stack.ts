@@ -14,6 +14,7 @@ import { OUTBOX_PAGE_LIMIT, recentMonths } from './outbox-page';
 import { outboxStore } from '../../functions/store/notifications/outbox-store';
 import { localBucketDir, localBucketEnv } from './buckets';
 import {
+  LOCAL_TABLE_PREFIX,
   createTables,
   localDynamoClient,
   localFunctionEnv,
@@ -129,7 +130,7 @@ export async function startLocal(options: LocalStackOptions = {}): Promise<Local
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const inMemory = options.inMemory ?? false;
   const quiet = options.quiet ?? false;
-  const tables = tableNames(options.tablePrefix ?? 'pingyi-local');
+  const tables = tableNames(options.tablePrefix ?? LOCAL_TABLE_PREFIX);
   mkdirSync(dataDir, { recursive: true });
 
   const cleanups: (() => Promise<void> | void)[] = [];

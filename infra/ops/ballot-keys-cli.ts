@@ -7,8 +7,6 @@
  *   npm run ballot-keys -- rotate --stage prod     a new current key in stack Pingyi-prod's secret
  *   npm run ballot-keys -- retire k1 --stage prod  k1 stops verifying
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BALLOT_KEYS_MAX_AGE_SECONDS } from '../../functions/store/ballot-keys';
@@ -26,7 +24,8 @@ import {
   secretRingStore,
   type RingStore,
 } from './ballot-keys';
-import { stackName, UsageError, type Print } from './staff';
+import { stackName } from '../stacks/stack-name';
+import { parseCommandLine, runAsScript, runCommand, UsageError, type CliOutput } from './cli';
 
 /** The text `--help` and every usage error show. */
 export const USAGE = `usage:
@@ -60,25 +59,17 @@ export interface BallotKeysClients {
 
 /** Reads the arguments after `npm run ballot-keys --`; throws a UsageError for anything it cannot carry out. */
 export function parseBallotKeysArgs(argv: readonly string[], defaultFile = secretFile(DEFAULT_DATA_DIR, 'ballotKeys')): BallotKeysCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stage: { type: 'string' },
-        'secret-id': { type: 'string' },
-        file: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    // node:util's parseArgs reports an unknown option or a missing value as a TypeError with a code.
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(error.message);
-    throw error;
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      stage: { type: 'string' },
+      'secret-id': { type: 'string' },
+      file: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return { action: 'help' };
   const places = [values.stage, values['secret-id'], values.file].filter((v) => v !== undefined);
   if (places.length > 1) throw new UsageError('give one of --stage, --secret-id and --file.');
@@ -120,10 +111,10 @@ async function storeOf(ring: RingChoice, makeClients: () => BallotKeysClients): 
 export async function runBallotKeysCli(
   argv: readonly string[],
   makeClients: () => BallotKeysClients,
-  io: { out: Print; err: Print },
+  io: CliOutput,
   defaultFile?: string,
 ): Promise<number> {
-  try {
+  return runCommand('ballot-keys', USAGE, io, async () => {
     const command = parseBallotKeysArgs(argv, defaultFile);
     if (command.action === 'help') {
       io.out(USAGE);
@@ -155,14 +146,7 @@ export async function runBallotKeysCli(
       }
     }
     return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`npm run ballot-keys: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(`npm run ballot-keys: ${failureLine(error)}`);
-    return 1;
-  }
+  }, { explain: (error) => (error instanceof BallotKeysError ? error.message : undefined) });
 }
 
 /** The place options of a command line, to repeat in a hint. */
@@ -172,26 +156,7 @@ function argvPlace(ring: RingChoice): string {
   return ring.file === secretFile(DEFAULT_DATA_DIR, 'ballotKeys') ? '' : ` --file ${ring.file}`;
 }
 
-/** One line for a failure; the SDK's own words for missing credentials or region help nobody. */
-function failureLine(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const detail = error.message.split('\n')[0];
-  if (error.name === 'CredentialsProviderError' || error.name === 'TokenProviderError') {
-    return (
-      `no usable AWS credentials (${detail}). Set AWS_PROFILE (run \`aws sso login\` first for an SSO profile) ` +
-      'or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again.'
-    );
-  }
-  if (/^Region is missing/.test(error.message)) return 'no AWS region: set AWS_REGION (e.g. AWS_REGION=cn-north-1) or give your AWS profile a region.';
-  if (error instanceof BallotKeysError) return error.message;
-  return `${error.name}: ${detail}`;
-}
 
 // Run only as `npm run ballot-keys`, not when a test imports this module.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const makeClients = () => ({ secretsManager: new SecretsManagerClient({}), cloudFormation: new CloudFormationClient({}) });
-  process.exitCode = await runBallotKeysCli(process.argv.slice(2), makeClients, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
-}
+const makeClients = () => ({ secretsManager: new SecretsManagerClient({}), cloudFormation: new CloudFormationClient({}) });
+await runAsScript(import.meta.url, (argv, io) => runBallotKeysCli(argv, makeClients, io));

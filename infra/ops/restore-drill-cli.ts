@@ -3,11 +3,11 @@
  * deployed stage's tables (the work is in restore-drill.ts). Region and credentials come from the standard
  * AWS environment.
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DrillError, runRestoreDrill, stackName, type DrillClients, type DrillOptions, type Print } from './restore-drill';
+import { stackName } from '../stacks/stack-name';
+import { parseCommandLine, runAsScript, runCommand, UsageError, type CliOutput } from './cli';
+import { DrillError, runRestoreDrill, type DrillClients, type DrillOptions } from './restore-drill';
 
 /** The text `--help` and every usage error show. */
 export const USAGE = `usage:
@@ -25,31 +25,20 @@ export const USAGE = `usage:
 Counting scans every item of each live and restored table: it reads, and bills, each table once.
 Region and credentials come from the AWS environment (AWS_REGION, AWS_PROFILE or AWS_ACCESS_KEY_ID...).`;
 
-/** A command line that cannot be carried out as written (exit 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** Reads the arguments after `npm run restore-drill --`: the drill's options, or help. */
 export function parseDrillArgs(argv: readonly string[], now: Date): DrillOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        stage: { type: 'string' },
-        time: { type: 'string' },
-        keep: { type: 'boolean', default: false },
-        'wait-minutes': { type: 'string', default: '120' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(error.message);
-    throw error;
-  }
+  const { values } = parseCommandLine({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      stage: { type: 'string' },
+      time: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'wait-minutes': { type: 'string', default: '120' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return 'help';
   if (values.stage === undefined) throw new UsageError('which stage? --stage <stage> (the drill restores real tables, so there is no default).');
   let time: Date | undefined;
@@ -70,10 +59,10 @@ export function parseDrillArgs(argv: readonly string[], now: Date): DrillOptions
 export async function runDrillCli(
   argv: readonly string[],
   makeClients: () => DrillClients,
-  io: { out: Print; err: Print },
+  io: CliOutput,
   now: Date = new Date(),
 ): Promise<number> {
-  try {
+  return runCommand('restore-drill', USAGE, io, async () => {
     const options = parseDrillArgs(argv, now);
     if (options === 'help') {
       io.out(USAGE);
@@ -81,33 +70,16 @@ export async function runDrillCli(
     }
     await runRestoreDrill(makeClients(), options, io.out);
     return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`npm run restore-drill: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(`npm run restore-drill: ${failureLine(error)}`);
-    return 1;
-  }
+  }, { explain: explainDrillFailure });
 }
 
-function failureLine(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const detail = error.message.split('\n')[0];
-  if (error.name === 'CredentialsProviderError' || error.name === 'TokenProviderError') {
-    return `no usable AWS credentials (${detail}). Set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again.`;
-  }
-  if (/^Region is missing/.test(error.message)) return 'no AWS region: set AWS_REGION (e.g. AWS_REGION=cn-northwest-1) or give your AWS profile a region.';
+/** The drill's own failures in the operator's terms. */
+function explainDrillFailure(error: Error, detail: string): string | undefined {
   if (error instanceof DrillError) return error.message;
   if (error.name === 'TimeoutError') return `a restore did not finish in time (${detail}); try again with a larger --wait-minutes.`;
-  return `${error.name}: ${detail}`;
+  return undefined;
 }
 
 // Run only as `npm run restore-drill`, not when a test imports this module.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const makeClients = () => ({ dynamodb: new DynamoDBClient({}), cloudFormation: new CloudFormationClient({}) });
-  process.exitCode = await runDrillCli(process.argv.slice(2), makeClients, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
-}
+const makeClients = () => ({ dynamodb: new DynamoDBClient({}), cloudFormation: new CloudFormationClient({}) });
+await runAsScript(import.meta.url, (argv, io) => runDrillCli(argv, makeClients, io));

@@ -17,17 +17,14 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDefinition, type TableKey } from '../../functions/store/tables';
-
-/** Writes one line of output. */
-export type Print = (line: string) => void;
+import { stackName } from '../stacks/stack-name';
+import type { Print } from './cli';
 
 /** A failure explained in the operator's terms (exit 1). */
 export class DrillError extends Error {
   override name = 'DrillError';
 }
 
-/** The stack `npx cdk deploy -c stage=<stage>` deploys (infra/stacks/deployment.ts). */
-export const stackName = (stage: string) => `Pingyi-${stage}`;
 
 /** The stack output with a table's name (infra/stacks/pingyi-stack.ts writes one per table). */
 export const tableNameOutput = (definition: TableDefinition) => `${definition.id}TableName`;

@@ -6,8 +6,6 @@
  *   npm run staff -- list --stage prod
  *   npm run staff -- disable wang@example.cn
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ROLES } from '../../functions/routes/route';
@@ -19,12 +17,11 @@ import {
   findUserPoolId,
   listStaff,
   newStaff,
-  stackName,
   StaffError,
-  UsageError,
   type NewStaff,
-  type Print,
 } from './staff';
+import { parseCommandLine, runAsScript, runCommand, UsageError, type CliOutput } from './cli';
+import { stackName } from '../stacks/stack-name';
 
 /** The text `--help` and every usage error show. */
 export const USAGE = `usage:
@@ -58,27 +55,17 @@ export interface StaffClients {
 
 /** Reads the arguments after `npm run staff --`; throws a UsageError for anything it cannot carry out. */
 export function parseStaffArgs(argv: readonly string[]): StaffCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        unit: { type: 'string', multiple: true, default: [] },
-        stage: { type: 'string', default: 'dev' },
-        'user-pool-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    // node:util's parseArgs reports an unknown option or a missing value as a TypeError with a code.
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(error.message);
-    }
-    throw error;
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      unit: { type: 'string', multiple: true, default: [] },
+      stage: { type: 'string', default: 'dev' },
+      'user-pool-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return { action: 'help' };
 
   const [action, ...rest] = positionals;
@@ -112,9 +99,9 @@ export function parseStaffArgs(argv: readonly string[]): StaffCommand {
 export async function runStaffCli(
   argv: readonly string[],
   makeClients: () => StaffClients,
-  io: { out: Print; err: Print },
+  io: CliOutput,
 ): Promise<number> {
-  try {
+  return runCommand('staff', USAGE, io, async () => {
     const command = parseStaffArgs(argv);
     if (command.action === 'help') {
       io.out(USAGE);
@@ -135,32 +122,9 @@ export async function runStaffCli(
         break;
     }
     return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`npm run staff: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(`npm run staff: ${failureLine(error)}`);
-    return 1;
-  }
+  }, { explain: (error) => (error instanceof StaffError ? error.message : undefined) });
 }
 
-/** One line for a failure; the SDK's own words for missing credentials or region help nobody. */
-function failureLine(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const detail = error.message.split('\n')[0];
-  if (error.name === 'CredentialsProviderError' || error.name === 'TokenProviderError') {
-    return (
-      `no usable AWS credentials (${detail}). Set AWS_PROFILE (run \`aws sso login\` first for an SSO profile) ` +
-      'or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again.'
-    );
-  }
-  if (/^Region is missing/.test(error.message)) {
-    return 'no AWS region: set AWS_REGION (e.g. AWS_REGION=cn-north-1) or give your AWS profile a region.';
-  }
-  if (error instanceof StaffError) return error.message;
-  return `${error.name}: ${detail}`;
-}
 
 /** The positional arguments of a command, exactly as many as it names. */
 function expectArgs<const Names extends readonly string[]>(
@@ -180,10 +144,5 @@ function expectArgs<const Names extends readonly string[]>(
 }
 
 // Run only as `npm run staff`, not when a test imports this module.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const makeClients = () => ({ cognito: new CognitoIdentityProviderClient({}), cloudFormation: new CloudFormationClient({}) });
-  process.exitCode = await runStaffCli(process.argv.slice(2), makeClients, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
-}
+const makeClients = () => ({ cognito: new CognitoIdentityProviderClient({}), cloudFormation: new CloudFormationClient({}) });
+await runAsScript(import.meta.url, (argv, io) => runStaffCli(argv, makeClients, io));

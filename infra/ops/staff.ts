@@ -21,14 +21,8 @@ import * as z from 'zod/mini';
 import { ZId } from '../../functions/domain/ids';
 import { unitGroupName, unitsOfGroups } from '../../functions/routes/route';
 import { ROLES, type Role } from '../../functions/routes/route';
-
-/** Writes one line of output. */
-export type Print = (line: string) => void;
-
-/** A command line that cannot be carried out as written; the CLI shows it with the usage text (exit 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { stackName } from '../stacks/stack-name';
+import { UsageError, type Print } from './cli';
 
 /** A failure explained in the operator's terms (exit 1), e.g. a stack that is not deployed. */
 export class StaffError extends Error {
@@ -51,9 +45,6 @@ export interface StaffMember {
   roles: Role[];
   unitIds: string[];
 }
-
-/** The stack `npx cdk deploy -c stage=<stage>` deploys (infra/app.ts). */
-export const stackName = (stage: string) => `Pingyi-${stage}`;
 
 /** The stack output that holds the user pool id (infra/stacks/pingyi-stack.ts). */
 export const USER_POOL_ID_OUTPUT = 'UserPoolId';

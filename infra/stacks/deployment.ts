@@ -2,6 +2,7 @@ import { Fn } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiFirewallStack, CLOUDFRONT_REGION, WEB_ACL_ARN_OUTPUT } from './api-firewall-stack';
 import { PingyiStack } from './pingyi-stack';
+import { stackName } from './stack-name';
 import { deploymentSettings, type DeploymentSettings } from './stage';
 
 export interface PingyiDeploymentProps {
@@ -34,7 +35,7 @@ export interface PingyiDeployment {
 export function addPingyiDeployment(scope: Construct, props: PingyiDeploymentProps): PingyiDeployment {
   const settings = deploymentSettings((key) => scope.node.tryGetContext(key), { region: props.defaults?.region });
   const account = props.defaults?.account;
-  const id = `Pingyi-${props.stage}`;
+  const id = stackName(props.stage);
   const firewall = settings.edge
     ? new ApiFirewallStack(scope, `${id}-firewall`, {
         rateLimitPer5Minutes: settings.edge.rateLimitPer5Minutes,

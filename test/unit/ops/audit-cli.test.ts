@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/store/client';
 import { openAuditTarget, parseAuditArgs, runAuditCli, type AuditTarget } from '../../../infra/ops/audit-cli';
-import { UsageError } from '../../../infra/ops/staff';
+import { UsageError } from '../../../infra/ops/cli';
 import { districtAuditItems } from '../../fixtures/audit';
 import { UNIT_TABLE, fakeTables, type FakeTables } from '../api/fake-tables';
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecountRecord } from '../../../functions/domain/evaluation/recount';
 import { createDocumentClient } from '../../../functions/store/client';
 import { formatRecord, openTarget, parseRecountArgs, runRecountCli, type RecountTarget } from '../../../infra/ops/recount-cli';
-import { UsageError } from '../../../infra/ops/staff';
+import { UsageError } from '../../../infra/ops/cli';
 import { aPeriod, DURING_PERIOD } from '../../fixtures/catalog';
 import { periodItem } from '../../fixtures/items';
 import { UNIT_TABLE, fakeTables, type FakeTables } from '../api/fake-tables';
