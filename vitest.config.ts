@@ -18,11 +18,13 @@ const unitBucketEnv = Object.fromEntries(Object.values(BUCKETS).map((b) => [b.en
  *
  * Workers: one file at a time unless `VITEST_MAX_WORKERS=<n>` says otherwise. Measured on 2 cores
  * (2026-11-29): with three workers, and again with two, the integration files' then shared DynamoDB Local,
- * starved beside a browser file's JVM and Chromium, missed the clients' 2 s request timeout, and a type-checking file missed its hook
- * timeout; more workers may pay on more cores, where `VITEST_MAX_WORKERS` tries them. Within the integration project
- * and the e2e project (each file brings a JVM and a Chromium) files run one at a
- * time whatever the count. test/sequencer.ts starts the longest files first and mixes the projects, so that
- * with several workers a browser file runs beside a unit or integration file.
+ * starved beside a browser file's JVM and Chromium, missed the clients' 2 s request timeout, and a
+ * type-checking file missed its hook timeout. Tried again with two workers once each integration file had its
+ * own DynamoDB Local (same day, later): two browser files (citizen, review) missed their 30 s waits beside an
+ * integration file, whose fault tests took 103 s instead of 41. More workers may pay on more cores, where
+ * `VITEST_MAX_WORKERS` tries them. Within the integration project and the e2e project (each file brings a JVM
+ * and a Chromium) files run one at a time whatever the count. test/sequencer.ts starts the longest files first
+ * and mixes the projects, so that with several workers a browser file runs beside a unit or integration file.
  */
 
 // The SDK's notice that its 2027 releases need Node 22 would repeat in every test worker.
