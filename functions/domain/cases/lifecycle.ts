@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, NotPermittedError, ValidationError } from '../errors';
 import { fill } from '../messages';
+import type { LocalizedText } from '../text';
 import type { WorkingCalendar } from '../working-days';
 import { deadlineDaysOf, type Case, type CaseAction, type CaseCommand, type CaseEvent, type CaseEventActor, type CaseState } from './case';
 import { CASE_ACTION_LABELS, CASE_MESSAGES as M } from './messages';
@@ -56,14 +57,16 @@ export function targetOf(command: CaseCommand, from: CaseState): CaseState | und
   return to;
 }
 
-/** The roles an actor holds for a case. */
-function rolesOf(actor: CaseActor, c: Case): CaseRole[] {
-  if (actor.kind !== 'staff') return [actor.kind];
-  const roles: CaseRole[] = [];
+/** The roles a staff member holds for a case or a ledger item of unit `unitId` (null: the supervising office's). */
+export function staffRolesOf(actor: Extract<CaseActor, { kind: 'staff' }>, unitId: string | null): ('supervisor' | 'unitHandler')[] {
+  const roles: ('supervisor' | 'unitHandler')[] = [];
   if (actor.supervisor) roles.push('supervisor');
-  if (c.unitId !== null && actor.unitIds.includes(c.unitId)) roles.push('unitHandler');
+  if (unitId !== null && actor.unitIds.includes(unitId)) roles.push('unitHandler');
   return roles;
 }
+
+/** The roles an actor holds for a case. */
+const rolesOf = (actor: CaseActor, c: Case): CaseRole[] => (actor.kind !== 'staff' ? [actor.kind] : staffRolesOf(actor, c.unitId));
 
 /**
  * Whether a staff member may see a case at all: supervisors see every case, a unit handler their own
@@ -73,7 +76,21 @@ export function staffSees(actor: Extract<CaseActor, { kind: 'staff' }>, c: Pick<
   return actor.supervisor || (c.unitId !== null && actor.unitIds.includes(c.unitId));
 }
 
-const eventActor = (actor: CaseActor): CaseEventActor => (actor.kind === 'staff' ? { kind: 'staff', sub: actor.sub } : { kind: actor.kind });
+/** Who an event records: a staff member by their subject, anyone else by their kind. */
+export const eventActor = (actor: CaseActor): CaseEventActor => (actor.kind === 'staff' ? { kind: 'staff', sub: actor.sub } : { kind: actor.kind });
+
+/** The 403 for a role that may not take an action: `template` says so with the action's name (`{action}`) in each language. */
+export function notYourAction(template: LocalizedText, action: LocalizedText): NotPermittedError {
+  return new NotPermittedError({ 'zh-CN': fill(template, { action: action['zh-CN'] })['zh-CN'], en: fill(template, { action: action.en }).en });
+}
+
+/**
+ * The event that records a transition of a case or a ledger item from `before` to `after` (its `seq` is the
+ * new revision, its time the update's), with the note if there is one.
+ */
+export function transitionEvent<A extends string, S extends string>(before: { caseId: string; state: S }, after: { state: S; rev: number; updatedAt: string }, actor: CaseActor, action: A, note: string | undefined) {
+  return { caseId: before.caseId, seq: after.rev, at: after.updatedAt, actor: eventActor(actor), action, from: before.state, to: after.state, ...(note !== undefined ? { note } : {}) };
+}
 
 /**
  * Applies one action to a case: the case as it is after it (revision raised) and the event that records it
@@ -86,10 +103,7 @@ const eventActor = (actor: CaseActor): CaseEventActor => (actor.kind === 'staff'
 export function applyAction(c: Case, command: CaseCommand, actor: CaseActor, now: Date, calendar: WorkingCalendar): { case: Case; event: CaseEvent } {
   if (actor.kind === 'staff' && !staffSees(actor, c)) throw new NotFoundError('case', c.caseId);
   const rule = TRANSITIONS[command.action];
-  if (!rolesOf(actor, c).some((role) => (rule.who as readonly CaseRole[]).includes(role))) {
-    const label = CASE_ACTION_LABELS[command.action];
-    throw new NotPermittedError({ 'zh-CN': fill(M.notYourAction, { action: label['zh-CN'] })['zh-CN'], en: fill(M.notYourAction, { action: label.en }).en });
-  }
+  if (!rolesOf(actor, c).some((role) => (rule.who as readonly CaseRole[]).includes(role))) throw notYourAction(M.notYourAction, CASE_ACTION_LABELS[command.action]);
   const to = targetOf(command, c.state);
   if (!to) throw new ConflictError('illegalTransition', { from: c.state, action: command.action });
 
@@ -158,16 +172,6 @@ export function applyAction(c: Case, command: CaseCommand, actor: CaseActor, now
     next.closedAt = at;
     next.closedOnTime = c.reply !== undefined && Date.parse(c.reply.at) <= Date.parse(c.dueAt);
   }
-  const event: CaseEvent = {
-    caseId: c.caseId,
-    seq: next.rev,
-    at,
-    actor: eventActor(actor),
-    action: command.action,
-    from: c.state,
-    to,
-    ...(note !== undefined ? { note } : {}),
-    ...(unitId !== undefined ? { unitId } : {}),
-  };
+  const event: CaseEvent = { ...transitionEvent(c, next, actor, command.action, note), ...(unitId !== undefined ? { unitId } : {}) };
   return { case: next, event };
 }

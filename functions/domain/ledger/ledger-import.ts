@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { fill, type Message } from '../messages';
 import type { Sheet, SheetCell, Spreadsheet } from '../sheet';
+import { ZImportMessage, ZRowIssues, importInputShape, readSheet, templateHeader, type SheetTemplate } from '../sheet-import';
 import type { Unit } from '../units/unit';
 import { cstDate } from '../working-days';
 import {
@@ -60,34 +61,30 @@ export const LEDGER_COLUMNS = {
   disclose: ['是否公示', '公示', 'disclose'],
 } as const;
 export type LedgerColumn = keyof typeof LEDGER_COLUMNS;
-const COLUMN_KEYS = Object.keys(LEDGER_COLUMNS) as LedgerColumn[];
-const REQUIRED_COLUMNS: readonly LedgerColumn[] = ['level', 'category', 'problem', 'unit'];
 
 /** The template's header row (the first alias of each column). */
-export const LEDGER_TEMPLATE_HEADER = COLUMN_KEYS.map((c) => LEDGER_COLUMNS[c][0]);
+export const LEDGER_TEMPLATE_HEADER = templateHeader(LEDGER_COLUMNS);
 
 /** The most items one import may hold (a whole district's ledger: the source report's units found 2,542). */
 export const LEDGER_IMPORT_MAX_ROWS = 3000;
+
+const TEMPLATE: SheetTemplate<LedgerColumn> = {
+  columns: LEDGER_COLUMNS,
+  required: ['level', 'category', 'problem', 'unit'],
+  maxRows: LEDGER_IMPORT_MAX_ROWS,
+  messages: M,
+};
+
 /** The largest file an import takes (the base64 text is a third larger). */
 export const LEDGER_IMPORT_MAX_BYTES = 4 * 1024 * 1024;
 
-export const ZLedgerImportInput = z
-  .object({
-    format: z.enum(['xlsx', 'csv']),
-    /** The file, base64-encoded. */
-    content: z.string().check(z.minLength(1), z.maxLength(Math.ceil((LEDGER_IMPORT_MAX_BYTES * 4) / 3) + 4)),
-    /** Only preview what the import would do; write nothing. */
-    dryRun: z.boolean(),
-  })
-  .register(z.globalRegistry, { id: 'LedgerImportInput' });
+export const ZLedgerImportInput = z.object(importInputShape(LEDGER_IMPORT_MAX_BYTES)).register(z.globalRegistry, { id: 'LedgerImportInput' });
 export type LedgerImportInput = z.infer<typeof ZLedgerImportInput>;
-
-const ZMessage = z.object({ 'zh-CN': z.string(), en: z.string() });
 
 export const ZLedgerImportPlan = z
   .object({
     /** Problems with the file as a whole (unreadable, a missing column, no rows, too many). */
-    fileIssues: z.array(ZMessage),
+    fileIssues: z.array(ZImportMessage),
     /** Headers that name no column of the template: their cells are not read. */
     ignoredColumns: z.array(z.string()),
     rows: z.array(
@@ -98,7 +95,7 @@ export const ZLedgerImportPlan = z
         problem: z.string(),
         unitId: z.optional(z.string()),
         state: z.optional(z.enum(LEDGER_STATES)),
-        issues: z.array(z.object({ column: z.string(), message: ZMessage })),
+        issues: ZRowIssues,
       }),
     ),
     counts: z.object({ create: z.int(), invalid: z.int() }),
@@ -129,9 +126,6 @@ export interface LedgerRow {
   source: LedgerSource;
   disclose: boolean;
 }
-
-// Headers match whatever their case, spacing and punctuation.
-const normalise = (header: string) => header.replace(/^\uFEFF/, '').toLowerCase().replace(/[\s_\-()（）:：*]+/g, '');
 
 /** A value from its key or its label in either language. */
 function byLabel<K extends string>(keys: readonly K[], labels: Record<K, Message>, value: string): K | undefined {
@@ -192,61 +186,44 @@ export function planLedgerImport(
   units: readonly Pick<Unit, 'unitId' | 'name' | 'status'>[],
   categories: readonly LedgerCategory[],
 ): { plan: LedgerImportPlan; rows: LedgerRow[] } {
-  const fileIssues: Message[] = [];
-  const [header = [], ...body] = table;
-  const columns = new Map<LedgerColumn, number>();
-  const ignoredColumns: string[] = [];
-  header.forEach((cell, i) => {
-    const h = normalise(cell);
-    const column = COLUMN_KEYS.find((c) => (LEDGER_COLUMNS[c] as readonly string[]).includes(h));
-    if (column && !columns.has(column)) columns.set(column, i);
-    else if (cell.trim()) ignoredColumns.push(cell.trim());
-  });
-  for (const c of REQUIRED_COLUMNS) if (!columns.has(c)) fileIssues.push(fill(M.missingColumn, { column: LEDGER_COLUMNS[c][0] }));
-  const lines = body.map((cells, i) => ({ row: i + 2, cells })).filter(({ cells }) => cells.some((c) => c.trim() !== ''));
-  if (fileIssues.length === 0 && lines.length === 0) fileIssues.push(M.noRows);
-  if (lines.length > LEDGER_IMPORT_MAX_ROWS) fileIssues.push(fill(M.tooManyRows, { max: LEDGER_IMPORT_MAX_ROWS }));
+  const { fileIssues, ignoredColumns, lines } = readSheet(table, TEMPLATE);
   if (fileIssues.length > 0) return { plan: { fileIssues, ignoredColumns, rows: [], counts: { create: 0, invalid: 0 }, valid: false }, rows: [] };
 
-  const cell = (cells: readonly string[], c: LedgerColumn) => {
-    const at = columns.get(c);
-    return at === undefined ? '' : (cells[at] ?? '').trim();
-  };
   const unitById = new Map(units.map((u) => [u.unitId, u]));
   const unitsByName = new Map<string, Pick<Unit, 'unitId' | 'name' | 'status'>[]>();
   for (const u of units) for (const name of new Set([u.name['zh-CN'], u.name.en])) unitsByName.set(name, [...(unitsByName.get(name) ?? []), u]);
   const categoryOf = (v: string) => categories.find((c) => c.id === v || c.name['zh-CN'] === v || c.name.en.toLowerCase() === v.toLowerCase());
 
   const read: LedgerRow[] = [];
-  const planRows = lines.map(({ row, cells }) => {
+  const planRows = lines.map(({ row, cell }) => {
     const issues: { column: string; message: Message }[] = [];
     const issue = (column: LedgerColumn, message: Message) => issues.push({ column, message });
     const required = (column: LedgerColumn, max: number): string | undefined => {
-      const v = cell(cells, column);
+      const v = cell(column);
       if (!v) issue(column, M.required);
       else if (v.length > max) issue(column, fill(M.tooLong, { max }));
       else return v;
       return undefined;
     };
     const optional = (column: LedgerColumn, max: number): string | undefined => {
-      const v = cell(cells, column);
+      const v = cell(column);
       if (v.length > max) issue(column, fill(M.tooLong, { max }));
       return v && v.length <= max ? v : undefined;
     };
 
-    const levelText = cell(cells, 'level');
+    const levelText = cell('level');
     const level = byLabel(LEDGER_LEVELS, LEDGER_LEVEL_LABELS, levelText);
     if (!levelText) issue('level', M.required);
     else if (!level) issue('level', unknownValue(levelText, '层级', LEDGER_LEVELS.map((l) => LEDGER_LEVEL_LABELS[l]['zh-CN'])));
 
-    const categoryText = cell(cells, 'category');
+    const categoryText = cell('category');
     const category = categoryText ? categoryOf(categoryText) : undefined;
     if (!categoryText) issue('category', M.required);
     else if (!category) issue('category', fill(M.unknownCategory, { value: categoryText, categories: categories.map((c) => c.name['zh-CN']).join('、') }));
 
     const problem = required('problem', LEDGER_TEXT_MAX);
 
-    const unitText = cell(cells, 'unit');
+    const unitText = cell('unit');
     const candidates = unitById.has(unitText) ? [unitById.get(unitText)!] : (unitsByName.get(unitText) ?? []);
     const unit = candidates.length === 1 ? candidates[0] : undefined;
     if (!unitText) issue('unit', M.required);
@@ -256,11 +233,11 @@ export function planLedgerImport(
     const owner = optional('owner', LEDGER_PERSON_MAX);
     const responsibleLeader = optional('responsibleLeader', LEDGER_PERSON_MAX);
     const measures = optional('measures', LEDGER_TEXT_MAX);
-    const deadlineText = cell(cells, 'deadline');
+    const deadlineText = cell('deadline');
     const deadline = deadlineText ? parseDeadline(deadlineText) : undefined;
     if (deadlineText && !deadline) issue('deadline', M.badDeadline);
 
-    const stateText = cell(cells, 'state');
+    const stateText = cell('state');
     const complete = owner !== undefined && responsibleLeader !== undefined && measures !== undefined && deadline !== undefined;
     const state = stateText ? byLabel(LEDGER_STATES, LEDGER_STATE_LABELS, stateText) : complete ? 'LEDGERED' : 'IDENTIFIED';
     if (!state) issue('state', unknownValue(stateText, '状态', LEDGER_STATES.map((s) => LEDGER_STATE_LABELS[s]['zh-CN'])));
@@ -271,15 +248,15 @@ export function planLedgerImport(
       }
     }
 
-    const sourceText = cell(cells, 'source');
+    const sourceText = cell('source');
     const source = sourceText ? byLabel(LEDGER_SOURCES, LEDGER_SOURCE_LABELS, sourceText) : 'selfInspection';
     if (!source) issue('source', unknownValue(sourceText, '问题来源', LEDGER_SOURCES.map((s) => LEDGER_SOURCE_LABELS[s]['zh-CN'])));
 
-    const discloseText = cell(cells, 'disclose').toLowerCase();
+    const discloseText = cell('disclose').toLowerCase();
     const disclose = YES.includes(discloseText) ? true : NO.includes(discloseText) ? false : undefined;
-    if (disclose === undefined) issue('disclose', unknownValue(cell(cells, 'disclose'), '是否公示', ['是', '否']));
+    if (disclose === undefined) issue('disclose', unknownValue(cell('disclose'), '是否公示', ['是', '否']));
 
-    const progressText = cell(cells, 'progress');
+    const progressText = cell('progress');
     const progress = parseProgress(progressText);
     for (const p of progress) if (p.text.length > LEDGER_TEXT_MAX) issue('progress', fill(M.tooLong, { max: LEDGER_TEXT_MAX }));
 
@@ -303,7 +280,7 @@ export function planLedgerImport(
     return {
       row,
       action: issues.length === 0 ? ('create' as const) : ('invalid' as const),
-      problem: cell(cells, 'problem'),
+      problem: cell('problem'),
       ...(unit ? { unitId: unit.unitId } : {}),
       ...(state ? { state } : {}),
       issues,

@@ -1,5 +1,4 @@
-import type { CaseActor } from '../cases/lifecycle';
-import type { CaseEventActor } from '../cases/case';
+import { eventActor, notYourAction, staffRolesOf, transitionEvent, type CaseActor } from '../cases/lifecycle';
 import { ConflictError, NotFoundError, NotPermittedError, ValidationError } from '../errors';
 import { fill } from '../messages';
 import { cstDate, endOfCstDay, type Deadline, type WorkingCalendar } from '../working-days';
@@ -27,15 +26,7 @@ export type LedgerStaff = Extract<CaseActor, { kind: 'staff' }>;
 /** Whether a staff member may see an item: supervisors every item, a unit handler their own units' only. */
 export const staffSeesItem = (actor: LedgerStaff, item: Pick<LedgerItem, 'unitId'>): boolean => actor.supervisor || actor.unitIds.includes(item.unitId);
 
-function rolesOf(actor: LedgerActor, item: LedgerItem): LedgerRole[] {
-  if (actor.kind === 'system') return ['system'];
-  const roles: LedgerRole[] = [];
-  if (actor.supervisor) roles.push('supervisor');
-  if (actor.unitIds.includes(item.unitId)) roles.push('unitHandler');
-  return roles;
-}
-
-const eventActor = (actor: LedgerActor): CaseEventActor => (actor.kind === 'staff' ? { kind: 'staff', sub: actor.sub } : { kind: 'system' });
+const rolesOf = (actor: LedgerActor, item: LedgerItem): LedgerRole[] => (actor.kind === 'system' ? ['system'] : staffRolesOf(actor, item.unitId));
 
 /** The state an action leads to from `from`, or undefined when it is not allowed there. */
 export function ledgerTargetOf(action: keyof typeof LEDGER_TRANSITIONS, from: LedgerState): LedgerState | undefined {
@@ -99,10 +90,7 @@ export function newLedgerItem(input: LedgerItemInput, actor: LedgerStaff, caseId
 export function applyLedgerAction(item: LedgerItem, command: LedgerCommand, actor: LedgerActor, now: Date, calendar: WorkingCalendar): { item: LedgerItem; event: LedgerEvent } {
   if (actor.kind === 'staff' && !staffSeesItem(actor, item)) throw new NotFoundError('ledgerItem', item.caseId);
   const rule = LEDGER_TRANSITIONS[command.action];
-  if (!rolesOf(actor, item).some((role) => (rule.who as readonly LedgerRole[]).includes(role))) {
-    const label = LEDGER_ACTION_LABELS[command.action];
-    throw new NotPermittedError({ 'zh-CN': fill(M.notYourAction, { action: label['zh-CN'] })['zh-CN'], en: fill(M.notYourAction, { action: label.en }).en });
-  }
+  if (!rolesOf(actor, item).some((role) => (rule.who as readonly LedgerRole[]).includes(role))) throw notYourAction(M.notYourAction, LEDGER_ACTION_LABELS[command.action]);
   const to = ledgerTargetOf(command.action, item.state);
   if (!to) throw new ConflictError('illegalTransition', { from: item.state, action: command.action });
 
@@ -166,17 +154,6 @@ export function applyLedgerAction(item: LedgerItem, command: LedgerCommand, acto
       note = command.step;
       break;
   }
-  const event: LedgerEvent = {
-    caseId: item.caseId,
-    record: 'ledger',
-    seq: next.rev,
-    at,
-    actor: eventActor(actor),
-    action: command.action,
-    from: item.state,
-    to,
-    ...(note !== undefined ? { note } : {}),
-    ...(evidenceKeys !== undefined ? { evidenceKeys } : {}),
-  };
+  const event: LedgerEvent = { ...transitionEvent(item, next, actor, command.action, note), record: 'ledger', ...(evidenceKeys !== undefined ? { evidenceKeys } : {}) };
   return { item: next, event };
 }

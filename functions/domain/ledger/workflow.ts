@@ -2,6 +2,7 @@ import { attachmentIssues, attachmentLinks } from '../cases/attachments';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { fill } from '../messages';
 import type { Spreadsheet } from '../sheet';
+import { planIssues } from '../sheet-import';
 import type { WorkingCalendar } from '../working-days';
 import {
   DEFAULT_LEDGER_CATEGORIES,
@@ -208,15 +209,12 @@ export async function importLedger(
   options: { dryRun: boolean },
 ): Promise<LedgerImportResult> {
   const [units, { categories }] = await Promise.all([deps.listUnits(), ledgerCategories(deps)]);
-  const { plan, rows } = table
+  const { plan, rows }: { plan: LedgerImportResult['plan']; rows: LedgerRow[] } = table
     ? planLedgerImport(table, units, categories)
     : { plan: { fileIssues: [M.fileUnreadable], ignoredColumns: [], rows: [], counts: { create: 0, invalid: 0 }, valid: false }, rows: [] };
   if (options.dryRun) return { plan, written: 0, caseIds: [] };
   if (!plan.valid) {
-    throw new ValidationError([
-      ...plan.fileIssues.map((message) => ({ path: 'file', message })),
-      ...plan.rows.flatMap((r) => r.issues.map((i) => ({ path: `rows.${r.row}.${i.column}`, message: i.message }))),
-    ]);
+    throw new ValidationError(planIssues(plan));
   }
   const now = deps.now().getTime();
   const calendar = await deps.workingCalendar();

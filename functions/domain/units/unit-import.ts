@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
-import { ValidationError, type FieldIssue } from '../errors';
+import { ValidationError } from '../errors';
 import { fill, messageOfSchemaIssue, type Message } from '../messages';
 import { ZId } from '../ids';
+import { ZImportMessage, ZRowIssues, importInputShape, planIssues, readSheet, templateHeader, type SheetTemplate } from '../sheet-import';
 import { NAME_MAX_LENGTH } from '../text';
 import { UNIT_MESSAGES as M } from './messages';
 import { UNIT_KINDS, UNIT_KIND_LABELS, parentIssues, type Unit, type UnitKind } from './unit';
@@ -21,36 +22,32 @@ export const IMPORT_COLUMNS = {
   parentId: ['上级单位编号', '上级编号', '上级单位', 'parentid', 'parent', 'parentunitid'],
 } as const;
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;
-const REQUIRED_COLUMNS: readonly ImportColumn[] = ['unitId', 'nameZh', 'nameEn', 'kind'];
 
 /** The template's header row as offered for download, in Chinese (the first alias of each column). */
-export const IMPORT_TEMPLATE_HEADER = (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).map((c) => IMPORT_COLUMNS[c][0]);
+export const IMPORT_TEMPLATE_HEADER = templateHeader(IMPORT_COLUMNS);
 
 /** The most units one import may hold. */
 export const IMPORT_MAX_ROWS = 2000;
 
+const TEMPLATE: SheetTemplate<ImportColumn> = {
+  columns: IMPORT_COLUMNS,
+  required: ['unitId', 'nameZh', 'nameEn', 'kind'],
+  maxRows: IMPORT_MAX_ROWS,
+  messages: M,
+};
+
 /** The largest file an import takes (the base64 text is a third larger). */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 
-export const ZUnitImportInput = z
-  .object({
-    format: z.enum(['csv', 'xlsx']),
-    /** The file, base64-encoded. A CSV may be UTF-8 (with or without BOM) or GBK, as Excel saves it in China. */
-    content: z.string().check(z.minLength(1), z.maxLength(Math.ceil((IMPORT_MAX_BYTES * 4) / 3) + 4)),
-    /** Only say what the import would do; write nothing. */
-    dryRun: z.boolean(),
-  })
-  .register(z.globalRegistry, { id: 'UnitImportInput' });
+export const ZUnitImportInput = z.object(importInputShape(IMPORT_MAX_BYTES)).register(z.globalRegistry, { id: 'UnitImportInput' });
 
 export const ZImportAction = z.enum(['create', 'update', 'unchanged', 'invalid']);
 export type ImportAction = z.infer<typeof ZImportAction>;
 
-const ZMessage = z.object({ 'zh-CN': z.string(), en: z.string() });
-
 export const ZImportPlan = z
   .object({
     /** Problems with the file as a whole (unreadable, a missing column, no rows). */
-    fileIssues: z.array(ZMessage),
+    fileIssues: z.array(ZImportMessage),
     /** Headers of the file that name no column of the template: their cells are not read. */
     ignoredColumns: z.array(z.string()),
     rows: z.array(
@@ -60,10 +57,10 @@ export const ZImportPlan = z
         unitId: z.string(),
         action: ZImportAction,
         /** The names as read (possibly empty on a bad row). */
-        name: z.optional(ZMessage),
+        name: z.optional(ZImportMessage),
         kind: z.optional(z.enum(UNIT_KINDS)),
         parentId: z.optional(z.nullable(z.string())),
-        issues: z.array(z.object({ column: z.string(), message: ZMessage })),
+        issues: ZRowIssues,
       }),
     ),
     counts: z.object({ create: z.int(), update: z.int(), unchanged: z.int(), invalid: z.int() }),
@@ -77,9 +74,6 @@ export const ZUnitImportResult = z
   .object({ plan: ZImportPlan, written: z.int() })
   .register(z.globalRegistry, { id: 'UnitImportResult' });
 type PlanRow = ImportPlan['rows'][number];
-
-// Headers match whatever their case, spacing and punctuation: `Unit ID`, `unit_id` and `unitId` are one column.
-const normalise = (header: string) => header.replace(/^\uFEFF/, '').toLowerCase().replace(/[\s_\-()（）:：]+/g, '');
 
 /** A kind from its key or its label in either language (`bureau`, `局`, `Bureau`). */
 function parseKind(value: string): UnitKind | undefined {
@@ -101,51 +95,30 @@ const firstMessage = (result: { success: false; error: { issues: { message: stri
  * rows are skipped; row numbers are the sheet's own. Nothing is written here.
  */
 export function planImport(table: readonly (readonly string[])[], existing: readonly Unit[]): ImportPlan {
-  const fileIssues: Message[] = [];
-  const [header = [], ...body] = table;
-  const columns = new Map<ImportColumn, number>();
-  const ignoredColumns: string[] = [];
-  header.forEach((cell, i) => {
-    const h = normalise(cell);
-    const column = (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).find((c) => (IMPORT_COLUMNS[c] as readonly string[]).includes(h));
-    if (column && !columns.has(column)) columns.set(column, i);
-    else if (cell.trim()) ignoredColumns.push(cell.trim());
-  });
-  for (const c of REQUIRED_COLUMNS) {
-    if (!columns.has(c)) fileIssues.push(fill(M.missingColumn, { column: IMPORT_COLUMNS[c][0] }));
-  }
-  const lines = body
-    .map((cells, i) => ({ row: i + 2, cells }))
-    .filter(({ cells }) => cells.some((c) => c.trim() !== ''));
-  if (fileIssues.length === 0 && lines.length === 0) fileIssues.push(M.noRows);
-  if (lines.length > IMPORT_MAX_ROWS) fileIssues.push(fill(M.tooManyRows, { max: IMPORT_MAX_ROWS }));
+  const { fileIssues, ignoredColumns, lines } = readSheet(table, TEMPLATE);
   if (fileIssues.length > 0) return { fileIssues, ignoredColumns, rows: [], counts: { create: 0, update: 0, unchanged: 0, invalid: 0 }, valid: false };
 
-  const cell = (cells: readonly string[], c: ImportColumn) => {
-    const at = columns.get(c);
-    return at === undefined ? '' : (cells[at] ?? '').trim();
-  };
   const byId = new Map(existing.map((u) => [u.unitId, u]));
   const firstRowOf = new Map<string, number>();
-  const rows: PlanRow[] = lines.map(({ row, cells }) => {
+  const rows: PlanRow[] = lines.map(({ row, cell }) => {
     const issues: PlanRow['issues'] = [];
-    const unitId = cell(cells, 'unitId');
+    const unitId = cell('unitId');
     const idCheck = ZId.safeParse(unitId);
     if (!unitId) issues.push({ column: 'unitId', message: M.required });
     else if (!idCheck.success) issues.push({ column: 'unitId', message: firstMessage(idCheck, M.required) });
     else if (firstRowOf.has(unitId)) issues.push({ column: 'unitId', message: fill(M.duplicateInFile, { id: unitId, row: firstRowOf.get(unitId)! }) });
     else firstRowOf.set(unitId, row);
 
-    const name = { 'zh-CN': cell(cells, 'nameZh'), en: cell(cells, 'nameEn') };
+    const name = { 'zh-CN': cell('nameZh'), en: cell('nameEn') };
     for (const [column, text] of [['nameZh', name['zh-CN']], ['nameEn', name.en]] as const) {
       if (!text) issues.push({ column, message: M.required });
       else if (text.length > NAME_MAX_LENGTH) issues.push({ column, message: fill(M.tooLong, { max: NAME_MAX_LENGTH }) });
     }
-    const kindText = cell(cells, 'kind');
+    const kindText = cell('kind');
     const kind = kindText ? parseKind(kindText) : undefined;
     if (!kindText) issues.push({ column: 'kind', message: M.required });
     else if (!kind) issues.push({ column: 'kind', message: unknownKind(kindText) });
-    const parentId = cell(cells, 'parentId') || null;
+    const parentId = cell('parentId') || null;
     return { row, unitId, action: 'invalid' as ImportAction, name, ...(kind ? { kind } : {}), parentId, issues };
   });
 
@@ -169,13 +142,8 @@ export function planImport(table: readonly (readonly string[])[], existing: read
   return { fileIssues, ignoredColumns, rows, counts, valid: counts.invalid === 0 };
 }
 
-/** A plan's problems as the fields of a 400 answer: `file`, or `rows.<row>.<column>`. */
-export function planIssues(plan: ImportPlan): FieldIssue[] {
-  return [
-    ...plan.fileIssues.map((message) => ({ path: 'file', message })),
-    ...plan.rows.flatMap((r) => r.issues.map((i) => ({ path: `rows.${r.row}.${i.column}`, message: i.message }))),
-  ];
-}
+/** A plan's problems as the fields of a 400 answer, named as every sheet import names them. */
+export { planIssues };
 
 /** What importUnits needs from storage. */
 export interface ImportDeps {

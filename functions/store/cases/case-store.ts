@@ -1,10 +1,10 @@
-import { TransactWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { FINAL_STATES, ZCase, ZCaseContact, ZCaseEvent, type Case, type CaseContact, type CaseEvent } from '../../domain/cases/case';
 import type { AccessProof, CaseStorePort, ContactReader, ContactRecord, TransitionGuard } from '../../domain/cases/ports';
 import { cstDayOf } from '../../domain/cases/workflow';
-import { conflictOf, fromItem, itemsOf } from '../items';
-import { TABLES } from '../tables';
+import { conflictOf, itemsOf } from '../items';
+import { CASE_INDEX as INDEX, guardedPut, queryStateItems, type CaseIndex } from './state-items';
 
 /**
  * The cases table (store/tables.ts): a case's state item beside its append-only events, and one item per
@@ -30,8 +30,6 @@ const contactKey = (caseId: string) => ({ pk: casePk(caseId), sk: 'CONTACT' });
 export const unitPartition = (unitId: string | null) => `U#${unitId ?? '-'}`;
 const monthPartition = (month: string) => `M#${month}`;
 const OPEN = 'OPEN';
-
-const INDEX = Object.fromEntries(TABLES.cases.indexes.map((i) => [i.name, i])) as Record<(typeof TABLES.cases.indexes)[number]['name'], (typeof TABLES.cases.indexes)[number]>;
 
 const ZProof = z.object({ caseId: z.string(), salt: z.string(), hash: z.string() });
 
@@ -65,21 +63,7 @@ export function caseStore(db: DynamoDBDocumentClient, table: string, contactsTab
   };
 
   /** Every case in one partition of an index; `before` narrows to sort keys below it. */
-  async function queryIndex(index: { name: string; partitionKey: string; sortKey: string }, keyValue: string, before?: string): Promise<Case[]> {
-    const found: Case[] = [];
-    const pages = paginateQuery(
-      { client: db },
-      {
-        TableName: table,
-        IndexName: index.name,
-        KeyConditionExpression: `#k = :k${before !== undefined ? ' AND #s < :before' : ''}`,
-        ExpressionAttributeNames: { '#k': index.partitionKey, ...(before !== undefined ? { '#s': index.sortKey } : {}) },
-        ExpressionAttributeValues: { ':k': keyValue, ...(before !== undefined ? { ':before': before } : {}) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) found.push(fromItem(ZCase, item) as Case);
-    return found;
-  }
+  const queryIndex = (index: CaseIndex, keyValue: string, before?: string): Promise<Case[]> => queryStateItems(db, table, ZCase, index, keyValue, before);
 
   return {
     async createCase(c: Case, events: CaseEvent | readonly CaseEvent[], proof: AccessProof, contact?: ContactRecord): Promise<void> {
@@ -109,19 +93,11 @@ export function caseStore(db: DynamoDBDocumentClient, table: string, contactsTab
 
     async saveTransition(c: Case, event: CaseEvent, guard: TransitionGuard, contactExpiresAt?: number): Promise<void> {
       if (contactExpiresAt !== undefined && !contactsTable) unbound();
-      const unitGuard = guard.unitId !== undefined;
       try {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: caseItem(c),
-                  ConditionExpression: `rev = :rev${unitGuard ? ' AND unitId = :unit' : ''}`,
-                  ExpressionAttributeValues: { ':rev': guard.rev, ...(unitGuard ? { ':unit': guard.unitId } : {}) },
-                },
-              },
+              guardedPut(table, caseItem(c), guard),
               { Put: { TableName: table, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
               ...(contactExpiresAt !== undefined
                 ? [

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransitionGuard } from '../../domain/cases/ports';
 import type { CaseActor } from '../../domain/cases/lifecycle';
 import { LEDGER_ESCALATING_STATES, ZLedgerCategory, ZLedgerEvent, ZLedgerItem, type LedgerActionInput, type LedgerEvent, type LedgerItem, type LedgerState } from '../../domain/ledger/ledger';
@@ -7,9 +7,9 @@ import type { EvidenceStore, LedgerCategoryStore, LedgerDeps, LedgerStorePort, N
 import { actOnLedgerItem } from '../../domain/ledger/workflow';
 import * as z from 'zod/mini';
 import type { Notification } from '../../domain/notifications/notification';
-import { conflictOf, fromItem, itemsOf } from '../items';
+import { CASE_INDEX as INDEX, guardedPut, queryStateItems, type CaseIndex } from '../cases/state-items';
+import { conflictOf, itemsOf } from '../items';
 import { putNotificationOnce } from '../notifications/outbox-store';
-import { TABLES } from '../tables';
 
 /**
  * Ledger items in the cases table (store/tables.ts), beside the complaints: an item's state under its case
@@ -37,8 +37,6 @@ const categoriesKey = { pk: 'SETTINGS', sk: 'LEDGER_CATEGORIES' } as const;
 /** DynamoDB's limit of items in one transaction. */
 const TRANSACTION_MAX_ITEMS = 100;
 
-const INDEX = Object.fromEntries(TABLES.cases.indexes.map((i) => [i.name, i])) as Record<(typeof TABLES.cases.indexes)[number]['name'], (typeof TABLES.cases.indexes)[number]>;
-
 /** An item's DynamoDB item: its fields, keys, and its place in each index. */
 export function ledgerItem(item: LedgerItem) {
   const owed = item.dueAt !== undefined && (LEDGER_ESCALATING_STATES as readonly LedgerState[]).includes(item.state);
@@ -62,21 +60,7 @@ const ZStoredCategories = z.object({ categories: z.array(ZLedgerCategory), rev: 
 export function ledgerStore(db: DynamoDBDocumentClient, table: string): LedgerStorePort & { listOpenLedgerItems(dueBefore: string): Promise<LedgerItem[]> } {
   const items = itemsOf(db, table);
 
-  async function queryIndex(index: { name: string; partitionKey: string; sortKey: string }, keyValue: string, before?: string): Promise<LedgerItem[]> {
-    const found: LedgerItem[] = [];
-    const pages = paginateQuery(
-      { client: db },
-      {
-        TableName: table,
-        IndexName: index.name,
-        KeyConditionExpression: `#k = :k${before !== undefined ? ' AND #s < :before' : ''}`,
-        ExpressionAttributeNames: { '#k': index.partitionKey, ...(before !== undefined ? { '#s': index.sortKey } : {}) },
-        ExpressionAttributeValues: { ':k': keyValue, ...(before !== undefined ? { ':before': before } : {}) },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) found.push(fromItem(ZLedgerItem, item) as LedgerItem);
-    return found;
-  }
+  const queryIndex = (index: CaseIndex, keyValue: string, before?: string): Promise<LedgerItem[]> => queryStateItems(db, table, ZLedgerItem, index, keyValue, before);
 
   return {
     getLedgerItem: (caseId: string): Promise<LedgerItem | undefined> => items.get(itemKey(caseId), ZLedgerItem),
@@ -107,19 +91,11 @@ export function ledgerStore(db: DynamoDBDocumentClient, table: string): LedgerSt
     },
 
     async saveLedgerTransition(item: LedgerItem, event: LedgerEvent, guard: TransitionGuard): Promise<void> {
-      const unitGuard = guard.unitId !== undefined;
       try {
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: ledgerItem(item),
-                  ConditionExpression: `rev = :rev${unitGuard ? ' AND unitId = :unit' : ''}`,
-                  ExpressionAttributeValues: { ':rev': guard.rev, ...(unitGuard ? { ':unit': guard.unitId } : {}) },
-                },
-              },
+              guardedPut(table, ledgerItem(item), guard),
               { Put: { TableName: table, Item: ledgerEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
             ],
           }),

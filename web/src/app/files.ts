@@ -9,7 +9,8 @@ import { local } from './i18n';
  * Files the staff pages move. Attachments to a case or a ledger item: checked against the domain's limits
  * before upload, declared to the API (POST /cases/attachments), then PUT straight to the attachment store
  * with the headers the upload was signed with; the bytes never pass through a function, and the case or item
- * is then saved with the keys. Downloads: a file the API answered with, saved under its name.
+ * is then saved with the keys. Downloads: a file the API answered with, saved under its name. The citizens'
+ * intake uploads its attachments the same way (components/attachment-picker.tsx).
  */
 
 /** What is wrong with a file before it is uploaded (the API and the upload URL hold to the same limits). */

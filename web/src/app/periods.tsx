@@ -1,5 +1,9 @@
+import { useSignal, type Signal } from '@preact/signals';
 import { periodState } from '../../../functions/domain/evaluation/period';
 import type { PeriodWithForms } from '../../../functions/domain/evaluation/period-admin';
+import { listPeriods } from '../../../functions/routes/evaluation';
+import { call } from './api';
+import { failureOf } from './components/fields';
 import { local } from './i18n';
 
 /**
@@ -17,6 +21,35 @@ export function keepPeriodInUrl(periodId: string): void {
   const url = new URL(location.href);
   url.searchParams.set('period', periodId);
   history.replaceState(null, '', url);
+}
+
+/** Lists the periods and picks the one the page shows, kept in the URL. Throws ApiError or NetworkError. */
+export async function loadPeriodChoice(): Promise<{ periods: PeriodWithForms[]; periodId: string }> {
+  const periods = (await call(listPeriods, {})).periods;
+  const periodId = pickPeriod(periods);
+  if (periodId) keepPeriodInUrl(periodId);
+  return { periods, periodId };
+}
+
+/**
+ * The periods a staff page offers and the one it shows, and how it loads them: the list, the pick (as
+ * above), then `then`, which loads what the page shows of that period. A failure lands in `problem`.
+ */
+export function usePeriodChoice(problem: Signal<string | undefined>, then: () => Promise<void>) {
+  const periods = useSignal<PeriodWithForms[] | undefined>(undefined);
+  const periodId = useSignal('');
+  const load = async () => {
+    problem.value = undefined;
+    try {
+      const got = await loadPeriodChoice();
+      periods.value = got.periods;
+      periodId.value = got.periodId;
+      await then();
+    } catch (err) {
+      problem.value = failureOf(err).message;
+    }
+  };
+  return { periods, periodId, load };
 }
 
 /**

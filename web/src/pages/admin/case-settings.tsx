@@ -25,6 +25,8 @@ import {
   type FieldErrors,
 } from '../../app/components/fields';
 import { Loading, Notice, mount, type SectionNotice } from '../../app/components/frame';
+import { LoadFailed } from '../../app/components/load-failed';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
 import { local, messages } from '../../app/i18n';
 import { adminCaseSettings } from '../../messages/admin-case-settings';
@@ -436,34 +438,31 @@ function Calendar({ view, reload }: { view: CalendarView; reload: () => Promise<
       {view.adjustments.length === 0 ? (
         <p>{m.noAdjustments}</p>
       ) : (
-        <div class="table-scroll" role="region" aria-labelledby="adjustments-caption" tabIndex={0}>
-          <table class="adjustments-table">
-            <caption id="adjustments-caption">{m.adjustmentsCaption({ count: view.adjustments.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{m.colDate}</th>
-                <th scope="col">{m.colKind}</th>
-                <th scope="col">{m.colName}</th>
-                <th scope="col">{m.colActions}</th>
+        <ScrollTable class="adjustments-table" caption={m.adjustmentsCaption({ count: view.adjustments.length })} captionId="adjustments-caption">
+          <thead>
+            <tr>
+              <th scope="col">{m.colDate}</th>
+              <th scope="col">{m.colKind}</th>
+              <th scope="col">{m.colName}</th>
+              <th scope="col">{m.colActions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.adjustments.map((a) => (
+              <tr key={a.date} data-date={a.date}>
+                <th scope="row">{a.date}</th>
+                <td data-col="kind">{kindLabel(a.kind)}</td>
+                <td>{local(a.name)}</td>
+                <td>
+                  <button type="button" class="secondary delete" disabled={busyDate.value === a.date} onClick={() => void remove(a)}>
+                    {m.deleteAdjustment}
+                    <span class="visually-hidden"> {a.date}</span>
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {view.adjustments.map((a) => (
-                <tr key={a.date} data-date={a.date}>
-                  <th scope="row">{a.date}</th>
-                  <td data-col="kind">{kindLabel(a.kind)}</td>
-                  <td>{local(a.name)}</td>
-                  <td>
-                    <button type="button" class="secondary delete" disabled={busyDate.value === a.date} onClick={() => void remove(a)}>
-                      {m.deleteAdjustment}
-                      <span class="visually-hidden"> {a.date}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
       <AdjustmentForm
         onSaved={(a) => {
@@ -600,7 +599,6 @@ function Directory({ entries, units, reload }: { entries: readonly DirectoryEntr
 // ---- the page -----------------------------------------------------------------------------------
 
 function CaseSettingsAdmin() {
-  const c = messages(staffCommon);
   const m = messages(adminCaseSettings);
   const deadlines = useSignal<DeadlineSettings | undefined>(undefined);
   const calendar = useSignal<CalendarView | undefined>(undefined);
@@ -635,12 +633,7 @@ function CaseSettingsAdmin() {
     <>
       <h1>{m.title}</h1>
       {loadFailure.value && (
-        <Notice kind="error" id="settings-load-failure">
-          <p>{loadFailure.value}</p>
-          <button type="button" class="secondary" onClick={reloadAll}>
-            {c.reload}
-          </button>
-        </Notice>
+        <LoadFailed id="settings-load-failure" message={loadFailure.value} onRetry={reloadAll} />
       )}
       {!ready ? (
         !loadFailure.value && <Loading />

@@ -7,14 +7,17 @@ import type { RespondentGroup } from '../../../../functions/domain/evaluation/re
 import { formatInstantCst } from '../../../../functions/domain/time-zone';
 import { toCsv } from '../../../../functions/platform/csv';
 import { getInvitationLinks, issueInvitations, listInvitationBatches } from '../../../../functions/routes/admission';
-import { getForm, listGroups, listPeriods } from '../../../../functions/routes/evaluation';
+import { getForm, listGroups } from '../../../../functions/routes/evaluation';
 import { ApiError, call } from '../../app/api';
 import { FailureNotice, Field, TextField, errorAt, failureOf, focusFirstError, focusSoon, withoutErrorsAt, type Failure, type FieldErrors } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
+import { LoadFailed } from '../../app/components/load-failed';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
+import { saveFile } from '../../app/files';
 import { formatDateTime, fromCstInput } from '../../app/format';
 import { local, messages } from '../../app/i18n';
-import { keepPeriodInUrl, PeriodField, pickPeriod } from '../../app/periods';
+import { loadPeriodChoice, PeriodField } from '../../app/periods';
 import { adminInvitations } from '../../messages/admin-invitations';
 import { absoluteLink } from './invitation-links';
 import { staffCommon } from '../../messages/staff';
@@ -204,20 +207,6 @@ function IssueForm(props: { periodId: string; forms: readonly PublishedForm[]; g
   );
 }
 
-/** Saves a text file made in the browser. */
-function saveFile(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoking at once can cancel the download in some browsers.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /** The rows of a batch's CSV: number, absolute link, unit, group, expiry in CST — nothing about a respondent. */
 function csvRows(links: InvitationLinks, unitName: string, groupName: string): string[][] {
   const m = messages(adminInvitations);
@@ -254,7 +243,7 @@ function Batches(props: {
     try {
       const links = await call(getInvitationLinks, { params: { periodId, batchId: b.batchId } });
       const name = m.csvName({ period: periodId, batch: b.batchId });
-      saveFile(toCsv(csvRows(links, unitNameOf(b), b.groupId ? groupNameOf(b) : '')), name, 'text/csv;charset=utf-8');
+      saveFile(new Blob([toCsv(csvRows(links, unitNameOf(b), b.groupId ? groupNameOf(b) : ''))], { type: 'text/csv;charset=utf-8' }), name);
       notice.value = { kind: 'success', text: m.downloaded({ name }) };
     } catch (err) {
       notice.value = { kind: 'error', text: failureOf(err).message };
@@ -277,59 +266,56 @@ function Batches(props: {
       ) : (
         <>
           <p class="scroll-hint muted small">{m.scrollHint}</p>
-          <div class="table-scroll" role="region" aria-labelledby="batches-caption" tabIndex={0}>
-            <table class="batches-table">
-              <caption id="batches-caption">{m.batchesCaption({ count: batches.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.colIssued}</th>
-                  <th scope="col">{m.colForm}</th>
-                  <th scope="col">{m.colUnit}</th>
-                  <th scope="col">{m.colGroup}</th>
-                  <th scope="col" class="num">
-                    {m.colCount}
-                  </th>
-                  <th scope="col">{m.colExpires}</th>
-                  <th scope="col">{m.colLabel}</th>
-                  <th scope="col">{m.colActions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {batches.map((b) => {
-                  const form = formOf(b.formId);
-                  const what = `${unitNameOf(b)}${b.label ? m.batchOf({ label: b.label }) : ''}`;
-                  return (
-                    <tr key={b.batchId} data-batch-id={b.batchId} class={b.batchId === highlight ? 'just-issued' : undefined}>
-                      <th scope="row">{formatDateTime(b.issuedAt)}</th>
-                      <td>{form ? local(form.content.title) : b.formId}</td>
-                      <td data-col="unit">{unitNameOf(b)}</td>
-                      <td>{groupNameOf(b)}</td>
-                      <td class="num" data-col="count">
-                        {b.count}
-                      </td>
-                      <td>{formatDateTime(b.expiresAt)}</td>
-                      <td>{b.label}</td>
-                      <td>
-                        <div class="row-actions">
-                          <button type="button" class="secondary download-csv" disabled={busy.value === b.batchId} onClick={() => void download(b)}>
-                            {busy.value === b.batchId ? m.downloading : m.downloadCsv}
-                            <span class="visually-hidden"> {what}</span>
-                          </button>
-                          <a
-                            class="button print-sheet"
-                            href={`invitation-sheet.html?period=${encodeURIComponent(periodId)}&batch=${encodeURIComponent(b.batchId)}`}
-                          >
-                            {m.printSheet}
-                            <span class="visually-hidden"> {what}</span>
-                          </a>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable class="batches-table" caption={m.batchesCaption({ count: batches.length })} captionId="batches-caption">
+            <thead>
+              <tr>
+                <th scope="col">{m.colIssued}</th>
+                <th scope="col">{m.colForm}</th>
+                <th scope="col">{m.colUnit}</th>
+                <th scope="col">{m.colGroup}</th>
+                <th scope="col" class="num">
+                  {m.colCount}
+                </th>
+                <th scope="col">{m.colExpires}</th>
+                <th scope="col">{m.colLabel}</th>
+                <th scope="col">{m.colActions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {batches.map((b) => {
+                const form = formOf(b.formId);
+                const what = `${unitNameOf(b)}${b.label ? m.batchOf({ label: b.label }) : ''}`;
+                return (
+                  <tr key={b.batchId} data-batch-id={b.batchId} class={b.batchId === highlight ? 'just-issued' : undefined}>
+                    <th scope="row">{formatDateTime(b.issuedAt)}</th>
+                    <td>{form ? local(form.content.title) : b.formId}</td>
+                    <td data-col="unit">{unitNameOf(b)}</td>
+                    <td>{groupNameOf(b)}</td>
+                    <td class="num" data-col="count">
+                      {b.count}
+                    </td>
+                    <td>{formatDateTime(b.expiresAt)}</td>
+                    <td>{b.label}</td>
+                    <td>
+                      <div class="row-actions">
+                        <button type="button" class="secondary download-csv" disabled={busy.value === b.batchId} onClick={() => void download(b)}>
+                          {busy.value === b.batchId ? m.downloading : m.downloadCsv}
+                          <span class="visually-hidden"> {what}</span>
+                        </button>
+                        <a
+                          class="button print-sheet"
+                          href={`invitation-sheet.html?period=${encodeURIComponent(periodId)}&batch=${encodeURIComponent(b.batchId)}`}
+                        >
+                          {m.printSheet}
+                          <span class="visually-hidden"> {what}</span>
+                        </a>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </ScrollTable>
         </>
       )}
     </section>
@@ -342,7 +328,6 @@ interface PeriodData {
 }
 
 function Invitations() {
-  const c = messages(staffCommon);
   const m = messages(adminInvitations);
   const periods = useSignal<PeriodWithForms[] | undefined>(undefined);
   const groups = useSignal<RespondentGroup[]>([]);
@@ -367,11 +352,10 @@ function Invitations() {
   const load = async () => {
     problem.value = undefined;
     try {
-      const [{ periods: got }, { groups: g }] = await Promise.all([call(listPeriods, {}), call(listGroups, {})]);
-      periods.value = got;
+      const [got, { groups: g }] = await Promise.all([loadPeriodChoice(), call(listGroups, {})]);
+      periods.value = got.periods;
       groups.value = g;
-      periodId.value = pickPeriod(got);
-      if (periodId.value) keepPeriodInUrl(periodId.value);
+      periodId.value = got.periodId;
       await loadPeriod();
     } catch (err) {
       problem.value = failureOf(err).message;
@@ -399,12 +383,7 @@ function Invitations() {
       <h1>{m.title}</h1>
       <p>{m.intro}</p>
       {problem.value && (
-        <Notice kind="error" id="invitations-problem">
-          <p>{problem.value}</p>
-          <button type="button" class="secondary" onClick={() => void (periods.value ? loadPeriod() : load())}>
-            {c.reload}
-          </button>
-        </Notice>
+        <LoadFailed id="invitations-problem" message={problem.value} onRetry={() => void (periods.value ? loadPeriod() : load())} />
       )}
       {!periods.value ? (
         !problem.value && <Loading />

@@ -28,6 +28,8 @@ import {
   type FieldErrors,
 } from '../../app/components/fields';
 import { Loading, Notice, mount, type SectionNotice } from '../../app/components/frame';
+import { LoadFailed } from '../../app/components/load-failed';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDateTime, fromCstInput, toCstInput } from '../../app/format';
 import { local, messages } from '../../app/i18n';
@@ -43,6 +45,25 @@ import { staffCommon } from '../../messages/staff';
  * links, service-record links or open, the limits past which open ratings wait for review, and what becomes
  * of an unverified claim to a group). Every save names the revision it read.
  */
+
+/**
+ * What a section of this page (groups, periods) keeps beside its table: the item open in its editor (none
+ * inside for a new one) and the notice that says an edit was saved, which opening the editor clears.
+ */
+function useEditorSection<T>(editorHeadingId: string) {
+  const editing = useSignal<{ item: T | undefined } | undefined>(undefined);
+  const notice = useSignal<SectionNotice | undefined>(undefined);
+  const open = (item: T | undefined) => {
+    editing.value = { item };
+    notice.value = undefined;
+    focusSoon(editorHeadingId);
+  };
+  const close = (said?: () => string) => {
+    editing.value = undefined;
+    if (said) notice.value = { kind: 'success', say: said };
+  };
+  return { editing, notice, open, close };
+}
 
 // ---- respondent groups --------------------------------------------------------------------------
 
@@ -178,20 +199,10 @@ function GroupEditor(props: {
 
 function Groups({ groups, reload }: { groups: readonly RespondentGroup[]; reload: () => Promise<RespondentGroup[] | undefined> }) {
   const m = messages(adminPeriods);
-  const editing = useSignal<{ group: RespondentGroup | undefined } | undefined>(undefined);
-  const notice = useSignal<SectionNotice | undefined>(undefined);
+  const { editing, notice, open, close } = useEditorSection<RespondentGroup>('group-editor-heading');
 
-  const open = (group: RespondentGroup | undefined) => {
-    editing.value = { group };
-    notice.value = undefined;
-    focusSoon('group-editor-heading');
-  };
   const saved = (group: RespondentGroup, created: boolean) => {
-    editing.value = undefined;
-    notice.value = {
-      kind: 'success',
-      say: () => (created ? messages(adminPeriods).groupCreated : messages(adminPeriods).groupRenamed)({ name: local(group.name) }),
-    };
+    close(() => (created ? messages(adminPeriods).groupCreated : messages(adminPeriods).groupRenamed)({ name: local(group.name) }));
     void reload();
     focusSoon('groups-notice');
   };
@@ -210,38 +221,35 @@ function Groups({ groups, reload }: { groups: readonly RespondentGroup[]; reload
       ) : (
         <>
         <p class="scroll-hint muted small">{m.scrollHint}</p>
-        <div class="table-scroll" role="region" aria-labelledby="groups-caption" tabIndex={0}>
-          <table class="groups-table">
-            <caption id="groups-caption">{m.groupsCaption({ count: groups.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{m.colId}</th>
-                <th scope="col">{m.colNameZh}</th>
-                <th scope="col">{m.colNameEn}</th>
-                <th scope="col">{m.colRequiresInvitation}</th>
-                <th scope="col">{m.colActions}</th>
+        <ScrollTable class="groups-table" caption={m.groupsCaption({ count: groups.length })} captionId="groups-caption">
+          <thead>
+            <tr>
+              <th scope="col">{m.colId}</th>
+              <th scope="col">{m.colNameZh}</th>
+              <th scope="col">{m.colNameEn}</th>
+              <th scope="col">{m.colRequiresInvitation}</th>
+              <th scope="col">{m.colActions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.groupId} data-group-id={g.groupId}>
+                <th scope="row">
+                  <code>{g.groupId}</code>
+                </th>
+                <td lang="zh-CN">{g.name['zh-CN']}</td>
+                <td lang="en">{g.name.en}</td>
+                <td data-col="requiresInvitation">{g.requiresInvitation ? m.yes : m.no}</td>
+                <td>
+                  <button type="button" class="secondary rename" onClick={() => open(g)}>
+                    {m.renameGroup}
+                    <span class="visually-hidden"> {local(g.name)}</span>
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {groups.map((g) => (
-                <tr key={g.groupId} data-group-id={g.groupId}>
-                  <th scope="row">
-                    <code>{g.groupId}</code>
-                  </th>
-                  <td lang="zh-CN">{g.name['zh-CN']}</td>
-                  <td lang="en">{g.name.en}</td>
-                  <td data-col="requiresInvitation">{g.requiresInvitation ? m.yes : m.no}</td>
-                  <td>
-                    <button type="button" class="secondary rename" onClick={() => open(g)}>
-                      {m.renameGroup}
-                      <span class="visually-hidden"> {local(g.name)}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
         </>
       )}
       <p class="section-actions">
@@ -251,11 +259,11 @@ function Groups({ groups, reload }: { groups: readonly RespondentGroup[]; reload
       </p>
       {editing.value && (
         <GroupEditor
-          key={editing.value.group?.groupId ?? '(new)'}
-          start={editing.value.group}
+          key={editing.value.item?.groupId ?? '(new)'}
+          start={editing.value.item}
           reload={reload}
           onSaved={saved}
-          onCancel={() => (editing.value = undefined)}
+          onCancel={() => close()}
         />
       )}
     </section>
@@ -668,22 +676,12 @@ function Periods(props: {
 }) {
   const { periods, groups, reload } = props;
   const m = messages(adminPeriods);
-  const editing = useSignal<{ period: Period | undefined } | undefined>(undefined);
-  const notice = useSignal<SectionNotice | undefined>(undefined);
+  const { editing, notice, open, close } = useEditorSection<Period>('period-editor-heading');
   const groupName = new Map(groups.map((g) => [g.groupId, g.name]));
   const now = new Date();
 
-  const open = (period: Period | undefined) => {
-    editing.value = { period };
-    notice.value = undefined;
-    focusSoon('period-editor-heading');
-  };
   const saved = async (period: Period, created: boolean) => {
-    editing.value = undefined;
-    notice.value = {
-      kind: 'success',
-      say: () => (created ? messages(adminPeriods).periodCreated : messages(adminPeriods).periodSaved)({ name: local(period.name) }),
-    };
+    close(() => (created ? messages(adminPeriods).periodCreated : messages(adminPeriods).periodSaved)({ name: local(period.name) }));
     await reload();
     focusSoon('periods-notice');
   };
@@ -702,82 +700,79 @@ function Periods(props: {
       ) : (
         <>
           <p class="scroll-hint muted small">{m.scrollHint}</p>
-          <div class="table-scroll" role="region" aria-labelledby="periods-caption" tabIndex={0}>
-            <table class="periods-table">
-              <caption id="periods-caption">{m.periodsCaption({ count: periods.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.colName}</th>
-                  <th scope="col">{m.colState}</th>
-                  <th scope="col">{m.colWindow}</th>
-                  <th scope="col">{m.colMinSample}</th>
-                  <th scope="col">{m.colWeights}</th>
-                  <th scope="col">{m.colAdmission}</th>
-                  <th scope="col">{m.colForms}</th>
-                  <th scope="col">{m.colActions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {periods.map((p) => {
-                  const state = periodState(p, now);
-                  return (
-                    <tr key={p.periodId} data-period-id={p.periodId}>
-                      <th scope="row">
-                        <span class="unit-name">{local(p.name)}</span>
-                        <code class="muted small">{p.periodId}</code>
-                      </th>
-                      <td>
-                        <span class={`badge badge-${state}`}>{stateLabel(state)}</span>
-                      </td>
-                      <td class="period-window">{m.window({ from: formatDateTime(p.opensAt), to: formatDateTime(p.closesAt) })}</td>
-                      <td class="num">{p.minSample}</td>
-                      <td>
+          <ScrollTable class="periods-table" caption={m.periodsCaption({ count: periods.length })} captionId="periods-caption">
+            <thead>
+              <tr>
+                <th scope="col">{m.colName}</th>
+                <th scope="col">{m.colState}</th>
+                <th scope="col">{m.colWindow}</th>
+                <th scope="col">{m.colMinSample}</th>
+                <th scope="col">{m.colWeights}</th>
+                <th scope="col">{m.colAdmission}</th>
+                <th scope="col">{m.colForms}</th>
+                <th scope="col">{m.colActions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {periods.map((p) => {
+                const state = periodState(p, now);
+                return (
+                  <tr key={p.periodId} data-period-id={p.periodId}>
+                    <th scope="row">
+                      <span class="unit-name">{local(p.name)}</span>
+                      <code class="muted small">{p.periodId}</code>
+                    </th>
+                    <td>
+                      <span class={`badge badge-${state}`}>{stateLabel(state)}</span>
+                    </td>
+                    <td class="period-window">{m.window({ from: formatDateTime(p.opensAt), to: formatDateTime(p.closesAt) })}</td>
+                    <td class="num">{p.minSample}</td>
+                    <td>
+                      <ul class="plain-list">
+                        {Object.entries(p.groupWeights).map(([g, w]) => {
+                          const name = groupName.get(g);
+                          return (
+                            <li key={g}>
+                              {name ? local(name) : g} <span class="num">{w}</span>
+                            </li>
+                          );
+                        })}
+                      </ul>
+                    </td>
+                    <td data-col="admission">
+                      {{ invitation: m.modeInvitation, serviceRecord: m.modeServiceRecord, open: m.modeOpen }[p.admission.mode]}
+                      <span class="muted small block">
+                        {p.admission.unverifiedClaim.action === 'exclude'
+                          ? m.claimExcludedShort
+                          : m.claimCountedShort({ group: local(groupName.get(p.admission.unverifiedClaim.groupId) ?? { 'zh-CN': p.admission.unverifiedClaim.groupId, en: p.admission.unverifiedClaim.groupId }) })}
+                      </span>
+                    </td>
+                    <td>
+                      {p.formIds.length === 0 ? (
+                        <span class="muted">{m.noForms}</span>
+                      ) : (
                         <ul class="plain-list">
-                          {Object.entries(p.groupWeights).map(([g, w]) => {
-                            const name = groupName.get(g);
-                            return (
-                              <li key={g}>
-                                {name ? local(name) : g} <span class="num">{w}</span>
-                              </li>
-                            );
-                          })}
+                          {p.formIds.map((formId) => (
+                            <li key={formId}>
+                              <a href={`admin-form.html?form=${encodeURIComponent(formId)}`} aria-label={m.formLink({ id: formId })}>
+                                {formId}
+                              </a>
+                            </li>
+                          ))}
                         </ul>
-                      </td>
-                      <td data-col="admission">
-                        {{ invitation: m.modeInvitation, serviceRecord: m.modeServiceRecord, open: m.modeOpen }[p.admission.mode]}
-                        <span class="muted small block">
-                          {p.admission.unverifiedClaim.action === 'exclude'
-                            ? m.claimExcludedShort
-                            : m.claimCountedShort({ group: local(groupName.get(p.admission.unverifiedClaim.groupId) ?? { 'zh-CN': p.admission.unverifiedClaim.groupId, en: p.admission.unverifiedClaim.groupId }) })}
-                        </span>
-                      </td>
-                      <td>
-                        {p.formIds.length === 0 ? (
-                          <span class="muted">{m.noForms}</span>
-                        ) : (
-                          <ul class="plain-list">
-                            {p.formIds.map((formId) => (
-                              <li key={formId}>
-                                <a href={`admin-form.html?form=${encodeURIComponent(formId)}`} aria-label={m.formLink({ id: formId })}>
-                                  {formId}
-                                </a>
-                              </li>
-                            ))}
-                          </ul>
-                        )}
-                      </td>
-                      <td>
-                        <button type="button" class="secondary edit" onClick={() => open(p)}>
-                          {m.editPeriod}
-                          <span class="visually-hidden"> {local(p.name)}</span>
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                      )}
+                    </td>
+                    <td>
+                      <button type="button" class="secondary edit" onClick={() => open(p)}>
+                        {m.editPeriod}
+                        <span class="visually-hidden"> {local(p.name)}</span>
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </ScrollTable>
         </>
       )}
       <p class="section-actions">
@@ -787,12 +782,12 @@ function Periods(props: {
       </p>
       {editing.value && (
         <PeriodEditor
-          key={editing.value.period?.periodId ?? '(new)'}
-          start={editing.value.period}
+          key={editing.value.item?.periodId ?? '(new)'}
+          start={editing.value.item}
           groups={groups}
           reload={reload}
           onSaved={(p, created) => void saved(p, created)}
-          onCancel={() => (editing.value = undefined)}
+          onCancel={() => close()}
         />
       )}
     </section>
@@ -802,7 +797,6 @@ function Periods(props: {
 // ---- the page -----------------------------------------------------------------------------------
 
 function PeriodsAdmin() {
-  const c = messages(staffCommon);
   const m = messages(adminPeriods);
   const groups = useSignal<RespondentGroup[] | undefined>(undefined);
   const periods = useSignal<PeriodWithForms[] | undefined>(undefined);
@@ -829,19 +823,14 @@ function PeriodsAdmin() {
     <>
       <h1>{m.title}</h1>
       {loadFailure.value && (
-        <Notice kind="error" id="periods-load-failure">
-          <p>{loadFailure.value}</p>
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => {
-              void reloadGroups();
-              void reloadPeriods();
-            }}
-          >
-            {c.reload}
-          </button>
-        </Notice>
+        <LoadFailed
+          id="periods-load-failure"
+          message={loadFailure.value}
+          onRetry={() => {
+            void reloadGroups();
+            void reloadPeriods();
+          }}
+        />
       )}
       {!groups.value || !periods.value ? (
         !loadFailure.value && <Loading />

@@ -13,7 +13,7 @@ import {
   type ImportPlan,
 } from '../../../../functions/domain/units/unit-import';
 import { createUnit, importUnits, listUnits, setUnitStatus, updateUnit } from '../../../../functions/routes/units';
-import { ApiError, call, isConflict } from '../../app/api';
+import { call, isConflict, type Success } from '../../app/api';
 import {
   FailureNotice,
   Field,
@@ -26,8 +26,10 @@ import {
   withoutErrorsAt,
   type Failure,
 } from '../../app/components/fields';
+import { ImportFileForm, ImportPreview, PlanTable, useFileImport, type FileImport } from '../../app/components/file-import';
 import { Loading, Notice, mount } from '../../app/components/frame';
 import { StaffShell } from '../../app/components/staff-shell';
+import { saveFile } from '../../app/files';
 import { lang, local, messages } from '../../app/i18n';
 import { adminUnits } from '../../messages/admin-units';
 import { staffCommon } from '../../messages/staff';
@@ -359,25 +361,8 @@ const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/
 /** Saves the import template: UTF-8 with a BOM (so Excel shows the Chinese headers), the header row and one example. */
 function downloadTemplate(filename: string): void {
   const csv = `\uFEFF${[IMPORT_TEMPLATE_HEADER, TEMPLATE_EXAMPLE].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(new Blob([csv], { type: 'text/csv;charset=utf-8' }), filename);
 }
-
-function base64Of(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-const formatOf = (filename: string): 'csv' | 'xlsx' | undefined =>
-  /\.csv$/i.test(filename) ? 'csv' : /\.xlsx$/i.test(filename) ? 'xlsx' : undefined;
 
 /** A column of the template by the name its header has in the current language. */
 function columnName(column: string): string {
@@ -387,83 +372,12 @@ function columnName(column: string): string {
   return header ? m.columnLabel({ column: column as ImportColumn, header }) : column;
 }
 
-interface Checked {
-  filename: string;
-  format: 'csv' | 'xlsx';
-  content: string;
-  plan: ImportPlan;
-}
+type UnitImport = FileImport<Success<typeof importUnits>>;
 
 function ImportUnits({ onImported }: { onImported: () => void }) {
   const m = messages(adminUnits);
-  const checked = useSignal<Checked | undefined>(undefined);
-  const busy = useSignal<'checking' | 'importing' | undefined>(undefined);
-  const fileError = useSignal<string | undefined>(undefined);
-  const failure = useSignal<{ message: string; lines: string[] } | undefined>(undefined);
-  const result = useSignal<ImportPlan['counts'] | undefined>(undefined);
-
-  const check = async (e: Event) => {
-    e.preventDefault();
-    if (busy.value) return;
-    const input = document.getElementById('import-file') as HTMLInputElement;
-    const file = input.files?.[0];
-    checked.value = undefined;
-    failure.value = undefined;
-    result.value = undefined;
-    const format = file ? formatOf(file.name) : undefined;
-    fileError.value = !file
-      ? m.errNoFile
-      : !format
-        ? m.errFileType
-        : file.size > IMPORT_MAX_BYTES
-          ? m.errFileSize({ mb: IMPORT_MAX_BYTES / 1024 / 1024 })
-          : undefined;
-    if (fileError.value || !file || !format) {
-      focusSoon('import-file');
-      return;
-    }
-    busy.value = 'checking';
-    try {
-      let content: string;
-      try {
-        content = base64Of(new Uint8Array(await file.arrayBuffer()));
-      } catch {
-        fileError.value = m.errFileRead;
-        focusSoon('import-file');
-        return;
-      }
-      const res = await call(importUnits, { body: { format, content, dryRun: true } });
-      checked.value = { filename: file.name, format, content, plan: res.plan };
-      focusSoon('import-preview-heading');
-    } catch (err) {
-      failure.value = { message: failureOf(err).message, lines: [] };
-      focusSoon('import-failure');
-    } finally {
-      busy.value = undefined;
-    }
-  };
-
-  const runImport = async () => {
-    const file = checked.value;
-    if (!file || busy.value) return;
-    busy.value = 'importing';
-    failure.value = undefined;
-    try {
-      const res = await call(importUnits, { body: { format: file.format, content: file.content, dryRun: false } });
-      result.value = res.plan.counts;
-      checked.value = undefined;
-      (document.getElementById('import-form') as HTMLFormElement | null)?.reset();
-      onImported();
-      focusSoon('import-result');
-    } catch (err) {
-      const f = failureOf(err);
-      const lines = err instanceof ApiError ? err.fields.map((x) => `${x.path}: ${x.message}`) : [];
-      failure.value = { message: lines.length > 0 ? m.importRefused : f.message, lines };
-      focusSoon('import-failure');
-    } finally {
-      busy.value = undefined;
-    }
-  };
+  const importer: UnitImport = useFileImport({ maxBytes: IMPORT_MAX_BYTES, send: (body) => call(importUnits, { body }), text: m, onImported });
+  const { checked, imported } = importer;
 
   const columns = IMPORT_TEMPLATE_HEADER.join(lang.value === 'en' ? ', ' : '、');
   return (
@@ -475,142 +389,53 @@ function ImportUnits({ onImported }: { onImported: () => void }) {
           {m.templateDownload}
         </button>
       </p>
-      <form id="import-form" class="panel" noValidate onSubmit={(e) => void check(e)}>
-        <div class="field">
-          <label for="import-file">{m.importFile}</label>
-          <input
-            id="import-file"
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby="import-file-hint import-file-error"
-            aria-invalid={Boolean(fileError.value)}
-            onChange={() => {
-              checked.value = undefined;
-              fileError.value = undefined;
-              failure.value = undefined;
-            }}
-          />
-          <p id="import-file-hint" class="muted small">
-            {m.importFileHint}
-          </p>
-          <p id="import-file-error" class="field-error" hidden={!fileError.value}>
-            {fileError.value ?? ''}
-          </p>
-        </div>
-        <button type="submit" class="primary" id="import-check" disabled={busy.value !== undefined}>
-          {busy.value === 'checking' ? m.importChecking : m.importCheck}
-        </button>
-      </form>
-      {failure.value && (
-        <Notice kind="error" id="import-failure">
-          <p>{failure.value.message}</p>
-          {failure.value.lines.length > 0 && (
-            <ul>
-              {failure.value.lines.map((line) => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
-      {result.value && (
-        <Notice kind="success" id="import-result">
-          {m.imported(result.value)}
-        </Notice>
-      )}
-      {checked.value && <ImportPreview checked={checked.value} busy={busy.value === 'importing'} onImport={() => void runImport()} />}
+      <ImportFileForm importer={importer} done={imported && m.imported(imported.plan.counts)} />
+      {checked && <UnitsPreview importer={importer} plan={checked.plan} />}
     </section>
   );
 }
 
-function ImportPreview({ checked, busy, onImport }: { checked: Checked; busy: boolean; onImport: () => void }) {
+function UnitsPreview({ importer, plan }: { importer: UnitImport; plan: ImportPlan }) {
   const m = messages(adminUnits);
-  const { plan } = checked;
-  const actionLabel = { create: m.actionCreate, update: m.actionUpdate, unchanged: m.actionUnchanged, invalid: m.actionInvalid };
   const nothingToWrite = plan.valid && plan.counts.create + plan.counts.update === 0;
   const verdict = !plan.valid ? m.planInvalid({ rows: plan.counts.invalid }) : nothingToWrite ? m.planNothing : m.planValid;
+  const counts = [
+    ['create', m.countCreate],
+    ['update', m.countUpdate],
+    ['unchanged', m.countUnchanged],
+    ['invalid', m.countInvalid],
+  ] as const;
   return (
-    <div class="import-preview" id="import-preview">
-      <h3 id="import-preview-heading" tabIndex={-1}>
-        {m.previewHeading({ file: checked.filename })}
-      </h3>
-      <ul class="import-counts">
-        {(['create', 'update', 'unchanged', 'invalid'] as const).map((k) => (
-          <li key={k} class={`import-count-${k}`} data-count={k}>
-            <span class="count">{plan.counts[k]}</span>{' '}
-            {{ create: m.countCreate, update: m.countUpdate, unchanged: m.countUnchanged, invalid: m.countInvalid }[k]}
-          </li>
-        ))}
-      </ul>
-      {plan.fileIssues.length > 0 && (
-        <div class="notice notice-error" id="import-file-issues">
-          <p>{m.fileIssues}</p>
-          <ul>
-            {plan.fileIssues.map((issue) => (
-              <li key={issue.en}>{local(issue)}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+    <ImportPreview importer={importer} counts={counts} canImport={plan.valid && !nothingToWrite}>
       <p id="import-verdict" class={plan.valid ? 'import-verdict' : 'import-verdict field-error'}>
         {verdict}
       </p>
-      {plan.rows.length > 0 && (
-        <>
-          <p class="scroll-hint muted small">{m.scrollHint}</p>
-          <div class="table-scroll" role="region" aria-labelledby="import-caption" tabIndex={0}>
-            <table class="import-table">
-              <caption id="import-caption">{m.previewCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.colRow}</th>
-                  <th scope="col">{m.colAction}</th>
-                  <th scope="col">{m.colId}</th>
-                  <th scope="col">{m.colName}</th>
-                  <th scope="col">{m.colKind}</th>
-                  <th scope="col">{m.colParent}</th>
-                  <th scope="col">{m.colIssues}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {plan.rows.map((r) => (
-                  <tr key={r.row} data-row={r.row} data-action={r.action} class={r.action === 'invalid' ? 'invalid' : undefined}>
-                    <th scope="row">{r.row}</th>
-                    <td>
-                      <span class={`badge badge-${r.action}`}>{actionLabel[r.action]}</span>
-                    </td>
-                    <td>
-                      <code>{r.unitId}</code>
-                    </td>
-                    <td>{r.name ? local(r.name) : ''}</td>
-                    <td>{r.kind ? local(UNIT_KIND_LABELS[r.kind]) : ''}</td>
-                    <td>
-                      <code>{r.parentId ?? ''}</code>
-                    </td>
-                    <td>
-                      {r.issues.length > 0 && (
-                        <ul class="issues">
-                          {r.issues.map((i) => (
-                            <li key={`${i.column}:${i.message.en}`} data-column={i.column}>
-                              {m.issueAt({ column: columnName(i.column), message: local(i.message) })}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      )}
-      <div class="actions">
-        <button type="button" class="primary" id="import-submit" disabled={!plan.valid || nothingToWrite || busy} aria-describedby="import-verdict" onClick={onImport}>
-          {busy ? m.importing : m.importButton}
-        </button>
-      </div>
-    </div>
+      <PlanTable
+        importer={importer}
+        actions={{ create: m.actionCreate, update: m.actionUpdate, unchanged: m.actionUnchanged, invalid: m.actionInvalid }}
+        columnName={columnName}
+        columns={[
+          {
+            header: m.colId,
+            cell: (r) => (
+              <td>
+                <code>{r.unitId}</code>
+              </td>
+            ),
+          },
+          { header: m.colName, cell: (r) => <td>{r.name ? local(r.name) : ''}</td> },
+          { header: m.colKind, cell: (r) => <td>{r.kind ? local(UNIT_KIND_LABELS[r.kind]) : ''}</td> },
+          {
+            header: m.colParent,
+            cell: (r) => (
+              <td>
+                <code>{r.parentId ?? ''}</code>
+              </td>
+            ),
+          },
+        ]}
+      />
+    </ImportPreview>
   );
 }
 

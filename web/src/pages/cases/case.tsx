@@ -6,10 +6,14 @@ import { CASE_ACTION_LABELS, CASE_KIND_LABELS, CASE_SOURCE_LABELS, CASE_STATE_LA
 import { CONFLICT } from '../../../../functions/domain/errors';
 import { STEP_LABELS } from '../../../../functions/domain/notifications/messages';
 import { actOnCase, getCase } from '../../../../functions/routes/cases';
-import { ApiError, call, isConflict } from '../../app/api';
-import { FailureNotice, Field, TextField, errorAt, failureOf, focusSoon, withoutErrorsAt, type Failure } from '../../app/components/fields';
+import { call, isConflict } from '../../app/api';
+import { ActionPanel, useActionForm } from '../../app/components/action-panel';
+import { Field, TextField, errorAt, failureOf, focusSoon } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
+import { useRecord } from '../../app/components/use-load';
+import { sizeOf } from '../../app/files';
 import { formatDateTime } from '../../app/format';
 import { local, messages } from '../../app/i18n';
 import { staff } from '../../app/session';
@@ -143,7 +147,7 @@ function Facts({ detail }: { detail: CaseDetail }) {
                 <a href={a.url} download={a.fileName} rel="noopener noreferrer">
                   {a.fileName}
                 </a>{' '}
-                <span class="muted small">{a.size >= 1024 * 1024 ? `${(a.size / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(a.size / 1024))} KB`}</span>
+                <span class="muted small">{sizeOf(a.size)}</span>
               </li>
             ))}
           </ul>
@@ -177,35 +181,32 @@ function History({ events }: { events: CaseEvent[] }) {
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">{m.historyHeading}</h2>
-      <div class="table-scroll" role="region" aria-labelledby="history-caption" tabIndex={0}>
-        <table id="case-history" class="case-history">
-          <caption id="history-caption">{m.historyCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colAt}</th>
-              <th scope="col">{m.colWho}</th>
-              <th scope="col">{m.colAction}</th>
-              <th scope="col">{m.colChange}</th>
-              <th scope="col">{m.colNote}</th>
+      <ScrollTable id="case-history" class="case-history" captionId="history-caption" caption={m.historyCaption}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colAt}</th>
+            <th scope="col">{m.colWho}</th>
+            <th scope="col">{m.colAction}</th>
+            <th scope="col">{m.colChange}</th>
+            <th scope="col">{m.colNote}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.seq} data-seq={e.seq} data-action={e.action} data-to={e.to}>
+              <td>{formatDateTime(e.at)}</td>
+              <td>{who(e)}</td>
+              <td>{local(CASE_ACTION_LABELS[e.action])}</td>
+              <td>{e.from ? `${local(CASE_STATE_LABELS[e.from])} → ${local(CASE_STATE_LABELS[e.to])}` : local(CASE_STATE_LABELS[e.to])}</td>
+              <td class="case-text">
+                {e.unitId ? unitName(e.unitId) : ''}
+                {e.unitId && e.note ? ' · ' : ''}
+                {e.note ?? ''}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.seq} data-seq={e.seq} data-action={e.action} data-to={e.to}>
-                <td>{formatDateTime(e.at)}</td>
-                <td>{who(e)}</td>
-                <td>{local(CASE_ACTION_LABELS[e.action])}</td>
-                <td>{e.from ? `${local(CASE_STATE_LABELS[e.from])} → ${local(CASE_STATE_LABELS[e.to])}` : local(CASE_STATE_LABELS[e.to])}</td>
-                <td class="case-text">
-                  {e.unitId ? unitName(e.unitId) : ''}
-                  {e.unitId && e.note ? ' · ' : ''}
-                  {e.note ?? ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }
@@ -277,35 +278,15 @@ function ActionFields({ action, draft, set, fields, unitId }: { action: Transiti
 
 function CaseView() {
   const m = messages(casesStaff);
-  const detail = useSignal<CaseDetail | undefined>(undefined);
-  const problem = useSignal<string | undefined>(undefined);
-  const acting = useSignal<TransitionAction | undefined>(undefined);
-  const draft = useSignal<ActionDraft>(EMPTY_DRAFT);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
-  const notice = useSignal<{ kind: 'success' | 'info'; say: () => string } | undefined>(undefined);
+  const { data: detail, problem, load } = useRecord(() => call(getCase, { params: { caseId } }), m.caseNotFound);
+  const form = useActionForm<TransitionAction, ActionDraft>(EMPTY_DRAFT);
+  const { acting, draft, failure, busy, notice } = form;
   const gone = useSignal(false);
 
-  const load = async () => {
-    try {
-      detail.value = await call(getCase, { params: { caseId } });
-      problem.value = undefined;
-    } catch (err) {
-      problem.value = err instanceof ApiError && (err.status === 404 || err.status === 400) ? m.caseNotFound : failureOf(err).message;
-    }
-  };
   useEffect(() => {
     loadUnits();
     if (caseId) void load();
   }, []);
-
-  const open = (action: TransitionAction) => {
-    acting.value = action;
-    draft.value = EMPTY_DRAFT;
-    failure.value = undefined;
-    notice.value = undefined;
-    focusSoon('action-heading');
-  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -378,10 +359,6 @@ function CaseView() {
   const actions = actionsFor(d.case);
   const a = acting.value;
   const fields = failure.value?.fields ?? {};
-  const set = (path: string, patch: Partial<ActionDraft>) => {
-    draft.value = { ...draft.value, ...patch };
-    if (failure.value) failure.value = { ...failure.value, fields: withoutErrorsAt(failure.value.fields, path) };
-  };
   return (
     <>
       <p>
@@ -397,49 +374,16 @@ function CaseView() {
       )}
       {problem.value && <Notice kind="error">{problem.value}</Notice>}
       <Facts detail={d} />
-      <section class="panel case-actions" aria-labelledby="actions-heading">
-        <h2 id="actions-heading">{m.actionsHeading}</h2>
-        {actions.length === 0 ? (
-          <p id="no-actions" class="muted">
-            {m.noActions}
-          </p>
-        ) : (
-          <div class="actions" id="action-buttons">
-            {actions.map((action) => (
-              <button key={action} type="button" class="secondary" data-action={action} aria-expanded={a === action} onClick={() => open(action)}>
-                {local(CASE_ACTION_LABELS[action])}
-              </button>
-            ))}
-          </div>
-        )}
-        {a && (
-          <form id="action-form" noValidate onSubmit={submit} aria-labelledby="action-heading" data-action={a}>
-            <h3 id="action-heading" tabIndex={-1}>
-              {local(CASE_ACTION_LABELS[a])}
-            </h3>
-            {failure.value && (
-              <FailureNotice
-                id="action-failure"
-                failure={failure.value}
-                placed={['unitId', 'reason', 'days', 'text', 'satisfied', 'comment', 'note']}
-                onReload={() => {
-                  acting.value = undefined;
-                  void load();
-                }}
-              />
-            )}
-            <ActionFields action={a} draft={draft.value} set={set} fields={fields} unitId={d.case.unitId} />
-            <div class="actions">
-              <button type="submit" class="primary" id="action-submit" disabled={busy.value}>
-                {busy.value ? m.submitting : m.confirm}
-              </button>
-              <button type="button" class="secondary" onClick={() => (acting.value = undefined)}>
-                {m.cancel}
-              </button>
-            </div>
-          </form>
-        )}
-      </section>
+      <ActionPanel
+        form={form}
+        actions={actions}
+        labelOf={(action) => local(CASE_ACTION_LABELS[action])}
+        texts={m}
+        placed={['unitId', 'reason', 'days', 'text', 'satisfied', 'comment', 'note']}
+        onSubmit={submit}
+        onReload={() => void load()}
+        fields={a && <ActionFields action={a} draft={draft.value} set={form.set} fields={fields} unitId={d.case.unitId} />}
+      />
       <History events={d.events} />
     </>
   );

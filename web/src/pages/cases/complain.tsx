@@ -1,13 +1,12 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MESSAGES, ATTACHMENT_TYPES, ATTACHMENTS_MAX, type AttachmentType } from '../../../../functions/domain/cases/attachment-limits';
-import type { AttachmentUpload } from '../../../../functions/domain/cases/attachments';
 import type { CaseIntake, CaseKind, CaseReceipt } from '../../../../functions/domain/cases/case';
 import { CASE_KIND_LABELS } from '../../../../functions/domain/cases/messages';
-import { fill } from '../../../../functions/domain/messages';
-import { fileCase, requestCaseAttachment } from '../../../../functions/routes/cases';
+import { fileCase } from '../../../../functions/routes/cases';
 import { call } from '../../app/api';
-import { Field, FailureNotice, errorAt, failureOf, focusSoon, withoutErrorsAt, type Failure } from '../../app/components/fields';
+import { AttachmentPicker, usePickedFiles } from '../../app/components/attachment-picker';
+import { Field, FailureNotice, errorAt, failureOf, focusSoon } from '../../app/components/fields';
+import { useDraft } from '../../app/components/use-draft';
 import { Frame, Notice, mount } from '../../app/components/frame';
 import { local, messages } from '../../app/i18n';
 import { casesCitizen } from '../../messages/cases';
@@ -40,42 +39,6 @@ const EMPTY: Draft = { kind: undefined, unitId: '', description: '', name: '', p
 
 /** The controls of the form, by the API's field path: where an error shows and what gets the focus. */
 const PLACED = ['kind', 'unitId', 'description', 'attachmentKeys', 'contact', 'callbackConsent'] as const;
-
-/** A file the citizen picked: its key once uploaded, the upload's progress while it runs, or what went wrong. */
-interface PickedFile {
-  id: number;
-  file: File;
-  key?: string;
-  progress?: number;
-  error?: string;
-}
-
-const ACCEPT = ATTACHMENT_TYPES.join(',');
-const MB = ATTACHMENT_MAX_BYTES / (1024 * 1024);
-let pickedIds = 0;
-
-/** What is wrong with a file before it is uploaded: the domain's limits (the API and the upload URL hold to them too). */
-function fileIssue(file: File): string | undefined {
-  if (!(ATTACHMENT_TYPES as readonly string[]).includes(file.type)) return local(ATTACHMENT_MESSAGES.badType);
-  if (file.size > ATTACHMENT_MAX_BYTES) return local(fill(ATTACHMENT_MESSAGES.tooLarge, { mb: MB }));
-  if (file.size === 0) return local(ATTACHMENT_MESSAGES.empty);
-  return undefined;
-}
-
-/** PUTs a file to its upload URL with the headers it was signed with, reporting progress (fetch cannot). */
-function putFile(upload: AttachmentUpload, file: File, onProgress: (percent: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(upload.method, upload.uploadUrl);
-    for (const [name, value] of Object.entries(upload.headers)) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`the upload answered ${xhr.status}`)));
-    xhr.onerror = () => reject(new Error('the upload failed'));
-    xhr.send(file);
-  });
-}
-
-const sizeOf = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 /** What the API is sent: empty contact fields left out, no contact at all when none was given. */
 function intakeOf(d: Draft, attachmentKeys: string[]): CaseIntake {
@@ -121,14 +84,11 @@ function Receipt({ receipt, onAgain }: { receipt: CaseReceipt; onAgain: () => vo
 
 function Complain() {
   const m = messages(casesCitizen);
-  const draft = useSignal<Draft>(EMPTY);
+  const { draft, failure, busy, set, send } = useDraft<Draft>(EMPTY);
   const units = useSignal<UnitChoice[] | undefined>(undefined);
   const unitsFailed = useSignal(false);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
   const receipt = useSignal<CaseReceipt | undefined>(undefined);
-  const files = useSignal<PickedFile[]>([]);
-  const pickError = useSignal<string | undefined>(undefined);
+  const picked = usePickedFiles('attachmentKeys', casesCitizen, () => set('attachmentKeys', {}));
 
   useEffect(() => {
     loadUnitChoices().then(
@@ -142,76 +102,28 @@ function Complain() {
 
   const d = draft.value;
   const fields = failure.value?.fields ?? {};
-  const set = (path: string, patch: Partial<Draft>) => {
-    draft.value = { ...draft.value, ...patch };
-    if (failure.value) failure.value = { ...failure.value, fields: withoutErrorsAt(failure.value.fields, path) };
-  };
 
-  const update = (id: number, patch: Partial<PickedFile>) => (files.value = files.value.map((f) => (f.id === id ? { ...f, ...patch } : f)));
-
-  const pick = (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const chosen = [...(input.files ?? [])];
-    input.value = '';
-    const issues: string[] = [];
-    const next = [...files.value];
-    for (const file of chosen) {
-      const issue = fileIssue(file);
-      if (issue) issues.push(`${file.name}: ${issue}`);
-      else if (next.length >= ATTACHMENTS_MAX) {
-        issues.push(local(fill(ATTACHMENT_MESSAGES.tooMany, { max: ATTACHMENTS_MAX })));
-        break;
-      } else next.push({ id: ++pickedIds, file });
-    }
-    files.value = next;
-    pickError.value = issues.length > 0 ? issues.join(' ') : undefined;
-    if (failure.value) failure.value = { ...failure.value, fields: withoutErrorsAt(failure.value.fields, 'attachmentKeys') };
-  };
-
-  /** Uploads every file not uploaded yet, one after another; their keys, or undefined when one failed. */
-  const uploadAll = async (): Promise<string[] | undefined> => {
-    let failed = false;
-    for (const picked of files.value) {
-      if (picked.key) continue;
-      update(picked.id, { progress: 0, error: undefined });
-      try {
-        const { type, size, name } = picked.file;
-        const upload = await call(requestCaseAttachment, { body: { contentType: type as AttachmentType, size, fileName: name } });
-        await putFile(upload, picked.file, (progress) => update(picked.id, { progress }));
-        update(picked.id, { key: upload.attachmentKey, progress: undefined });
-      } catch (err) {
-        failed = true;
-        update(picked.id, { progress: undefined, error: Object.values(failureOf(err).fields)[0] ?? m.fileFailed });
-      }
-    }
-    return failed ? undefined : files.value.map((f) => f.key!);
-  };
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy.value) return;
-    busy.value = true;
-    failure.value = undefined;
-    try {
-      const keys = await uploadAll();
-      if (!keys) {
-        failure.value = { message: m.uploadsFailed, fields: {} };
+  const submit = (e: Event) =>
+    send(
+      e,
+      async () => {
+        const keys = await picked.uploadAll();
+        if (!keys) {
+          failure.value = { message: m.uploadsFailed, fields: {} };
+          focusFirstInvalid('complain-form', 'complain-failure');
+          return;
+        }
+        receipt.value = await call(fileCase, { body: intakeOf(draft.value, keys) });
+        picked.files.value = [];
+        focusSoon('case-receipt-heading');
+      },
+      (err) => {
+        failure.value = failureOf(err);
+        // A file the intake refused is uploaded anew on the next try.
+        picked.forgetRefused(failure.value.fields);
         focusFirstInvalid('complain-form', 'complain-failure');
-        return;
-      }
-      receipt.value = await call(fileCase, { body: intakeOf(draft.value, keys) });
-      files.value = [];
-      focusSoon('case-receipt-heading');
-    } catch (err) {
-      failure.value = failureOf(err);
-      // A file the intake refused is uploaded anew on the next try.
-      const refused = files.value.filter((_, i) => errorAt(failure.value!.fields, `attachmentKeys.${i}`));
-      for (const f of refused) update(f.id, { key: undefined });
-      focusFirstInvalid('complain-form', 'complain-failure');
-    } finally {
-      busy.value = false;
-    }
-  };
+      },
+    );
 
   if (receipt.value) {
     return (
@@ -222,7 +134,7 @@ function Complain() {
           onAgain={() => {
             receipt.value = undefined;
             draft.value = EMPTY;
-            files.value = [];
+            picked.files.value = [];
           }}
         />
       </Frame>
@@ -274,52 +186,7 @@ function Complain() {
             </>
           )}
         </Field>
-        <Field
-          id="attachments"
-          label={m.attachmentsLabel}
-          hint={m.attachmentsHint({ max: ATTACHMENTS_MAX, mb: MB })}
-          error={pickError.value ?? fields.attachmentKeys}
-        >
-          {(describedBy, invalid) => (
-            <input
-              id="attachments"
-              name="attachments"
-              type="file"
-              multiple
-              accept={ACCEPT}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              disabled={busy.value || files.value.length >= ATTACHMENTS_MAX}
-              onChange={pick}
-            />
-          )}
-        </Field>
-        {files.value.length > 0 && (
-          <ul id="attachment-list" class="attachment-list">
-            {files.value.map((f, i) => {
-              const error = f.error ?? errorAt(fields, `attachmentKeys.${i}`);
-              return (
-                <li key={f.id} class="attachment">
-                  <span class="attachment-name">{f.file.name}</span> <span class="muted small">{sizeOf(f.file.size)}</span>
-                  {f.progress !== undefined && <progress max={100} value={f.progress} aria-label={m.fileUploading({ percent: f.progress })} />}
-                  <span class="small attachment-state" role="status">
-                    {f.progress !== undefined ? m.fileUploading({ percent: f.progress }) : f.key ? m.fileUploaded : m.fileWaiting}
-                  </span>
-                  {error && <p class="field-error">{error}</p>}
-                  <button
-                    type="button"
-                    class="secondary"
-                    aria-label={m.removeFile({ name: f.file.name })}
-                    disabled={busy.value}
-                    onClick={() => (files.value = files.value.filter((x) => x.id !== f.id))}
-                  >
-                    ×
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        )}
+        <AttachmentPicker id="attachments" listId="attachment-list" label={m.attachmentsLabel} hint={m.attachmentsHint} picked={picked} fields={fields} busy={busy.value} />
         <ContactFieldset
           legend={m.contactLegend}
           hint={m.contactHint}

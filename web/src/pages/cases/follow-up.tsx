@@ -3,7 +3,8 @@ import type { BadReviewCase, BadReviewInput } from '../../../../functions/domain
 import type { CaseContact } from '../../../../functions/domain/cases/case';
 import { fileBadReview } from '../../../../functions/routes/cases';
 import { call } from '../../app/api';
-import { Field, FailureNotice, errorAt, failureOf, focusSoon, withoutErrorsAt, type Failure } from '../../app/components/fields';
+import { Field, FailureNotice, errorAt, failureOf, focusSoon, type Failure } from '../../app/components/fields';
+import { useDraft } from '../../app/components/use-draft';
 import { Frame, Notice, mount } from '../../app/components/frame';
 import { local, messages } from '../../app/i18n';
 import { casesCitizen, casesFollowUp } from '../../messages/cases';
@@ -98,34 +99,25 @@ function Cases({ handoff, cases }: { handoff: FollowUpHandoff; cases: BadReviewC
 function FollowUp({ handoff }: { handoff: FollowUpHandoff }) {
   const m = messages(casesCitizen);
   const f = messages(casesFollowUp);
-  const draft = useSignal<Draft>(EMPTY);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
+  const { draft, failure, busy, set, send } = useDraft<Draft>(EMPTY);
   const cases = useSignal<BadReviewCase[] | undefined>(undefined);
 
   const d = draft.value;
   const fields = failure.value?.fields ?? {};
-  const set = (path: string, patch: Partial<Draft>) => {
-    draft.value = { ...draft.value, ...patch };
-    if (failure.value) failure.value = { ...failure.value, fields: withoutErrorsAt(failure.value.fields, path) };
-  };
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy.value) return;
-    busy.value = true;
-    failure.value = undefined;
-    try {
-      cases.value = (await call(fileBadReview, { body: requestOf(handoff, draft.value) })).cases;
-      forgetFollowUp();
-      focusSoon('follow-up-receipt-heading');
-    } catch (err) {
-      failure.value = shownFailure(failureOf(err));
-      focusFirstInvalid('follow-up-form', 'follow-up-failure');
-    } finally {
-      busy.value = false;
-    }
-  };
+  const submit = (e: Event) =>
+    send(
+      e,
+      async () => {
+        cases.value = (await call(fileBadReview, { body: requestOf(handoff, draft.value) })).cases;
+        forgetFollowUp();
+        focusSoon('follow-up-receipt-heading');
+      },
+      (err) => {
+        failure.value = shownFailure(failureOf(err));
+        focusFirstInvalid('follow-up-form', 'follow-up-failure');
+      },
+    );
 
   if (cases.value) {
     return (

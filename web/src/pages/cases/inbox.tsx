@@ -1,20 +1,22 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { CASE_KINDS, CASE_STATES, isOverdue, type Case, type CaseKind, type CaseListQuery, type CaseState } from '../../../../functions/domain/cases/case';
-import type { KpiReport } from '../../../../functions/domain/cases/kpis';
+import { CASE_KINDS, CASE_STATES, isOverdue, type CaseKind, type CaseListQuery, type CaseState } from '../../../../functions/domain/cases/case';
 import { CASE_KIND_LABELS, CASE_KPI_LABELS, CASE_SOURCE_LABELS, CASE_STATE_LABELS } from '../../../../functions/domain/cases/messages';
 import { cstParts } from '../../../../functions/domain/time-zone';
 import { caseKpis, listCases } from '../../../../functions/routes/cases';
 import { call } from '../../app/api';
-import { FailureNotice, errorAt, failureOf, type Failure } from '../../app/components/fields';
+import { FailureNotice, errorAt } from '../../app/components/fields';
+import { FilterSelect } from '../../app/components/filter-select';
 import { Loading, mount } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
+import { useLoad } from '../../app/components/use-load';
 import { formatDateTime, formatPercent } from '../../app/format';
 import { local, messages } from '../../app/i18n';
 import { staff } from '../../app/session';
 import { casesStaff } from '../../messages/cases';
 import { StateBadge, formatCstDay } from './case-views';
-import { loadUnits, unitChoices, unitName } from './units';
+import { loadUnits, unitName, unitOptions } from './units';
 
 /**
  * The staff cases page (来件办理, cases.html): a unit handler's inbox of their units' cases, or for
@@ -47,54 +49,10 @@ const queryOf = (f: Filters): CaseListQuery => ({
   ...(f.overdue ? { overdue: 'true' as const } : {}),
 });
 
-/** A select of "all" and the given options. */
-function Pick(props: { id: string; label: string; value: string; options: { value: string; label: string }[]; onChange: (value: string) => void; error?: string | undefined }) {
-  const m = messages(casesStaff);
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <select id={props.id} value={props.value} aria-describedby={`${props.id}-error`} aria-invalid={Boolean(props.error)} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
-        <option value="">{m.filterAny}</option>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <p id={`${props.id}-error`} class="field-error" hidden={!props.error}>
-        {props.error ?? ''}
-      </p>
-    </div>
-  );
-}
-
-/** The units a person may filter by: every known unit for supervisors, a handler's own units. */
-function unitOptions(): { value: string; label: string }[] {
-  const ids = isSupervisor() ? unitChoices.value.map((u) => u.unitId) : (staff.value?.unitIds ?? []);
-  return ids.map((id) => ({ value: id, label: unitName(id) }));
-}
-
 function CaseList() {
   const m = messages(casesStaff);
   const filters = useSignal<Filters>({ state: '', unitId: '', kind: '', overdue: false });
-  const cases = useSignal<Case[] | undefined>(undefined);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
-
-  const load = async () => {
-    busy.value = true;
-    failure.value = undefined;
-    try {
-      cases.value = (await call(listCases, { query: queryOf(filters.value) })).cases;
-    } catch (err) {
-      failure.value = failureOf(err);
-    } finally {
-      busy.value = false;
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+  const { data: cases, failure, busy, load } = useLoad(async () => (await call(listCases, { query: queryOf(filters.value) })).cases);
 
   const f = filters.value;
   const fields = failure.value?.fields ?? {};
@@ -114,18 +72,20 @@ function CaseList() {
           void load();
         }}
       >
-        <Pick
+        <FilterSelect
           id="filter-state"
           label={m.filterState}
+          anyLabel={m.filterAny}
           value={f.state}
           options={CASE_STATES.map((s) => ({ value: s, label: local(CASE_STATE_LABELS[s]) }))}
           onChange={(v) => set({ state: v as CaseState | '' })}
           error={errorAt(fields, 'state')}
         />
-        <Pick id="filter-unit" label={m.filterUnit} value={f.unitId} options={unitOptions()} onChange={(v) => set({ unitId: v })} error={errorAt(fields, 'unitId')} />
-        <Pick
+        <FilterSelect id="filter-unit" label={m.filterUnit} anyLabel={m.filterAny} value={f.unitId} options={unitOptions(isSupervisor())} onChange={(v) => set({ unitId: v })} error={errorAt(fields, 'unitId')} />
+        <FilterSelect
           id="filter-kind"
           label={m.filterKind}
+          anyLabel={m.filterAny}
           value={f.kind}
           options={CASE_KINDS.map((k) => ({ value: k, label: local(CASE_KIND_LABELS[k]) }))}
           onChange={(v) => set({ kind: v as CaseKind | '' })}
@@ -145,46 +105,43 @@ function CaseList() {
       ) : list.length === 0 ? (
         <p id="cases-none">{m.noCases}</p>
       ) : (
-        <div class="table-scroll" role="region" aria-labelledby="cases-caption" tabIndex={0}>
-          <table id="cases-table" class="cases-table">
-            <caption id="cases-caption">{m.casesCaption({ count: list.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{m.colNumber}</th>
-                <th scope="col">{m.colKind}</th>
-                <th scope="col">{m.colUnit}</th>
-                <th scope="col">{m.colState}</th>
-                <th scope="col">{m.colReceived}</th>
-                <th scope="col">{m.colDue}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((c) => {
-                const late = isOverdue(c, now);
-                return (
-                  <tr key={c.caseId} data-case-id={c.caseId} data-tracking-number={c.trackingNumber} data-state={c.state} class={late ? 'overdue' : undefined}>
-                    <th scope="row">
-                      <a href={`case.html?id=${encodeURIComponent(c.caseId)}`}>{c.trackingNumber}</a>
-                    </th>
-                    <td>
-                      {local(CASE_KIND_LABELS[c.kind])}
-                      {c.source !== 'complaint' && <span class="muted small block">{local(CASE_SOURCE_LABELS[c.source])}</span>}
-                    </td>
-                    <td>{c.unitId ? unitName(c.unitId) : m.noUnit}</td>
-                    <td>
-                      <StateBadge state={c.state} />
-                    </td>
-                    <td>{formatDateTime(c.receivedAt)}</td>
-                    <td data-col="due">
-                      {formatCstDay(c.dueDate)}
-                      {late && <span class="badge badge-overdue">{m.overdue}</span>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable id="cases-table" class="cases-table" captionId="cases-caption" caption={m.casesCaption({ count: list.length })}>
+          <thead>
+            <tr>
+              <th scope="col">{m.colNumber}</th>
+              <th scope="col">{m.colKind}</th>
+              <th scope="col">{m.colUnit}</th>
+              <th scope="col">{m.colState}</th>
+              <th scope="col">{m.colReceived}</th>
+              <th scope="col">{m.colDue}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((c) => {
+              const late = isOverdue(c, now);
+              return (
+                <tr key={c.caseId} data-case-id={c.caseId} data-tracking-number={c.trackingNumber} data-state={c.state} class={late ? 'overdue' : undefined}>
+                  <th scope="row">
+                    <a href={`case.html?id=${encodeURIComponent(c.caseId)}`}>{c.trackingNumber}</a>
+                  </th>
+                  <td>
+                    {local(CASE_KIND_LABELS[c.kind])}
+                    {c.source !== 'complaint' && <span class="muted small block">{local(CASE_SOURCE_LABELS[c.source])}</span>}
+                  </td>
+                  <td>{c.unitId ? unitName(c.unitId) : m.noUnit}</td>
+                  <td>
+                    <StateBadge state={c.state} />
+                  </td>
+                  <td>{formatDateTime(c.receivedAt)}</td>
+                  <td data-col="due">
+                    {formatCstDay(c.dueDate)}
+                    {late && <span class="badge badge-overdue">{m.overdue}</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </ScrollTable>
       )}
     </section>
   );
@@ -194,25 +151,10 @@ function KpiPanel() {
   const m = messages(casesStaff);
   const today = new Date();
   const range = useSignal({ from: cstDay(new Date(today.getTime() - 29 * DAY_MS)), to: cstDay(today), unitId: '', kind: '' as CaseKind | '' });
-  const report = useSignal<KpiReport | undefined>(undefined);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
-
-  const load = async () => {
-    busy.value = true;
-    failure.value = undefined;
+  const { data: report, failure, busy, load } = useLoad(() => {
     const r = range.value;
-    try {
-      report.value = await call(caseKpis, { query: { from: r.from, to: r.to, ...(r.unitId ? { unitId: r.unitId } : {}), ...(r.kind ? { kind: r.kind } : {}) } });
-    } catch (err) {
-      failure.value = failureOf(err);
-    } finally {
-      busy.value = false;
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+    return call(caseKpis, { query: { from: r.from, to: r.to, ...(r.unitId ? { unitId: r.unitId } : {}), ...(r.kind ? { kind: r.kind } : {}) } });
+  });
 
   const r = range.value;
   const fields = failure.value?.fields ?? {};
@@ -245,10 +187,11 @@ function KpiPanel() {
       >
         {dateField('kpi-from', 'from', m.kpiFrom)}
         {dateField('kpi-to', 'to', m.kpiTo)}
-        <Pick id="kpi-unit" label={m.filterUnit} value={r.unitId} options={unitOptions()} onChange={(v) => set({ unitId: v })} error={errorAt(fields, 'unitId')} />
-        <Pick
+        <FilterSelect id="kpi-unit" label={m.filterUnit} anyLabel={m.filterAny} value={r.unitId} options={unitOptions(isSupervisor())} onChange={(v) => set({ unitId: v })} error={errorAt(fields, 'unitId')} />
+        <FilterSelect
           id="kpi-kind"
           label={m.filterKind}
+          anyLabel={m.filterAny}
           value={r.kind}
           options={CASE_KINDS.map((k) => ({ value: k, label: local(CASE_KIND_LABELS[k]) }))}
           onChange={(v) => set({ kind: v as CaseKind | '' })}
@@ -262,29 +205,26 @@ function KpiPanel() {
       {!rep ? (
         !failure.value && <Loading />
       ) : (
-        <div class="table-scroll" role="region" aria-labelledby="kpi-caption" tabIndex={0}>
-          <table id="kpi-table" class="kpi-table" data-cases={rep.cases}>
-            <caption id="kpi-caption">{m.kpiCaption({ from: formatCstDay(rep.from), to: formatCstDay(rep.to), count: rep.cases })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{m.colKpi}</th>
-                <th scope="col">{m.colRate}</th>
-                <th scope="col">{m.colFraction}</th>
+        <ScrollTable id="kpi-table" class="kpi-table" data-cases={rep.cases} captionId="kpi-caption" caption={m.kpiCaption({ from: formatCstDay(rep.from), to: formatCstDay(rep.to), count: rep.cases })}>
+          <thead>
+            <tr>
+              <th scope="col">{m.colKpi}</th>
+              <th scope="col">{m.colRate}</th>
+              <th scope="col">{m.colFraction}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rep.kpis.map((k) => (
+              <tr key={k.key} data-kpi={k.key}>
+                <th scope="row">{local(CASE_KPI_LABELS[k.key])}</th>
+                <td data-col="rate">{k.rate === null ? m.noRate : formatPercent(k.rate)}</td>
+                <td>
+                  <span data-col="numerator">{k.numerator}</span> / <span data-col="denominator">{k.denominator}</span>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rep.kpis.map((k) => (
-                <tr key={k.key} data-kpi={k.key}>
-                  <th scope="row">{local(CASE_KPI_LABELS[k.key])}</th>
-                  <td data-col="rate">{k.rate === null ? m.noRate : formatPercent(k.rate)}</td>
-                  <td>
-                    <span data-col="numerator">{k.numerator}</span> / <span data-col="denominator">{k.denominator}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import type { LocalizedText } from '../../../../functions/domain/text';
 import { local } from '../../app/i18n';
+import { staff } from '../../app/session';
 import { loadUnitChoices, type UnitChoice } from './unit-choices';
 
 /**
@@ -24,4 +25,10 @@ export function loadUnits(): void {
 export function unitName(unitId: string): string {
   const found: LocalizedText | undefined = unitChoices.value.find((u) => u.unitId === unitId)?.name;
   return found ? local(found) : unitId;
+}
+
+/** The units a person may filter a list by: every known unit for supervisors, a handler's own units. */
+export function unitOptions(supervisor: boolean): { value: string; label: string }[] {
+  const ids = supervisor ? unitChoices.value.map((u) => u.unitId) : (staff.value?.unitIds ?? []);
+  return ids.map((id) => ({ value: id, label: unitName(id) }));
 }

@@ -5,6 +5,7 @@ import type { PublicDocument, PublicIndex, PublicItem } from '../../../../functi
 import { PUBLIC_INDEX_FILE, PUBLIC_URL_PREFIX } from '../../../../functions/domain/disclosure/public-paths';
 import { LEDGER_STATE_LABELS } from '../../../../functions/domain/ledger/messages';
 import { Frame, Loading, Notice, mount } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { formatDate, formatDateTime, formatPercent, formatScore } from '../../app/format';
 import { local, messages } from '../../app/i18n';
 import { disclosurePublic } from '../../messages/disclosure';
@@ -36,46 +37,43 @@ function Scores({ item, id }: { item: Of<'scores'>; id: string }) {
       <h3 id={`${id}-h`}>{heading}</h3>
       <p class="muted small">{m.scoresAsOf({ at: formatDateTime(item.computedAt) })}</p>
       <p class="muted small scroll-hint">{m.scrollHint}</p>
-      <div class="table-scroll" role="region" aria-label={heading} tabIndex={0}>
-        <table class="disclosure-scores">
-          <caption class="visually-hidden">{heading}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colUnit}</th>
-              <th scope="col" class="num">
-                {m.colRank}
-              </th>
-              <th scope="col" class="num">
-                {m.colScore}
-              </th>
-              <th scope="col" class="num">
-                {m.colRate}
-              </th>
-              <th scope="col" class="num">
-                {m.colN}
-              </th>
+      <ScrollTable class="disclosure-scores" caption={heading}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colUnit}</th>
+            <th scope="col" class="num">
+              {m.colRank}
+            </th>
+            <th scope="col" class="num">
+              {m.colScore}
+            </th>
+            <th scope="col" class="num">
+              {m.colRate}
+            </th>
+            <th scope="col" class="num">
+              {m.colN}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {item.units.map((u) => (
+            <tr key={u.unitId} class={u.rank === null ? 'insufficient' : undefined} data-unit={u.unitId}>
+              <th scope="row">{local(item.unitNames[u.unitId] ?? { 'zh-CN': u.unitId, en: u.unitId })}</th>
+              <td class="num">{u.rank ?? m.unranked}</td>
+              <td class="num">{u.compositeScore === null ? m.noFigure : formatScore(u.compositeScore)}</td>
+              <td class="num">
+                {u.satisfactionRate === null ? m.noFigure : formatPercent(u.satisfactionRate)}
+                {u.satisfactionInterval && (
+                  <span class="interval">
+                    {formatPercent(u.satisfactionInterval.low)}–{formatPercent(u.satisfactionInterval.high)}
+                  </span>
+                )}
+              </td>
+              <td class="num">{u.n}</td>
             </tr>
-          </thead>
-          <tbody>
-            {item.units.map((u) => (
-              <tr key={u.unitId} class={u.rank === null ? 'insufficient' : undefined} data-unit={u.unitId}>
-                <th scope="row">{local(item.unitNames[u.unitId] ?? { 'zh-CN': u.unitId, en: u.unitId })}</th>
-                <td class="num">{u.rank ?? m.unranked}</td>
-                <td class="num">{u.compositeScore === null ? m.noFigure : formatScore(u.compositeScore)}</td>
-                <td class="num">
-                  {u.satisfactionRate === null ? m.noFigure : formatPercent(u.satisfactionRate)}
-                  {u.satisfactionInterval && (
-                    <span class="interval">
-                      {formatPercent(u.satisfactionInterval.low)}–{formatPercent(u.satisfactionInterval.high)}
-                    </span>
-                  )}
-                </td>
-                <td class="num">{u.n}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
       <p class="muted small">{m.scoresNote}</p>
       {item.commitment && (
         <p class="muted small commitment">

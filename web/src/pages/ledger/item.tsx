@@ -1,6 +1,4 @@
-import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MESSAGES, ATTACHMENT_TYPES, ATTACHMENTS_MAX } from '../../../../functions/domain/cases/attachment-limits';
 import { CONFLICT } from '../../../../functions/domain/errors';
 import {
   LEDGER_NOTE_MAX,
@@ -16,14 +14,17 @@ import {
   type LedgerTransitionAction,
 } from '../../../../functions/domain/ledger/ledger';
 import { LEDGER_ACTION_LABELS, LEDGER_LEVEL_LABELS, LEDGER_SOURCE_LABELS, LEDGER_STATE_LABELS } from '../../../../functions/domain/ledger/messages';
-import { fill } from '../../../../functions/domain/messages';
 import { STEP_LABELS } from '../../../../functions/domain/notifications/messages';
 import { actOnLedgerItem, getLedgerItem } from '../../../../functions/routes/ledger';
-import { ApiError, call, isConflict } from '../../app/api';
-import { FailureNotice, Field, TextField, errorAt, failureOf, focusSoon, withoutErrorsAt, type Failure } from '../../app/components/fields';
-import { Loading, Notice, mount, type SectionNotice } from '../../app/components/frame';
+import { call, isConflict } from '../../app/api';
+import { ActionPanel, useActionForm } from '../../app/components/action-panel';
+import { AttachmentPicker, usePickedFiles, type PickedFiles } from '../../app/components/attachment-picker';
+import { Field, TextField, errorAt, failureOf, focusSoon } from '../../app/components/fields';
+import { Loading, Notice, mount } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
-import { attachmentIssue, sizeOf, uploadAttachment } from '../../app/files';
+import { useRecord } from '../../app/components/use-load';
+import { sizeOf } from '../../app/files';
 import { formatDateTime } from '../../app/format';
 import { local, messages } from '../../app/i18n';
 import { staff } from '../../app/session';
@@ -65,17 +66,7 @@ function actionLabel(action: LedgerTransitionAction, item: LedgerItem): string {
   return action === 'markDisclosure' && item.disclose ? messages(ledgerStaff).markOff : local(LEDGER_ACTION_LABELS[action]);
 }
 
-/** An evidence file picked: its key once uploaded, the upload's progress while it runs, or what went wrong. */
-interface PickedFile {
-  id: number;
-  file: File;
-  key?: string;
-  progress?: number;
-  error?: string;
-}
-let pickedIds = 0;
-
-/** What the action forms hold; each action sends the part it needs. */
+/** What the action forms hold (the evidence files apart); each action sends the part it needs. */
 interface ActionDraft {
   owner: string;
   responsibleLeader: string;
@@ -86,9 +77,8 @@ interface ActionDraft {
   text: string;
   note: string;
   reason: string;
-  files: PickedFile[];
 }
-const EMPTY_DRAFT: ActionDraft = { owner: '', responsibleLeader: '', measures: '', deadlineKind: 'workingDays', days: '', date: '', text: '', note: '', reason: '', files: [] };
+const EMPTY_DRAFT: ActionDraft = { owner: '', responsibleLeader: '', measures: '', deadlineKind: 'workingDays', days: '', date: '', text: '', note: '', reason: '' };
 
 /** The body of an action (what the API checks and names the failing fields of), at the revision shown. */
 function inputOf(action: LedgerTransitionAction, d: ActionDraft, item: LedgerItem, evidenceKeys: string[]): LedgerActionInput | undefined {
@@ -256,89 +246,34 @@ function History({ events }: { events: LedgerEvent[] }) {
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">{m.historyHeading}</h2>
-      <div class="table-scroll" role="region" aria-labelledby="history-caption" tabIndex={0}>
-        <table id="item-history" class="case-history">
-          <caption id="history-caption">{m.historyCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colAt}</th>
-              <th scope="col">{m.colWho}</th>
-              <th scope="col">{m.colStep}</th>
-              <th scope="col">{m.colChange}</th>
-              <th scope="col">{m.colNote}</th>
+      <ScrollTable id="item-history" class="case-history" captionId="history-caption" caption={m.historyCaption}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colAt}</th>
+            <th scope="col">{m.colWho}</th>
+            <th scope="col">{m.colStep}</th>
+            <th scope="col">{m.colChange}</th>
+            <th scope="col">{m.colNote}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.seq} data-seq={e.seq} data-action={e.action} data-to={e.to}>
+              <td>{formatDateTime(e.at)}</td>
+              <td>{who(e)}</td>
+              <td>{local(LEDGER_ACTION_LABELS[e.action])}</td>
+              <td>{e.from && e.from !== e.to ? `${local(LEDGER_STATE_LABELS[e.from])} → ${local(LEDGER_STATE_LABELS[e.to])}` : local(LEDGER_STATE_LABELS[e.to])}</td>
+              <td class="case-text">{e.note ?? ''}</td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.seq} data-seq={e.seq} data-action={e.action} data-to={e.to}>
-                <td>{formatDateTime(e.at)}</td>
-                <td>{who(e)}</td>
-                <td>{local(LEDGER_ACTION_LABELS[e.action])}</td>
-                <td>{e.from && e.from !== e.to ? `${local(LEDGER_STATE_LABELS[e.from])} → ${local(LEDGER_STATE_LABELS[e.to])}` : local(LEDGER_STATE_LABELS[e.to])}</td>
-                <td class="case-text">{e.note ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }
 
-/** The evidence files of a submission: picked, checked against the limits, each with its upload's state. */
-function EvidenceFiles({ draft, set, fields, busy, pickError, onPick }: { draft: ActionDraft; set: (path: string, patch: Partial<ActionDraft>) => void; fields: Record<string, string>; busy: boolean; pickError: string | undefined; onPick: (e: Event) => void }) {
-  const m = messages(ledgerStaff);
-  const mb = ATTACHMENT_MAX_BYTES / (1024 * 1024);
-  return (
-    <>
-      <Field id="action-files" label={m.evidenceFilesField} hint={m.evidenceFilesHint({ max: ATTACHMENTS_MAX, mb })} error={pickError ?? fields.evidenceKeys}>
-        {(describedBy, invalid) => (
-          <input
-            id="action-files"
-            name="action-files"
-            type="file"
-            multiple
-            accept={ATTACHMENT_TYPES.join(',')}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            disabled={busy || draft.files.length >= ATTACHMENTS_MAX}
-            onChange={onPick}
-          />
-        )}
-      </Field>
-      {draft.files.length > 0 && (
-        <ul id="evidence-list" class="attachment-list">
-          {draft.files.map((f, i) => {
-            const error = f.error ?? errorAt(fields, `evidenceKeys.${i}`);
-            return (
-              <li key={f.id} class="attachment">
-                <span class="attachment-name">{f.file.name}</span> <span class="muted small">{sizeOf(f.file.size)}</span>
-                {f.progress !== undefined && <progress max={100} value={f.progress} aria-label={m.fileUploading({ percent: f.progress })} />}
-                <span class="small attachment-state" role="status">
-                  {f.progress !== undefined ? m.fileUploading({ percent: f.progress }) : f.key ? m.fileUploaded : m.fileWaiting}
-                </span>
-                {error && <p class="field-error">{error}</p>}
-                <button
-                  type="button"
-                  class="secondary"
-                  aria-label={m.removeFile({ name: f.file.name })}
-                  disabled={busy}
-                  onClick={() => set('evidenceKeys', { files: draft.files.filter((x) => x.id !== f.id) })}
-                >
-                  ×
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-    </>
-  );
-}
-
 /** The fields one action asks for. */
-function ActionFields(props: { action: LedgerTransitionAction; draft: ActionDraft; set: (path: string, patch: Partial<ActionDraft>) => void; fields: Record<string, string>; busy: boolean; pickError: string | undefined; onPick: (e: Event) => void }) {
-  const { action, draft, set, fields } = props;
+function ActionFields({ action, draft, set, fields, busy, picked }: { action: LedgerTransitionAction; draft: ActionDraft; set: (path: string, patch: Partial<ActionDraft>) => void; fields: Record<string, string>; busy: boolean; picked: PickedFiles }) {
   const m = messages(ledgerStaff);
   const textArea = (id: string, path: 'measures' | 'text' | 'note' | 'reason', label: string, max: number) => (
     <Field id={id} label={label} error={errorAt(fields, path)}>
@@ -384,7 +319,7 @@ function ActionFields(props: { action: LedgerTransitionAction; draft: ActionDraf
       return (
         <>
           {textArea('action-note', 'note', m.evidenceNoteField, LEDGER_NOTE_MAX)}
-          <EvidenceFiles {...props} />
+          <AttachmentPicker id="action-files" listId="evidence-list" label={m.evidenceFilesField} hint={m.evidenceFilesHint} picked={picked} fields={fields} busy={busy} />
         </>
       );
     case 'sendBack':
@@ -405,79 +340,19 @@ function ActionFields(props: { action: LedgerTransitionAction; draft: ActionDraf
 
 function ItemView() {
   const m = messages(ledgerStaff);
-  const detail = useSignal<LedgerDetail | undefined>(undefined);
-  const problem = useSignal<string | undefined>(undefined);
-  const acting = useSignal<LedgerTransitionAction | undefined>(undefined);
-  const draft = useSignal<ActionDraft>(EMPTY_DRAFT);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const pickError = useSignal<string | undefined>(undefined);
-  const busy = useSignal(false);
-  const notice = useSignal<SectionNotice | undefined>(undefined);
+  const { data: detail, problem, load } = useRecord(() => call(getLedgerItem, { params: { itemId } }), m.itemNotFound);
+  const form = useActionForm<LedgerTransitionAction, ActionDraft>(EMPTY_DRAFT, () => {
+    picked.files.value = [];
+    picked.pickError.value = undefined;
+  });
+  const { acting, draft, failure, busy, notice, set } = form;
+  const picked = usePickedFiles('evidenceKeys', ledgerStaff, () => set('evidenceKeys', {}));
 
-  const load = async () => {
-    try {
-      detail.value = await call(getLedgerItem, { params: { itemId } });
-      problem.value = undefined;
-    } catch (err) {
-      problem.value = err instanceof ApiError && (err.status === 404 || err.status === 400) ? m.itemNotFound : failureOf(err).message;
-    }
-  };
   useEffect(() => {
     loadUnits();
     loadCategories();
     if (itemId) void load();
   }, []);
-
-  const open = (action: LedgerTransitionAction) => {
-    acting.value = action;
-    draft.value = EMPTY_DRAFT;
-    failure.value = undefined;
-    pickError.value = undefined;
-    notice.value = undefined;
-    focusSoon('action-heading');
-  };
-
-  const set = (path: string, patch: Partial<ActionDraft>) => {
-    draft.value = { ...draft.value, ...patch };
-    if (failure.value) failure.value = { ...failure.value, fields: withoutErrorsAt(failure.value.fields, path) };
-  };
-  const updateFile = (id: number, patch: Partial<PickedFile>) => {
-    draft.value = { ...draft.value, files: draft.value.files.map((f) => (f.id === id ? { ...f, ...patch } : f)) };
-  };
-
-  const pick = (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const next = [...draft.value.files];
-    const issues: string[] = [];
-    for (const file of Array.from(input.files ?? [])) {
-      const issue = attachmentIssue(file);
-      if (issue) issues.push(`${file.name}: ${issue}`);
-      else if (next.length >= ATTACHMENTS_MAX) {
-        issues.push(local(fill(ATTACHMENT_MESSAGES.tooMany, { max: ATTACHMENTS_MAX })));
-        break;
-      } else next.push({ id: ++pickedIds, file });
-    }
-    input.value = '';
-    set('evidenceKeys', { files: next });
-    pickError.value = issues.length > 0 ? issues.join(' ') : undefined;
-  };
-
-  /** Uploads every evidence file not uploaded yet, one after another; their keys, or undefined when one failed. */
-  const uploadAll = async (): Promise<string[] | undefined> => {
-    let failed = false;
-    for (const picked of draft.value.files) {
-      if (picked.key) continue;
-      updateFile(picked.id, { progress: 0, error: undefined });
-      try {
-        const key = await uploadAttachment(picked.file, (progress) => updateFile(picked.id, { progress }));
-        updateFile(picked.id, { key, progress: undefined });
-      } catch (err) {
-        failed = true;
-        updateFile(picked.id, { progress: undefined, error: Object.values(failureOf(err).fields)[0] ?? messages(ledgerStaff).fileFailed });
-      }
-    }
-    return failed ? undefined : draft.value.files.map((f) => f.key!);
-  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -487,7 +362,7 @@ function ItemView() {
     busy.value = true;
     failure.value = undefined;
     try {
-      const keys = action === 'submitEvidence' ? await uploadAll() : [];
+      const keys = action === 'submitEvidence' ? await picked.uploadAll() : [];
       if (!keys) {
         failure.value = { message: messages(ledgerStaff).uploadsFailed, fields: {} };
         focusFirstInvalid('action-form', 'action-failure');
@@ -510,8 +385,7 @@ function ItemView() {
       } else {
         failure.value = failureOf(err);
         // An evidence file the API refused is uploaded anew on the next try.
-        const fields = failure.value.fields;
-        draft.value = { ...draft.value, files: draft.value.files.map((f, i) => (errorAt(fields, `evidenceKeys.${i}`) ? { ...f, key: undefined } : f)) };
+        picked.forgetRefused(failure.value.fields);
         focusFirstInvalid('action-form', 'action-failure');
       }
     } finally {
@@ -548,21 +422,16 @@ function ItemView() {
       {problem.value && <Notice kind="error">{problem.value}</Notice>}
       <Facts detail={d} />
       <Texts detail={d} />
-      <section class="panel case-actions" aria-labelledby="actions-heading">
-        <h2 id="actions-heading">{m.actionsHeading}</h2>
-        {actions.length === 0 ? (
-          <p id="no-actions" class="muted">
-            {m.noActions}
-          </p>
-        ) : (
-          <div class="actions" id="action-buttons">
-            {actions.map((action) => (
-              <button key={action} type="button" class="secondary" data-action={action} aria-expanded={a === action} onClick={() => open(action)}>
-                {actionLabel(action, d.item)}
-              </button>
-            ))}
-          </div>
-        )}
+      <ActionPanel
+        form={form}
+        actions={actions}
+        labelOf={(action) => actionLabel(action, d.item)}
+        texts={m}
+        placed={PLACED}
+        onSubmit={submit}
+        onReload={() => void load()}
+        fields={a && <ActionFields action={a} draft={draft.value} set={set} fields={fields} busy={busy.value} picked={picked} />}
+      >
         {isSupervisor() && d.item.disclose && d.item.state !== 'PUBLISHED' && (
           <p class="ledger-propose">
             <a id="propose-disclosure" href={`disclosures.html?ledger=${encodeURIComponent(d.item.caseId)}`}>
@@ -571,34 +440,7 @@ function ItemView() {
             <span class="muted small block">{m.publishHint}</span>
           </p>
         )}
-        {a && (
-          <form id="action-form" noValidate onSubmit={submit} aria-labelledby="action-heading" data-action={a}>
-            <h3 id="action-heading" tabIndex={-1}>
-              {actionLabel(a, d.item)}
-            </h3>
-            {failure.value && (
-              <FailureNotice
-                id="action-failure"
-                failure={failure.value}
-                placed={PLACED}
-                onReload={() => {
-                  acting.value = undefined;
-                  void load();
-                }}
-              />
-            )}
-            <ActionFields action={a} draft={draft.value} set={set} fields={fields} busy={busy.value} pickError={pickError.value} onPick={pick} />
-            <div class="actions">
-              <button type="submit" class="primary" id="action-submit" disabled={busy.value}>
-                {busy.value ? m.submitting : m.confirm}
-              </button>
-              <button type="button" class="secondary" onClick={() => (acting.value = undefined)}>
-                {m.cancel}
-              </button>
-            </div>
-          </form>
-        )}
-      </section>
+      </ActionPanel>
       <History events={d.events} />
     </>
   );

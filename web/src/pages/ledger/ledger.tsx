@@ -5,16 +5,18 @@ import { LEDGER_LEVEL_LABELS, LEDGER_STATE_LABELS } from '../../../../functions/
 import type { LedgerList } from '../../../../functions/domain/ledger/progress';
 import { exportLedger, listLedger } from '../../../../functions/routes/ledger';
 import { call, download } from '../../app/api';
-import { FailureNotice, errorAt, failureOf, type Failure } from '../../app/components/fields';
+import { FailureNotice, errorAt, failureOf } from '../../app/components/fields';
+import { FilterSelect } from '../../app/components/filter-select';
 import { Loading, Notice, mount } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
+import { useLoad } from '../../app/components/use-load';
 import { saveFile } from '../../app/files';
 import { formatPercent } from '../../app/format';
 import { local, messages } from '../../app/i18n';
-import { staff } from '../../app/session';
 import { ledgerStaff } from '../../messages/ledger';
 import { formatCstDay } from '../cases/case-views';
-import { loadUnits, unitChoices, unitName } from '../cases/units';
+import { loadUnits, unitName, unitOptions } from '../cases/units';
 import { ImportLedger } from './import';
 import { LedgerStateBadge, categories, categoryName, isSupervisor, loadCategories } from './ledger-views';
 import { NewLedgerItem } from './new-item';
@@ -46,33 +48,6 @@ const queryOf = (f: Filters): LedgerListQuery => ({
   ...(f.state ? { state: f.state } : {}),
   ...(f.overdue ? { overdue: 'true' as const } : {}),
 });
-
-/** A select of "all" and the given options, its error where the API's 400 names it. */
-function Pick(props: { id: string; label: string; value: string; options: { value: string; label: string }[]; onChange: (value: string) => void; error?: string | undefined }) {
-  const m = messages(ledgerStaff);
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <select id={props.id} value={props.value} aria-describedby={`${props.id}-error`} aria-invalid={Boolean(props.error)} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
-        <option value="">{m.filterAny}</option>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <p id={`${props.id}-error`} class="field-error" hidden={!props.error}>
-        {props.error ?? ''}
-      </p>
-    </div>
-  );
-}
-
-/** The units a person may filter by: every known unit for supervisors, a handler's own units. */
-function unitOptions(): { value: string; label: string }[] {
-  const ids = isSupervisor() ? unitChoices.value.map((u) => u.unitId) : (staff.value?.unitIds ?? []);
-  return ids.map((id) => ({ value: id, label: unitName(id) }));
-}
 
 /** 整改完成率 with its numerator and denominator, the overdue count, and the items by state. */
 function ProgressPanel({ list }: { list: LedgerList }) {
@@ -111,25 +86,22 @@ function ProgressPanel({ list }: { list: LedgerList }) {
           </dd>
         </div>
       </dl>
-      <div class="table-scroll" role="region" aria-labelledby="by-state-caption" tabIndex={0}>
-        <table id="by-state" class="ledger-by-state">
-          <caption id="by-state-caption">{m.byStateCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colState}</th>
-              <th scope="col">{m.colCount}</th>
+      <ScrollTable id="by-state" class="ledger-by-state" captionId="by-state-caption" caption={m.byStateCaption}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colState}</th>
+            <th scope="col">{m.colCount}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {LEDGER_STATES.map((s) => (
+            <tr key={s} data-state={s}>
+              <th scope="row">{local(LEDGER_STATE_LABELS[s])}</th>
+              <td data-col="count">{p.byState[s]}</td>
             </tr>
-          </thead>
-          <tbody>
-            {LEDGER_STATES.map((s) => (
-              <tr key={s} data-state={s}>
-                <th scope="row">{local(LEDGER_STATE_LABELS[s])}</th>
-                <td data-col="count">{p.byState[s]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }
@@ -139,29 +111,18 @@ function Ledger() {
   const filters = useSignal<Filters>(EMPTY_FILTERS);
   // The filters of the view shown: what an export exports, whatever was changed in the form since.
   const shown = useSignal<Filters>(EMPTY_FILTERS);
-  const list = useSignal<LedgerList | undefined>(undefined);
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
+  const { data: list, failure, busy, load } = useLoad(async () => {
+    const asked = filters.value;
+    const found = await call(listLedger, { query: queryOf(asked) });
+    shown.value = asked;
+    return found;
+  });
   const exporting = useSignal(false);
   const exportStatus = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
 
-  const load = async () => {
-    busy.value = true;
-    failure.value = undefined;
-    const asked = filters.value;
-    try {
-      list.value = await call(listLedger, { query: queryOf(asked) });
-      shown.value = asked;
-    } catch (err) {
-      failure.value = failureOf(err);
-    } finally {
-      busy.value = false;
-    }
-  };
   useEffect(() => {
     loadUnits();
     loadCategories();
-    void load();
   }, []);
 
   const onExport = async () => {
@@ -202,18 +163,20 @@ function Ledger() {
             void load();
           }}
         >
-          <Pick
+          <FilterSelect
             id="filter-level"
             label={m.filterLevel}
+            anyLabel={m.filterAny}
             value={f.level}
             options={LEDGER_LEVELS.map((l) => ({ value: l, label: local(LEDGER_LEVEL_LABELS[l]) }))}
             onChange={(v) => set({ level: v as LedgerLevel | '' })}
             error={errorAt(fields, 'level')}
           />
-          <Pick id="filter-unit" label={m.filterUnit} value={f.unitId} options={unitOptions()} onChange={(v) => set({ unitId: v })} error={errorAt(fields, 'unitId')} />
-          <Pick
+          <FilterSelect id="filter-unit" label={m.filterUnit} anyLabel={m.filterAny} value={f.unitId} options={unitOptions(isSupervisor())} onChange={(v) => set({ unitId: v })} error={errorAt(fields, 'unitId')} />
+          <FilterSelect
             id="filter-category"
             label={m.filterCategory}
+            anyLabel={m.filterAny}
             value={f.category}
             options={categories.value.map((c) => ({ value: c.id, label: local(c.name) }))}
             onChange={(v) => set({ category: v })}
@@ -236,9 +199,10 @@ function Ledger() {
               {errorAt(fields, 'owner') ?? ''}
             </p>
           </div>
-          <Pick
+          <FilterSelect
             id="filter-state"
             label={m.filterState}
+            anyLabel={m.filterAny}
             value={f.state}
             options={LEDGER_STATES.map((s) => ({ value: s, label: local(LEDGER_STATE_LABELS[s]) }))}
             onChange={(v) => set({ state: v as LedgerState | '' })}
@@ -268,46 +232,43 @@ function Ledger() {
         ) : items.length === 0 ? (
           <p id="ledger-none">{m.noItems}</p>
         ) : (
-          <div class="table-scroll" role="region" aria-labelledby="ledger-caption" tabIndex={0}>
-            <table id="ledger-table" class="ledger-table">
-              <caption id="ledger-caption">{m.itemsCaption({ count: items.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.colProblem}</th>
-                  <th scope="col">{m.colLevel}</th>
-                  <th scope="col">{m.colCategory}</th>
-                  <th scope="col">{m.colUnit}</th>
-                  <th scope="col">{m.colOwner}</th>
-                  <th scope="col">{m.colState}</th>
-                  <th scope="col">{m.colDue}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => {
-                  const late = isLedgerOverdue(item, now);
-                  return (
-                    <tr key={item.caseId} data-case-id={item.caseId} data-state={item.state} class={late ? 'overdue' : undefined}>
-                      <th scope="row" class="ledger-problem">
-                        <a href={`ledger-item.html?id=${encodeURIComponent(item.caseId)}`}>{item.problem}</a>
-                      </th>
-                      <td>{local(LEDGER_LEVEL_LABELS[item.level])}</td>
-                      <td>{categoryName(item.category)}</td>
-                      <td>{unitName(item.unitId)}</td>
-                      <td>{item.owner ?? ''}</td>
-                      <td>
-                        <LedgerStateBadge state={item.state} />
-                        {item.disclose && item.state !== 'PUBLISHED' && <span class="badge ledger-disclose">{m.disclosed}</span>}
-                      </td>
-                      <td data-col="due">
-                        {item.dueDate ? formatCstDay(item.dueDate) : m.noDue}
-                        {late && <span class="badge badge-overdue">{m.overdue}</span>}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable id="ledger-table" class="ledger-table" captionId="ledger-caption" caption={m.itemsCaption({ count: items.length })}>
+            <thead>
+              <tr>
+                <th scope="col">{m.colProblem}</th>
+                <th scope="col">{m.colLevel}</th>
+                <th scope="col">{m.colCategory}</th>
+                <th scope="col">{m.colUnit}</th>
+                <th scope="col">{m.colOwner}</th>
+                <th scope="col">{m.colState}</th>
+                <th scope="col">{m.colDue}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => {
+                const late = isLedgerOverdue(item, now);
+                return (
+                  <tr key={item.caseId} data-case-id={item.caseId} data-state={item.state} class={late ? 'overdue' : undefined}>
+                    <th scope="row" class="ledger-problem">
+                      <a href={`ledger-item.html?id=${encodeURIComponent(item.caseId)}`}>{item.problem}</a>
+                    </th>
+                    <td>{local(LEDGER_LEVEL_LABELS[item.level])}</td>
+                    <td>{categoryName(item.category)}</td>
+                    <td>{unitName(item.unitId)}</td>
+                    <td>{item.owner ?? ''}</td>
+                    <td>
+                      <LedgerStateBadge state={item.state} />
+                      {item.disclose && item.state !== 'PUBLISHED' && <span class="badge ledger-disclose">{m.disclosed}</span>}
+                    </td>
+                    <td data-col="due">
+                      {item.dueDate ? formatCstDay(item.dueDate) : m.noDue}
+                      {late && <span class="badge badge-overdue">{m.overdue}</span>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </ScrollTable>
         )}
       </section>
       {supervisor && <ImportLedger onImported={() => void load()} />}

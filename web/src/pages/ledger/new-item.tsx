@@ -3,7 +3,8 @@ import { LEDGER_LEVELS, LEDGER_TEXT_MAX, type LedgerItemInput, type LedgerLevel 
 import { LEDGER_LEVEL_LABELS, LEDGER_SOURCE_LABELS } from '../../../../functions/domain/ledger/messages';
 import { createLedgerItem } from '../../../../functions/routes/ledger';
 import { call } from '../../app/api';
-import { FailureNotice, Field, errorAt, failureOf, focusSoon, withoutErrorsAt, type Failure } from '../../app/components/fields';
+import { FailureNotice, Field, errorAt, failureOf, focusSoon } from '../../app/components/fields';
+import { useDraft } from '../../app/components/use-draft';
 import { local, messages } from '../../app/i18n';
 import { staff } from '../../app/session';
 import { ledgerStaff } from '../../messages/ledger';
@@ -56,35 +57,25 @@ function Choice(props: { id: string; label: string; value: string; options: { va
 export function NewLedgerItem() {
   const m = messages(ledgerStaff);
   const open = useSignal(false);
-  const draft = useSignal<Draft>({ source: 'selfInspection', level: '', category: '', unitId: '', problem: '' });
-  const failure = useSignal<Failure | undefined>(undefined);
-  const busy = useSignal(false);
+  const { draft, failure, busy, set, send } = useDraft<Draft>({ source: 'selfInspection', level: '', category: '', unitId: '', problem: '' });
   const supervisor = isSupervisor();
   const units = supervisor ? unitChoices.value.map((u) => u.unitId) : (staff.value?.unitIds ?? []);
 
-  const set = (path: string, patch: Partial<Draft>) => {
-    draft.value = { ...draft.value, ...patch };
-    if (failure.value) failure.value = { ...failure.value, fields: withoutErrorsAt(failure.value.fields, path) };
-  };
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy.value) return;
-    busy.value = true;
-    failure.value = undefined;
-    const d = draft.value;
-    // Empty choices go as they are: the API names each missing field in the page's language.
-    const body = { source: d.source, level: d.level, category: d.category, unitId: d.unitId, problem: d.problem } as LedgerItemInput;
-    try {
-      const item = await call(createLedgerItem, { body });
-      location.assign(`ledger-item.html?id=${encodeURIComponent(item.caseId)}`);
-    } catch (err) {
-      failure.value = failureOf(err);
-      focusFirstInvalid('new-item-form', 'new-item-failure');
-    } finally {
-      busy.value = false;
-    }
-  };
+  const submit = (e: Event) =>
+    send(
+      e,
+      async () => {
+        const d = draft.value;
+        // Empty choices go as they are: the API names each missing field in the page's language.
+        const body = { source: d.source, level: d.level, category: d.category, unitId: d.unitId, problem: d.problem } as LedgerItemInput;
+        const item = await call(createLedgerItem, { body });
+        location.assign(`ledger-item.html?id=${encodeURIComponent(item.caseId)}`);
+      },
+      (err) => {
+        failure.value = failureOf(err);
+        focusFirstInvalid('new-item-form', 'new-item-failure');
+      },
+    );
 
   if (!open.value) {
     return (

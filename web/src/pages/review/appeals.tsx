@@ -6,17 +6,17 @@ import type { PublishedForm } from '../../../../functions/domain/evaluation/publ
 import { ratingLabel } from '../../../../functions/domain/evaluation/rating-scale';
 import type { Appeal, UnitBallot } from '../../../../functions/domain/evaluation/review';
 import type { LocalizedText } from '../../../../functions/domain/text';
-import { getForm, listPeriods } from '../../../../functions/routes/evaluation';
+import { getForm } from '../../../../functions/routes/evaluation';
 import { fileAppeal, listAppeals, listUnitBallots } from '../../../../functions/routes/review';
 import { ApiError, call, isConflict } from '../../app/api';
 import { errorAt, failureOf, focusSoon, type Failure } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
+import { LoadFailed } from '../../app/components/load-failed';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDateTime } from '../../app/format';
 import { lang, local, messages } from '../../app/i18n';
-import { keepPeriodInUrl, PeriodField, pickPeriod } from '../../app/periods';
+import { PeriodField, usePeriodChoice } from '../../app/periods';
 import { staff } from '../../app/session';
-import { staffCommon } from '../../messages/staff';
 import { review } from '../../messages/review';
 import { AppealsTable, ReasonForm, appealStatusText } from './review-views';
 
@@ -289,13 +289,11 @@ function UnitRatings({ periodId, unitId, names }: { periodId: string; unitId: st
 }
 
 function AppealsPage() {
-  const c = messages(staffCommon);
   const m = messages(review);
-  const periods = useSignal<PeriodWithForms[] | undefined>(undefined);
-  const periodId = useSignal('');
   const names = useSignal<Names | undefined>(undefined);
   const unitId = useSignal('');
   const problem = useSignal<string | undefined>(undefined);
+  const { periods, periodId, load } = usePeriodChoice(problem, () => loadNames());
   const myUnits = staff.value?.unitIds ?? [];
 
   const loadNames = async () => {
@@ -305,18 +303,6 @@ function AppealsPage() {
     try {
       const got = await namesOf(period);
       if (period.periodId === periodId.value) names.value = got;
-    } catch (err) {
-      problem.value = failureOf(err).message;
-    }
-  };
-  const load = async () => {
-    problem.value = undefined;
-    try {
-      const got = (await call(listPeriods, {})).periods;
-      periods.value = got;
-      periodId.value = pickPeriod(got);
-      if (periodId.value) keepPeriodInUrl(periodId.value);
-      await loadNames();
     } catch (err) {
       problem.value = failureOf(err).message;
     }
@@ -344,12 +330,7 @@ function AppealsPage() {
       <h1>{m.handlerTitle}</h1>
       <p>{m.handlerIntro}</p>
       {problem.value && (
-        <Notice kind="error">
-          <p>{problem.value}</p>
-          <button type="button" class="secondary" onClick={() => void load()}>
-            {c.reload}
-          </button>
-        </Notice>
+        <LoadFailed message={problem.value} onRetry={() => void load()} />
       )}
       {!periods.value ? (
         !problem.value && <Loading />

@@ -6,6 +6,7 @@ import { decideAppeal, listAppeals, listFlaggedBatches, listReviewEvents, review
 import { call, isConflict } from '../../app/api';
 import { errorAt, failureOf, focusSoon, type Failure } from '../../app/components/fields';
 import { Loading, Notice } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { formatDateTime } from '../../app/format';
 import { messages } from '../../app/i18n';
 import { review } from '../../messages/review';
@@ -163,90 +164,87 @@ export function ReviewPanels({ periodId, unitName, onDecided }: { periodId: stri
         {s.batches.length === 0 ? (
           <p id="flags-none">{m.flagsNone}</p>
         ) : (
-          <div class="table-scroll" role="region" aria-labelledby="flags-caption" tabIndex={0}>
-            <table id="flags-table" class="review-table">
-              <caption id="flags-caption">{m.flagsCaption({ count: s.batches.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.colUnit}</th>
-                  <th scope="col">{m.colKind}</th>
-                  <th scope="col">{m.colBucket}</th>
-                  <th scope="col">{m.colTimes}</th>
-                  <th scope="col" class="num">
-                    {m.colPending}
-                  </th>
-                  <th scope="col" class="num">
-                    {m.colReleased}
-                  </th>
-                  <th scope="col" class="num">
-                    {m.colExcluded}
-                  </th>
-                  <th scope="col">{m.colReview}</th>
-                  <th scope="col">{m.colActions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.batches.map((b) => {
-                  const name = unitName(b.unitId);
-                  return (
-                    <tr key={b.batchId} data-batch-id={b.batchId} data-unit-id={b.unitId} class={b.pending > 0 ? 'pending' : undefined}>
-                      <th scope="row">{name}</th>
-                      <td>{m.flagKind[b.kind]}</td>
-                      <td>{b.kind === 'clientLimit' ? bucketText(b.bucket) : m.windowFrom({ at: bucketText(b.bucket) })}</td>
-                      <td>{m.timeRange({ first: formatDateTime(b.firstAt), last: formatDateTime(b.lastAt) })}</td>
-                      <td class="num" data-col="pending">
-                        {b.pending}
-                      </td>
-                      <td class="num" data-col="released">
-                        {b.released}
-                      </td>
-                      <td class="num" data-col="excluded">
-                        {b.excluded}
-                      </td>
-                      <td data-col="review">
-                        {b.review ? (
-                          <>
-                            <ul class="plain-list decisions">
-                              {b.review.decisions.map((x) => (
-                                <li key={`${x.at}-${x.upTo}`} data-action={x.action}>
-                                  <span>{m.reviewed({ action: x.action === 'release' ? m.released : m.excludedAction, by: x.by, at: formatDateTime(x.at) })}</span>
-                                  <span class="muted small block">{m.decisionUpTo({ upTo: formatDateTime(x.upTo) })}</span>
-                                  <span class="small block reason-text">{x.reason}</span>
-                                </li>
-                              ))}
-                            </ul>
-                            {b.recountPending && <span class="badge badge-warn">{m.recountPending}</span>}
-                          </>
-                        ) : (
-                          <span class="muted">{m.noReview}</span>
-                        )}
-                      </td>
-                      <td>
-                        {b.pending > 0 && (
-                        <div class="row-actions">
-                          <button type="button" class="secondary release" onClick={() => open({ kind: 'batch', batch: b, action: 'release' })}>
-                            {m.release}
-                            <span class="visually-hidden">
-                              {' '}
-                              {name} · {m.flagKind[b.kind]}
-                            </span>
-                          </button>
-                          <button type="button" class="secondary exclude" onClick={() => open({ kind: 'batch', batch: b, action: 'exclude' })}>
-                            {m.exclude}
-                            <span class="visually-hidden">
-                              {' '}
-                              {name} · {m.flagKind[b.kind]}
-                            </span>
-                          </button>
-                        </div>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable id="flags-table" class="review-table" caption={m.flagsCaption({ count: s.batches.length })} captionId="flags-caption">
+            <thead>
+              <tr>
+                <th scope="col">{m.colUnit}</th>
+                <th scope="col">{m.colKind}</th>
+                <th scope="col">{m.colBucket}</th>
+                <th scope="col">{m.colTimes}</th>
+                <th scope="col" class="num">
+                  {m.colPending}
+                </th>
+                <th scope="col" class="num">
+                  {m.colReleased}
+                </th>
+                <th scope="col" class="num">
+                  {m.colExcluded}
+                </th>
+                <th scope="col">{m.colReview}</th>
+                <th scope="col">{m.colActions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.batches.map((b) => {
+                const name = unitName(b.unitId);
+                return (
+                  <tr key={b.batchId} data-batch-id={b.batchId} data-unit-id={b.unitId} class={b.pending > 0 ? 'pending' : undefined}>
+                    <th scope="row">{name}</th>
+                    <td>{m.flagKind[b.kind]}</td>
+                    <td>{b.kind === 'clientLimit' ? bucketText(b.bucket) : m.windowFrom({ at: bucketText(b.bucket) })}</td>
+                    <td>{m.timeRange({ first: formatDateTime(b.firstAt), last: formatDateTime(b.lastAt) })}</td>
+                    <td class="num" data-col="pending">
+                      {b.pending}
+                    </td>
+                    <td class="num" data-col="released">
+                      {b.released}
+                    </td>
+                    <td class="num" data-col="excluded">
+                      {b.excluded}
+                    </td>
+                    <td data-col="review">
+                      {b.review ? (
+                        <>
+                          <ul class="plain-list decisions">
+                            {b.review.decisions.map((x) => (
+                              <li key={`${x.at}-${x.upTo}`} data-action={x.action}>
+                                <span>{m.reviewed({ action: x.action === 'release' ? m.released : m.excludedAction, by: x.by, at: formatDateTime(x.at) })}</span>
+                                <span class="muted small block">{m.decisionUpTo({ upTo: formatDateTime(x.upTo) })}</span>
+                                <span class="small block reason-text">{x.reason}</span>
+                              </li>
+                            ))}
+                          </ul>
+                          {b.recountPending && <span class="badge badge-warn">{m.recountPending}</span>}
+                        </>
+                      ) : (
+                        <span class="muted">{m.noReview}</span>
+                      )}
+                    </td>
+                    <td>
+                      {b.pending > 0 && (
+                      <div class="row-actions">
+                        <button type="button" class="secondary release" onClick={() => open({ kind: 'batch', batch: b, action: 'release' })}>
+                          {m.release}
+                          <span class="visually-hidden">
+                            {' '}
+                            {name} · {m.flagKind[b.kind]}
+                          </span>
+                        </button>
+                        <button type="button" class="secondary exclude" onClick={() => open({ kind: 'batch', batch: b, action: 'exclude' })}>
+                          {m.exclude}
+                          <span class="visually-hidden">
+                            {' '}
+                            {name} · {m.flagKind[b.kind]}
+                          </span>
+                        </button>
+                      </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </ScrollTable>
         )}
         {decisionForm('flags')}
       </section>

@@ -4,6 +4,7 @@ import type { Appeal, ReviewEvent } from '../../../../functions/domain/evaluatio
 import { COMMON_MESSAGES } from '../../../../functions/domain/messages';
 import type { Failure } from '../../app/components/fields';
 import { Notice } from '../../app/components/frame';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { formatDateTime } from '../../app/format';
 import { local, messages } from '../../app/i18n';
 import { review } from '../../messages/review';
@@ -104,50 +105,47 @@ export function AppealsTable(props: {
   const m = messages(review);
   if (appeals.length === 0) return <p id="appeals-none">{m.appealsNone}</p>;
   return (
-    <div class="table-scroll" role="region" aria-labelledby="appeals-caption" tabIndex={0}>
-      <table id="appeals-table" class="review-table">
-        <caption id="appeals-caption">{m.appealsCaption({ count: appeals.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.colUnit}</th>
-            {showRef && <th scope="col">{m.colRating}</th>}
-            <th scope="col">{m.colAppealReason}</th>
-            <th scope="col">{m.colFiled}</th>
-            <th scope="col">{m.colStatus}</th>
-            <th scope="col">{m.colDecision}</th>
-            {actions && <th scope="col">{m.colActions}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {appeals.map((a) => (
-            <tr key={a.appealId} data-appeal-id={a.appealId} data-ballot-ref={a.ballotRef} data-status={a.status}>
-              <th scope="row">{unitName(a.unitId)}</th>
-              {showRef && (
-                <td>
-                  <code>{a.ballotRef}</code>
-                </td>
+    <ScrollTable id="appeals-table" class="review-table" caption={m.appealsCaption({ count: appeals.length })} captionId="appeals-caption">
+      <thead>
+        <tr>
+          <th scope="col">{m.colUnit}</th>
+          {showRef && <th scope="col">{m.colRating}</th>}
+          <th scope="col">{m.colAppealReason}</th>
+          <th scope="col">{m.colFiled}</th>
+          <th scope="col">{m.colStatus}</th>
+          <th scope="col">{m.colDecision}</th>
+          {actions && <th scope="col">{m.colActions}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {appeals.map((a) => (
+          <tr key={a.appealId} data-appeal-id={a.appealId} data-ballot-ref={a.ballotRef} data-status={a.status}>
+            <th scope="row">{unitName(a.unitId)}</th>
+            {showRef && (
+              <td>
+                <code>{a.ballotRef}</code>
+              </td>
+            )}
+            <td class="reason-text">{a.reason}</td>
+            <td>{m.filedBy({ by: a.filedBy, at: formatDateTime(a.filedAt) })}</td>
+            <td data-col="status">
+              <span class={`badge badge-appeal-${a.status}`}>{appealStatusText(a.status)}</span>
+            </td>
+            <td data-col="decision">
+              {a.decision ? (
+                <>
+                  <span class="reason-text">{a.decision.reason}</span>
+                  <span class="muted small block">{m.decidedBy({ by: a.decision.by, at: formatDateTime(a.decision.at) })}</span>
+                </>
+              ) : (
+                <span class="muted">—</span>
               )}
-              <td class="reason-text">{a.reason}</td>
-              <td>{m.filedBy({ by: a.filedBy, at: formatDateTime(a.filedAt) })}</td>
-              <td data-col="status">
-                <span class={`badge badge-appeal-${a.status}`}>{appealStatusText(a.status)}</span>
-              </td>
-              <td data-col="decision">
-                {a.decision ? (
-                  <>
-                    <span class="reason-text">{a.decision.reason}</span>
-                    <span class="muted small block">{m.decidedBy({ by: a.decision.by, at: formatDateTime(a.decision.at) })}</span>
-                  </>
-                ) : (
-                  <span class="muted">—</span>
-                )}
-              </td>
-              {actions && <td>{actions(a)}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+            </td>
+            {actions && <td>{actions(a)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </ScrollTable>
   );
 }
 
@@ -156,32 +154,29 @@ export function EventsTable({ events, unitName }: { events: readonly ReviewEvent
   const m = messages(review);
   if (events.length === 0) return <p id="events-none">{m.eventsNone}</p>;
   return (
-    <div class="table-scroll" role="region" aria-labelledby="events-caption" tabIndex={0}>
-      <table id="events-table" class="review-table">
-        <caption id="events-caption">{m.eventsCaption({ count: events.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.colAt}</th>
-            <th scope="col">{m.colEvent}</th>
-            <th scope="col">{m.colUnit}</th>
-            <th scope="col">{m.colReason}</th>
-            <th scope="col">{m.colBy}</th>
+    <ScrollTable id="events-table" class="review-table" caption={m.eventsCaption({ count: events.length })} captionId="events-caption">
+      <thead>
+        <tr>
+          <th scope="col">{m.colAt}</th>
+          <th scope="col">{m.colEvent}</th>
+          <th scope="col">{m.colUnit}</th>
+          <th scope="col">{m.colReason}</th>
+          <th scope="col">{m.colBy}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr key={e.eventId} data-type={e.type} data-subject-id={e.subjectId}>
+            <th scope="row">{formatDateTime(e.at)}</th>
+            <td>{m.eventType[e.type]}</td>
+            <td>{unitName(e.unitId)}</td>
+            <td class="reason-text">{e.reason}</td>
+            <td>
+              <code class="small">{e.by}</code>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={e.eventId} data-type={e.type} data-subject-id={e.subjectId}>
-              <th scope="row">{formatDateTime(e.at)}</th>
-              <td>{m.eventType[e.type]}</td>
-              <td>{unitName(e.unitId)}</td>
-              <td class="reason-text">{e.reason}</td>
-              <td>
-                <code class="small">{e.by}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </ScrollTable>
   );
 }

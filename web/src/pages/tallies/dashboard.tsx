@@ -1,30 +1,29 @@
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
-import type { PeriodWithForms } from '../../../../functions/domain/evaluation/period-admin';
 import type { PeriodTrend, SnapshotList, UnitSnapshot } from '../../../../functions/domain/evaluation/snapshot';
 import type { TallyReport } from '../../../../functions/domain/evaluation/tally-report';
 import { UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from '../../../../functions/domain/units/unit';
 import { SUPERVISORS } from '../../../../functions/routes/route';
 import {
-  downloadTallies,
-  downloadTalliesXlsx,
   exportResponses,
   getResponseExport,
   listPeriodTrend,
-  listPeriods,
   listSnapshots,
   listTallies,
 } from '../../../../functions/routes/evaluation';
-import { call, download } from '../../app/api';
+import { call } from '../../app/api';
 import { failureOf } from '../../app/components/fields';
 import { Loading, Notice, mount } from '../../app/components/frame';
+import { LoadFailed } from '../../app/components/load-failed';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDate, formatDateTime, formatPercent, formatScore } from '../../app/format';
-import { keepPeriodInUrl, PeriodField, pickPeriod } from '../../app/periods';
+import { PeriodField, usePeriodChoice } from '../../app/periods';
 import { staff } from '../../app/session';
 import { lang, local, messages } from '../../app/i18n';
 import { dashboard, tallies } from '../../messages/tallies';
 import { Chart, type ChartOption } from './chart';
+import { TallyDownloadButtons, TallyDownloadStatus, useTallyDownload } from './tally-downloads';
 
 /**
  * The supervisors' dashboard (评议看板): for a period, filtered by unit kind and respondent group, the units
@@ -48,8 +47,6 @@ const round1 = (x: number | null | undefined) => (x == null ? null : Math.round(
 
 function Dashboard() {
   const m = messages(dashboard);
-  const periods = useSignal<PeriodWithForms[] | undefined>(undefined);
-  const periodId = useSignal('');
   const report = useSignal<TallyReport | undefined>(undefined);
   const kind = useSignal<UnitKind | ''>('');
   const group = useSignal('');
@@ -58,6 +55,7 @@ function Dashboard() {
   const snapshots = useSignal<SnapshotList | undefined>(undefined);
   const periodTrend = useSignal<PeriodTrend | undefined>(undefined);
   const problem = useSignal<string | undefined>(undefined);
+  const { periods, periodId, load: loadPeriods } = usePeriodChoice(problem, () => loadReport());
 
   const loadReport = async () => {
     if (!periodId.value) return;
@@ -65,19 +63,6 @@ function Dashboard() {
     try {
       const got = await call(listTallies, { params: { periodId: periodId.value } });
       if (got.period.periodId === periodId.value) report.value = got;
-    } catch (err) {
-      problem.value = failureOf(err).message;
-    }
-  };
-
-  const loadPeriods = async () => {
-    problem.value = undefined;
-    try {
-      const got = (await call(listPeriods, {})).periods;
-      periods.value = got;
-      periodId.value = pickPeriod(got);
-      if (periodId.value) keepPeriodInUrl(periodId.value);
-      await loadReport();
     } catch (err) {
       problem.value = failureOf(err).message;
     }
@@ -123,7 +108,7 @@ function Dashboard() {
     return (
       <>
         <h1>{m.heading}</h1>
-        {problem.value ? <Failed message={problem.value} onRetry={() => void loadPeriods()} /> : <Loading />}
+        {problem.value ? <LoadFailed message={`${m.loadFailed} ${problem.value}`} retry={m.tryAgain} onRetry={() => void loadPeriods()} /> : <Loading />}
       </>
     );
   }
@@ -175,7 +160,7 @@ function Dashboard() {
           </div>
         </div>
       )}
-      {problem.value && <Failed message={problem.value} onRetry={() => void loadPeriods()} />}
+      {problem.value && <LoadFailed message={`${m.loadFailed} ${problem.value}`} retry={m.tryAgain} onRetry={() => void loadPeriods()} />}
       {!r ? (
         periodId.value && !problem.value && <Loading />
       ) : (
@@ -217,61 +202,13 @@ function Dashboard() {
   );
 }
 
-function Failed({ message, onRetry }: { message: string; onRetry: () => void }) {
-  const m = messages(dashboard);
-  return (
-    <Notice kind="error">
-      <p>
-        {m.loadFailed} {message}
-      </p>
-      <button type="button" class="secondary" onClick={onRetry}>
-        {m.tryAgain}
-      </button>
-    </Notice>
-  );
-}
-
 /** The CSV and XLSX of the period's whole report, with the file names the server chose. */
 function Downloads({ periodId }: { periodId: string }) {
-  const t = messages(tallies);
-  const busy = useSignal<'csv' | 'xlsx' | undefined>(undefined);
-  const status = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
-  const onDownload = async (format: 'csv' | 'xlsx') => {
-    busy.value = format;
-    status.value = undefined;
-    try {
-      const route = format === 'csv' ? downloadTallies : downloadTalliesXlsx;
-      const { blob, filename } = await download(route, { params: { periodId } }, `tallies-${periodId}.${format}`);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      link.hidden = true;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // Revoking at once can cancel the download in some browsers.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      status.value = { kind: 'success', text: t.downloaded({ name: filename }) };
-    } catch (err) {
-      status.value = { kind: 'error', text: failureOf(err).message };
-    } finally {
-      busy.value = undefined;
-    }
-  };
+  const downloads = useTallyDownload();
   return (
     <div class="actions dashboard-downloads">
-      <button type="button" class="primary" id="download-csv" disabled={busy.value !== undefined} onClick={() => void onDownload('csv')}>
-        {busy.value === 'csv' ? t.downloading : t.downloadCsv}
-      </button>
-      <button type="button" class="primary" id="download-xlsx" disabled={busy.value !== undefined} onClick={() => void onDownload('xlsx')}>
-        {busy.value === 'xlsx' ? t.downloading : t.downloadXlsx}
-      </button>
-      {status.value && (
-        <Notice kind={status.value.kind} id="download-status">
-          {status.value.text}
-        </Notice>
-      )}
+      <TallyDownloadButtons periodId={periodId} state={downloads} />
+      <TallyDownloadStatus state={downloads} />
       <RawExport periodId={periodId} />
     </div>
   );
@@ -437,82 +374,79 @@ function Ranking({ rows, group, groupName }: { rows: Row[]; group: string; group
           <p class="muted small">{group ? m.groupChartNote({ group: groupLabel }) : m.rateChartNote}</p>
         </>
       )}
-      <div class="table-scroll" role="region" aria-label={m.rankingTableLabel} tabIndex={0}>
-        <table id="ranking-table">
-          <caption class="visually-hidden">{m.rankingTableLabel}</caption>
-          <thead>
-            <tr>
-              <th scope="col" class="num">
-                {m.colRank}
-              </th>
-              <th scope="col">{m.colUnit}</th>
-              <th scope="col" class="num">
-                {m.colN}
-              </th>
-              <th scope="col" class="num">
-                {m.colRate}
-              </th>
-              <th scope="col" class="num">
-                {m.colScore}
-              </th>
-              {group && (
-                <>
-                  <th scope="col" class="num">
-                    {m.colGroupN({ group: groupLabel })}
-                  </th>
-                  <th scope="col" class="num">
-                    {m.colGroupScore({ group: groupLabel })}
-                  </th>
-                </>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const t = row.tally;
-              const g = group ? t?.groupScores[group] : undefined;
-              return (
-                <tr key={row.unit.unitId} data-unit-id={row.unit.unitId} class={row.rank === null ? 'unranked' : undefined}>
-                  <td class="num" data-col="rank">
-                    {row.rank ?? <span class="muted">{unrankedLabel(row)}</span>}
-                  </td>
-                  <th scope="row">{local(row.unit.name)}</th>
-                  <td class="num" data-col="n">
-                    {t ? t.n : m.none}
-                  </td>
-                  <td class="num" data-col="satisfactionRate">
-                    {t?.satisfactionRate == null ? (
-                      m.none
-                    ) : (
-                      <>
-                        {formatPercent(t.satisfactionRate)}
-                        {t.satisfactionInterval && (
-                          <span class="interval">
-                            {formatPercent(t.satisfactionInterval.low)}–{formatPercent(t.satisfactionInterval.high)}
-                          </span>
-                        )}
-                      </>
-                    )}
-                  </td>
-                  <td class="num" data-col="compositeScore">
-                    {t?.compositeScore == null ? m.none : formatScore(t.compositeScore)}
-                  </td>
-                  {group && (
+      <ScrollTable id="ranking-table" caption={m.rankingTableLabel}>
+        <thead>
+          <tr>
+            <th scope="col" class="num">
+              {m.colRank}
+            </th>
+            <th scope="col">{m.colUnit}</th>
+            <th scope="col" class="num">
+              {m.colN}
+            </th>
+            <th scope="col" class="num">
+              {m.colRate}
+            </th>
+            <th scope="col" class="num">
+              {m.colScore}
+            </th>
+            {group && (
+              <>
+                <th scope="col" class="num">
+                  {m.colGroupN({ group: groupLabel })}
+                </th>
+                <th scope="col" class="num">
+                  {m.colGroupScore({ group: groupLabel })}
+                </th>
+              </>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const t = row.tally;
+            const g = group ? t?.groupScores[group] : undefined;
+            return (
+              <tr key={row.unit.unitId} data-unit-id={row.unit.unitId} class={row.rank === null ? 'unranked' : undefined}>
+                <td class="num" data-col="rank">
+                  {row.rank ?? <span class="muted">{unrankedLabel(row)}</span>}
+                </td>
+                <th scope="row">{local(row.unit.name)}</th>
+                <td class="num" data-col="n">
+                  {t ? t.n : m.none}
+                </td>
+                <td class="num" data-col="satisfactionRate">
+                  {t?.satisfactionRate == null ? (
+                    m.none
+                  ) : (
                     <>
-                      <td class="num" data-col="groupN">
-                        {g ? g.n : 0}
-                      </td>
-                      <td class="num" data-col="groupScore">
-                        {g ? formatScore(g.score) : m.none}
-                      </td>
+                      {formatPercent(t.satisfactionRate)}
+                      {t.satisfactionInterval && (
+                        <span class="interval">
+                          {formatPercent(t.satisfactionInterval.low)}–{formatPercent(t.satisfactionInterval.high)}
+                        </span>
+                      )}
                     </>
                   )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                </td>
+                <td class="num" data-col="compositeScore">
+                  {t?.compositeScore == null ? m.none : formatScore(t.compositeScore)}
+                </td>
+                {group && (
+                  <>
+                    <td class="num" data-col="groupN">
+                      {g ? g.n : 0}
+                    </td>
+                    <td class="num" data-col="groupScore">
+                      {g ? formatScore(g.score) : m.none}
+                    </td>
+                  </>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }
@@ -524,42 +458,39 @@ function Dimensions({ report, rows }: { report: TallyReport; rows: Row[] }) {
   return (
     <section aria-labelledby="dimensions-heading">
       <h2 id="dimensions-heading">{m.dimensionsHeading}</h2>
-      <div class="table-scroll" role="region" aria-label={m.dimensionsTableLabel} tabIndex={0}>
-        <table id="dimensions-table">
-          <caption class="visually-hidden">{m.dimensionsTableLabel}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colUnit}</th>
-              {report.dimensions.map((d) => (
-                <th key={d.dimensionId} scope="col" class="num">
-                  {local(d.label)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows
-              .filter((row) => row.tally)
-              .map((row) => {
-                const byId = new Map(row.tally!.dimensions.map((d) => [d.dimensionId, d]));
-                return (
-                  <tr key={row.unit.unitId} data-unit-id={row.unit.unitId}>
-                    <th scope="row">{local(row.unit.name)}</th>
-                    {report.dimensions.map((d) => {
-                      const dt = byId.get(d.dimensionId);
-                      return (
-                        <td key={d.dimensionId} class="num" data-dimension-id={d.dimensionId}>
-                          {dt?.score == null ? m.none : formatScore(dt.score)}
-                          {dt && <span class="interval">N {dt.n}</span>}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                );
-              })}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable id="dimensions-table" caption={m.dimensionsTableLabel}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colUnit}</th>
+            {report.dimensions.map((d) => (
+              <th key={d.dimensionId} scope="col" class="num">
+                {local(d.label)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows
+            .filter((row) => row.tally)
+            .map((row) => {
+              const byId = new Map(row.tally!.dimensions.map((d) => [d.dimensionId, d]));
+              return (
+                <tr key={row.unit.unitId} data-unit-id={row.unit.unitId}>
+                  <th scope="row">{local(row.unit.name)}</th>
+                  {report.dimensions.map((d) => {
+                    const dt = byId.get(d.dimensionId);
+                    return (
+                      <td key={d.dimensionId} class="num" data-dimension-id={d.dimensionId}>
+                        {dt?.score == null ? m.none : formatScore(dt.score)}
+                        {dt && <span class="interval">N {dt.n}</span>}
+                      </td>
+                    );
+                  })}
+                </tr>
+              );
+            })}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }
@@ -572,39 +503,36 @@ function Groups({ report, rows, group, groupName }: { report: TallyReport; rows:
   return (
     <section aria-labelledby="groups-heading">
       <h2 id="groups-heading">{m.groupsHeading}</h2>
-      <div class="table-scroll" role="region" aria-label={m.groupsTableLabel} tabIndex={0}>
-        <table id="groups-table">
-          <caption class="visually-hidden">{m.groupsTableLabel}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colUnit}</th>
-              {groups.map((g) => (
-                <th key={g.groupId} scope="col" class="num">
-                  {groupName(g.groupId)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows
-              .filter((row) => row.tally)
-              .map((row) => (
-                <tr key={row.unit.unitId} data-unit-id={row.unit.unitId}>
-                  <th scope="row">{local(row.unit.name)}</th>
-                  {groups.map((g) => {
-                    const s = row.tally!.groupScores[g.groupId];
-                    return (
-                      <td key={g.groupId} class="num" data-group-id={g.groupId}>
-                        {s ? formatScore(s.score) : m.none}
-                        {s && <span class="interval">N {s.n}</span>}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      </div>
+      <ScrollTable id="groups-table" caption={m.groupsTableLabel}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colUnit}</th>
+            {groups.map((g) => (
+              <th key={g.groupId} scope="col" class="num">
+                {groupName(g.groupId)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows
+            .filter((row) => row.tally)
+            .map((row) => (
+              <tr key={row.unit.unitId} data-unit-id={row.unit.unitId}>
+                <th scope="row">{local(row.unit.name)}</th>
+                {groups.map((g) => {
+                  const s = row.tally!.groupScores[g.groupId];
+                  return (
+                    <td key={g.groupId} class="num" data-group-id={g.groupId}>
+                      {s ? formatScore(s.score) : m.none}
+                      {s && <span class="interval">N {s.n}</span>}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }

@@ -1,20 +1,22 @@
 import { useSignal, type Signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { PeriodWithForms } from '../../../../functions/domain/evaluation/period-admin';
 import { DONT_KNOW, RATING_LEVELS, ratingLabel } from '../../../../functions/domain/evaluation/rating-scale';
 import type { ExclusionReason, Tally } from '../../../../functions/domain/evaluation/tally';
 import type { TallyReport } from '../../../../functions/domain/evaluation/tally-report';
 import { SUPERVISORS } from '../../../../functions/routes/route';
-import { downloadTallies, downloadTalliesXlsx, listPeriods, listTallies } from '../../../../functions/routes/evaluation';
-import { call, download } from '../../app/api';
+import { listTallies } from '../../../../functions/routes/evaluation';
+import { call } from '../../app/api';
 import { failureOf } from '../../app/components/fields';
-import { Loading, Notice, mount } from '../../app/components/frame';
+import { Loading, mount } from '../../app/components/frame';
+import { LoadFailed } from '../../app/components/load-failed';
+import { ScrollTable } from '../../app/components/scroll-table';
 import { StaffShell } from '../../app/components/staff-shell';
 import { formatDateTime, formatPercent, formatScore } from '../../app/format';
-import { keepPeriodInUrl, PeriodField, pickPeriod } from '../../app/periods';
+import { PeriodField, usePeriodChoice } from '../../app/periods';
 import { lang, local, messages } from '../../app/i18n';
 import { tallies } from '../../messages/tallies';
 import { ReviewPanels } from '../review/review-panels';
+import { TallyDownloadButtons, TallyDownloadStatus, useTallyDownload } from './tally-downloads';
 
 /**
  * The supervisors' results page (评议统计与复核): a period picked (kept in the URL as `?period=`), the units
@@ -54,13 +56,11 @@ function Rate({ rate, interval }: { rate: number | null; interval: { low: number
 
 function Results() {
   const m = messages(tallies);
-  const periods = useSignal<PeriodWithForms[] | undefined>(undefined);
-  const periodId = useSignal('');
   const report = useSignal<TallyReport | undefined>(undefined);
   const loading = useSignal(false);
   const problem = useSignal<string | undefined>(undefined);
-  const downloadStatus = useSignal<{ kind: 'success' | 'error'; text: string } | undefined>(undefined);
-  const downloading = useSignal<'csv' | 'xlsx' | undefined>(undefined);
+  const { periods, periodId, load: loadPeriods } = usePeriodChoice(problem, () => loadReport());
+  const downloads = useTallyDownload();
   const open = useSignal<ReadonlySet<string>>(new Set());
 
   const loadReport = async () => {
@@ -79,53 +79,15 @@ function Results() {
     }
   };
 
-  const loadPeriods = async () => {
-    problem.value = undefined;
-    try {
-      const got = (await call(listPeriods, {})).periods;
-      periods.value = got;
-      periodId.value = pickPeriod(got);
-      if (periodId.value) keepPeriodInUrl(periodId.value);
-      await loadReport();
-    } catch (err) {
-      problem.value = failureOf(err).message;
-    }
-  };
-
   useEffect(() => {
     void loadPeriods();
   }, []);
-
-  /** Downloads the report as CSV or as XLSX, with the file name the server chose. */
-  const onDownload = async (format: 'csv' | 'xlsx') => {
-    downloading.value = format;
-    downloadStatus.value = undefined;
-    try {
-      const route = format === 'csv' ? downloadTallies : downloadTalliesXlsx;
-      const { blob, filename } = await download(route, { params: { periodId: periodId.value } }, `tallies-${periodId.value}.${format}`);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      link.hidden = true;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // Revoking at once can cancel the download in some browsers.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      downloadStatus.value = { kind: 'success', text: m.downloaded({ name: filename }) };
-    } catch (err) {
-      downloadStatus.value = { kind: 'error', text: failureOf(err).message };
-    } finally {
-      downloading.value = undefined;
-    }
-  };
 
   if (!periods.value) {
     return (
       <>
         <h1>{m.heading}</h1>
-        {problem.value ? <Failed message={problem.value} onRetry={() => void loadPeriods()} /> : <Loading />}
+        {problem.value ? <LoadFailed message={`${m.loadFailed} ${problem.value}`} retry={m.tryAgain} onRetry={() => void loadPeriods()} /> : <Loading />}
       </>
     );
   }
@@ -145,29 +107,20 @@ function Results() {
               periodId.value = id;
               report.value = undefined;
               open.value = new Set();
-              downloadStatus.value = undefined;
+              downloads.status.value = undefined;
               void loadReport();
             }}
           />
           <div class="actions">
-            <button type="button" class="primary" id="download-csv" disabled={!periodId.value || downloading.value !== undefined} onClick={() => void onDownload('csv')}>
-              {downloading.value === 'csv' ? m.downloading : m.downloadCsv}
-            </button>
-            <button type="button" class="primary" id="download-xlsx" disabled={!periodId.value || downloading.value !== undefined} onClick={() => void onDownload('xlsx')}>
-              {downloading.value === 'xlsx' ? m.downloading : m.downloadXlsx}
-            </button>
+            <TallyDownloadButtons periodId={periodId.value} state={downloads} />
             <button type="button" class="secondary" id="refresh" disabled={!periodId.value || loading.value} onClick={() => void loadReport()}>
               {m.refresh}
             </button>
           </div>
-          {downloadStatus.value && (
-            <Notice kind={downloadStatus.value.kind} id="download-status">
-              {downloadStatus.value.text}
-            </Notice>
-          )}
+          <TallyDownloadStatus state={downloads} />
         </div>
       )}
-      {problem.value && <Failed message={problem.value} onRetry={() => void loadReport()} />}
+      {problem.value && <LoadFailed message={`${m.loadFailed} ${problem.value}`} retry={m.tryAgain} onRetry={() => void loadReport()} />}
       {r ? <ReportView report={r} open={open} busy={loading.value} /> : loading.value && <Loading />}
       {periodId.value && (
         <ReviewPanels
@@ -181,20 +134,6 @@ function Results() {
         />
       )}
     </>
-  );
-}
-
-function Failed({ message, onRetry }: { message: string; onRetry: () => void }) {
-  const m = messages(tallies);
-  return (
-    <Notice kind="error">
-      <p>
-        {m.loadFailed} {message}
-      </p>
-      <button type="button" class="secondary" onClick={onRetry}>
-        {m.tryAgain}
-      </button>
-    </Notice>
   );
 }
 
@@ -227,48 +166,45 @@ function ReportView({ report, open, busy }: { report: TallyReport; open: Signal<
         {weights && <p class="muted small">{m.weights({ weights })}</p>}
       </div>
       <p class="muted small scroll-hint">{m.scrollHint}</p>
-      <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
-        <table id="tally-table">
-          <caption class="visually-hidden">{label}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.colUnit}</th>
-              <th scope="col" class="num">
-                {m.colRank}
-              </th>
-              <th scope="col" class="num">
-                {m.colScore}
-              </th>
-              <th scope="col" class="num">
-                {m.colRate}
-              </th>
-              <th scope="col" class="num">
-                {m.colN}
-              </th>
-              <th scope="col" class="num">
-                {m.colBad}
-              </th>
-              <th scope="col" class="num">
-                {m.colDontKnow}
-              </th>
-              <th scope="col" class="num">
-                {m.colStored}
-              </th>
-              <th scope="col">{m.colExcluded}</th>
-            </tr>
-          </thead>
-          {report.rows.map((row) => (
-            <UnitRows
-              key={row.unit.unitId}
-              row={row}
-              tied={row.rank !== null && report.rows.some((x) => x !== row && x.rank === row.rank)}
-              open={open}
-              groupName={groupName}
-              weights={period.groupWeights}
-            />
-          ))}
-        </table>
-      </div>
+      <ScrollTable id="tally-table" caption={label}>
+        <thead>
+          <tr>
+            <th scope="col">{m.colUnit}</th>
+            <th scope="col" class="num">
+              {m.colRank}
+            </th>
+            <th scope="col" class="num">
+              {m.colScore}
+            </th>
+            <th scope="col" class="num">
+              {m.colRate}
+            </th>
+            <th scope="col" class="num">
+              {m.colN}
+            </th>
+            <th scope="col" class="num">
+              {m.colBad}
+            </th>
+            <th scope="col" class="num">
+              {m.colDontKnow}
+            </th>
+            <th scope="col" class="num">
+              {m.colStored}
+            </th>
+            <th scope="col">{m.colExcluded}</th>
+          </tr>
+        </thead>
+        {report.rows.map((row) => (
+          <UnitRows
+            key={row.unit.unitId}
+            row={row}
+            tied={row.rank !== null && report.rows.some((x) => x !== row && x.rank === row.rank)}
+            open={open}
+            groupName={groupName}
+            weights={period.groupWeights}
+          />
+        ))}
+      </ScrollTable>
     </section>
   );
 }
