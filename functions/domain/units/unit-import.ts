@@ -142,9 +142,6 @@ export function planImport(table: readonly (readonly string[])[], existing: read
   return { fileIssues, ignoredColumns, rows, counts, valid: counts.invalid === 0 };
 }
 
-/** A plan's problems as the fields of a 400 answer, named as every sheet import names them. */
-export { planIssues };
-
 /** What importUnits needs from storage. */
 export interface ImportDeps {
   listUnits(): Promise<Unit[]>;

@@ -7,9 +7,9 @@ import {
   IMPORT_TEMPLATE_HEADER,
   importUnits,
   planImport,
-  planIssues,
   type ImportDeps,
 } from '../../../../functions/domain/units/unit-import';
+import { planIssues } from '../../../../functions/domain/sheet-import';
 import { aUnit, aUnitWithId, DURING_PERIOD } from '../../../fixtures/catalog';
 
 const HEADER = IMPORT_TEMPLATE_HEADER; // 编号, 名称, 英文名称, 类型, 上级单位编号
