@@ -121,7 +121,7 @@ describe.runIf(hasChromium)('admin form pages', () => {
     await page.click('#add-question');
     const added = page.locator('fieldset.question').last();
     const key = await added.getAttribute('id');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`${key}-text-zh-CN`);
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe(`${key}-text-zh-CN`);
     await page.fill(`#${key}-id`, 'contact');
     await page.fill(`#${key}-text-zh-CN`, '您是否通过 12345 反映过问题？');
     await page.fill(`#${key}-text-en`, 'Did you report a problem through 12345?');

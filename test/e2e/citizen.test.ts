@@ -124,7 +124,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     expect(posts).toHaveLength(0);
     expect(await page.locator('#error-summary li').count()).toBe(1 + annual.content.unitIds.length);
     expect(await page.locator(`${field('answers.group')}-error`).textContent()).toBe('此项必填。');
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('answers.group');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('answers.group');
     await expectAxeClean(page, 'all-units form with errors');
     await expectFitsWidth(page);
     await screenshot(page, 'rate-all-units-errors');
@@ -295,7 +295,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await expect.poll(() => page.locator(`${field('unit')}-error`).textContent()).toBe('请选择一个被评议单位。');
     expect(await page.locator(`${field('unit.overall')}-error`).textContent()).toBe('此项必填。');
     expect(await page.locator(field('unit.overall')).getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-unit');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('f-unit');
     expect(posts).toHaveLength(0);
     await expectAxeClean(page, 'one-unit form with errors');
     await expectFitsWidth(page);
@@ -319,7 +319,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     expect(message).toMatch(/[A-Za-z]/);
     expect(message).not.toMatch(CJK);
     expect(await page.locator('#error-summary').textContent()).not.toMatch(CJK);
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('unit.overall');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('unit.overall');
     await expectAxeClean(page, 'server field errors in English');
     await expectFitsWidth(page);
     await screenshot(page, 'rate-server-error-en');
