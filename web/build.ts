@@ -28,6 +28,7 @@ export const PAGES = {
   'admin-invitations': { entry: 'src/pages/admin/invitations.tsx', title: '邀请链接', wide: true },
   'invitation-sheet': { entry: 'src/pages/admin/invitation-sheet.tsx', title: '邀请二维码', wide: true },
   'case-settings': { entry: 'src/pages/admin/case-settings.tsx', title: '办理时限与工作日历', wide: true },
+  'admin-audit': { entry: 'src/pages/admin/audit.tsx', title: '审计链核验' },
   appeals: { entry: 'src/pages/review/appeals.tsx', title: '评价与申诉', wide: true },
   complain: { entry: 'src/pages/cases/complain.tsx', title: '投诉、求助与咨询', citizen: true },
   track: { entry: 'src/pages/cases/track.tsx', title: '办理进度查询', citizen: true },
@@ -70,7 +71,7 @@ const TARGET = ['chrome105', 'edge105', 'firefox110', 'safari15.4'];
 
 const ROUTES_DIR = path.resolve(WEB_DIR, '../functions/routes');
 /** The route modules whose entries the pages call; route.ts and params.ts are bundled as they are. */
-const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review|cases|briefings|ledger|disclosure)(\.ts)?$/;
+const ROUTE_MODULES = /[\\/]functions[\\/]routes[\\/](evaluation|units|platform|admission|review|cases|briefings|ledger|disclosure|audit)(\.ts)?$/;
 
 interface RouteLike {
   operationId: string;

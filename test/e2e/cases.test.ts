@@ -118,7 +118,7 @@ describe.runIf(hasChromium)('a complaint from the phone to the reply, the callba
     await eventually(() => citizen.getAttribute('#contact-phone', 'aria-invalid')).toBe('true');
     expect(await citizen.locator('#contact-phone-error').textContent()).toContain('电话号码');
     expect(await citizen.getAttribute('#description', 'aria-invalid')).toBe('false');
-    expect(await citizen.evaluate(() => document.activeElement?.id)).toBe('contact-phone');
+    await eventually(() => citizen.evaluate(() => document.activeElement?.id)).toBe('contact-phone');
 
     await citizen.fill('#contact-phone', '13800138000');
     await citizen.click('#complain-submit');
@@ -375,5 +375,49 @@ describe.runIf(hasChromium)('a complaint from the phone to the reply, the callba
     const bytes = await supervisor.evaluate(async (href) => [...new Uint8Array(await (await fetch(href)).arrayBuffer())], (await link.getAttribute('href'))!);
     expect(Buffer.from(bytes).equals(png)).toBe(true);
     await expectAxeClean(supervisor, 'case with an attachment');
+  });
+
+  it('puts the complaint on the rectification ledger from its case page, prefilled and linked to the case', async () => {
+    // Prepare: the supervisor on a phone, on the complaint's page.
+    const page = await browser.newPage(PHONE);
+    await openAsStaff(page, `case.html?id=${caseId}`, supervisorToken);
+    await page.locator('#case-to-ledger').waitFor();
+    await expectAxeClean(page, 'case with the way to the ledger');
+
+    // Act: to the ledger, where the new item's form is open with what the case knows.
+    await page.click('#case-to-ledger');
+    await page.locator('#new-item-form').waitFor();
+    await eventually(() => page.locator('#new-item-case').textContent()).toContain(trackingNumber);
+    await eventually(() => page.inputValue('#new-unit')).toBe(UNIT);
+    expect(await page.inputValue('#new-problem')).toBe(DESCRIPTION);
+    await eventually(() => page.locator('#new-category option').count()).toBeGreaterThan(1);
+    await page.selectOption('#new-level', 'unit');
+    await page.selectOption('#new-category', { index: 1 });
+    await page.fill('#new-problem', `${DESCRIPTION}（窗口首问负责制落实不到位）`);
+    await expectAxeClean(page, 'new ledger item from a case');
+    await expectFitsWidth(page);
+    await screenshot(page, 'cases-to-ledger-phone');
+    await page.click('#new-item-submit');
+
+    // Assert: the item's page shows the unit and links back to the case.
+    await page.locator('#item-linked-case').waitFor();
+    expect(await page.getAttribute('#item-linked-case', 'href')).toBe(`case.html?id=${caseId}`);
+    expect(await page.locator('#item-unit').textContent()).toBe(UNIT_NAME);
+    await expectAxeClean(page, 'ledger item linked to a case');
+
+    // Act: a case id the API does not know is kept and named by its 400 on submit, not dropped.
+    const unknown = crypto.randomUUID();
+    await page.goto(`${stack.url}/ledger.html?case=${unknown}`);
+    await page.locator('#new-item-form').waitFor();
+    expect(await page.locator('#new-item-case').textContent()).toContain(unknown);
+    await eventually(() => page.locator('#new-category option').count()).toBeGreaterThan(1);
+    await page.selectOption('#new-level', 'unit');
+    await page.selectOption('#new-category', { index: 1 });
+    await eventually(() => page.locator(`#new-unit option[value="${UNIT}"]`).count()).toBe(1);
+    await page.selectOption('#new-unit', UNIT);
+    await page.fill('#new-problem', DESCRIPTION);
+    await page.click('#new-item-submit');
+    await eventually(() => page.locator('#new-item-failure').textContent()).toContain(unknown);
+    expect(new URL(page.url()).pathname).toBe('/ledger.html');
   });
 });

@@ -232,6 +232,8 @@ export const casesStaff = /* @__PURE__ */ catalog(
     returnedAway: '已退回督查办公室，此件不再由本单位办理。',
     conflict: '这件来件的状态已有变化（可能有人刚刚办理过），您的操作没有执行，已载入最新状态。',
     deadlinePassed: '原期限已过，不能再批准延期，已载入最新状态。',
+    toLedger: '转入整改台账',
+    toLedgerHint: '这件来件反映出单位确有问题时，登记为台账事项整改。',
   },
   {
     inboxTitle: 'Cases',
@@ -320,6 +322,8 @@ export const casesStaff = /* @__PURE__ */ catalog(
     returnedAway: 'Returned to the supervising office; your unit no longer handles this case.',
     conflict: 'The case changed meanwhile (someone may just have acted on it); your action was not taken. This is the case as it is now.',
     deadlinePassed: 'The old deadline has passed, so the extension can no longer be approved. This is the case as it is now.',
+    toLedger: 'Put on the ledger',
+    toLedgerHint: 'When this case shows a real shortcoming of the unit, enter it on the rectification ledger.',
   },
 );
 

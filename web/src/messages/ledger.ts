@@ -162,6 +162,8 @@ export const ledgerStaff = /* @__PURE__ */ catalog(
     cancel: '取消',
     done: (p: { action: string }) => `已${p.action}。`,
     conflict: '这一事项的状态已有变化（可能有人刚刚办理过），您的操作没有执行，已载入最新状态。',
+    fromCase: '来自来件：',
+    fromCaseUnknown: (p: { id: string }) => `来自来件 ${p.id}（未能载入，提交时将校验）`,
   },
   {
     ledgerTitle: 'Rectification ledger',
@@ -318,5 +320,7 @@ export const ledgerStaff = /* @__PURE__ */ catalog(
     cancel: 'Cancel',
     done: (p) => `${p.action}: done.`,
     conflict: 'This item changed meanwhile (someone may just have acted on it). Your action was not taken; the latest state is shown.',
+    fromCase: 'From the case: ',
+    fromCaseUnknown: (p) => `From the case ${p.id} (it could not be loaded; it is checked when you enter the item)`,
   },
 );

@@ -18,6 +18,7 @@ import { formatDateTime } from '../../app/format';
 import { local, messages } from '../../app/i18n';
 import { staff } from '../../app/session';
 import { casesStaff } from '../../messages/cases';
+import { isSupervisor } from '../ledger/ledger-views';
 import { RadioGroup, StateBadge, focusFirstInvalid, formatCstDay } from './case-views';
 import { loadUnits, unitChoices, unitName } from './units';
 
@@ -78,6 +79,26 @@ function inputOf(action: TransitionAction, d: ActionDraft, rev: number): CaseAct
     case 'escalate':
       return undefined;
   }
+}
+
+/**
+ * The way from a case to the rectification ledger (整改台账), for supervisors: a complaint that shows a real
+ * shortcoming of a unit becomes a ledger item linked to it. A unit handler may only enter their own
+ * self-inspection findings (domain/ledger/lifecycle.ts), so they are not offered it. Nothing cheap tells
+ * whether the case is on the ledger already (the ledger views do not filter by linked case), so the link is
+ * always offered; the item's page links back to the case.
+ */
+function ToLedger({ c }: { c: Case }) {
+  const m = messages(casesStaff);
+  if (!isSupervisor()) return null;
+  return (
+    <p>
+      <a class="button" href={`ledger.html?case=${encodeURIComponent(c.caseId)}`} id="case-to-ledger">
+        {m.toLedger}
+      </a>{' '}
+      <span class="muted small">{m.toLedgerHint}</span>
+    </p>
+  );
 }
 
 function Facts({ detail }: { detail: CaseDetail }) {
@@ -374,6 +395,7 @@ function CaseView() {
       )}
       {problem.value && <Notice kind="error">{problem.value}</Notice>}
       <Facts detail={d} />
+      <ToLedger c={d.case} />
       <ActionPanel
         form={form}
         actions={actions}

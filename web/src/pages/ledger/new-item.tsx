@@ -1,6 +1,9 @@
 import { useSignal } from '@preact/signals';
-import { LEDGER_LEVELS, LEDGER_TEXT_MAX, type LedgerItemInput, type LedgerLevel } from '../../../../functions/domain/ledger/ledger';
+import { useEffect } from 'preact/hooks';
+import type { Case } from '../../../../functions/domain/cases/case';
+import { LEDGER_LEVELS, LEDGER_TEXT_MAX, type LedgerItemInput, type LedgerLevel, type LedgerSource } from '../../../../functions/domain/ledger/ledger';
 import { LEDGER_LEVEL_LABELS, LEDGER_SOURCE_LABELS } from '../../../../functions/domain/ledger/messages';
+import { getCase } from '../../../../functions/routes/cases';
 import { createLedgerItem } from '../../../../functions/routes/ledger';
 import { call } from '../../app/api';
 import { FailureNotice, Field, errorAt, failureOf, focusSoon } from '../../app/components/fields';
@@ -16,16 +19,21 @@ import { categories, isSupervisor } from './ledger-views';
  * Entering one problem on the ledger (查摆登记): its level, category, unit and description. A unit handler
  * enters their own units' self-inspection findings; a supervisor also the supervising office's findings. The
  * item starts IDENTIFIED and opens at once, where it is put on the ledger (建账) with its owner, responsible
- * leader, measures and deadline. A complaint or bad review put on the ledger is linked to its case by the API
- * (linkedCaseId), not entered here.
+ * leader, measures and deadline. Opened from a case (ledger.html?case=<caseId>, the case page's "put on the
+ * ledger"), the form starts open with the item linked to that case (linkedCaseId), its source, unit and
+ * description taken from the case and still editable.
  */
 
-/** The sources entered here: the unit's own inspection, and (supervisors) the supervising office's findings. */
+/** The sources chosen here: the unit's own inspection, and (supervisors) the supervising office's findings. */
 const SOURCES = ['selfInspection', 'supervisionFinding'] as const;
 type Source = (typeof SOURCES)[number];
 
+/** The case the item comes from, as the address gives it; an id the API does not know is its 400 on submit. */
+const linkedCaseId = new URLSearchParams(location.search).get('case') ?? '';
+
 interface Draft {
-  source: Source;
+  /** A linked case's own source (a complaint, a bad review…), else one of SOURCES. */
+  source: LedgerSource;
   level: LedgerLevel | '';
   category: string;
   unitId: string;
@@ -53,12 +61,39 @@ function Choice(props: { id: string; label: string; value: string; options: { va
   );
 }
 
+/** Which case the item comes from: its tracking number linking to it, or the bare id when it could not be read. */
+function FromCase({ linked }: { linked: Case | undefined }) {
+  const m = messages(ledgerStaff);
+  if (!linked) return <p id="new-item-case">{m.fromCaseUnknown({ id: linkedCaseId })}</p>;
+  return (
+    <p id="new-item-case">
+      {m.fromCase}
+      <a href={`case.html?id=${encodeURIComponent(linked.caseId)}`}>{linked.trackingNumber}</a>
+    </p>
+  );
+}
+
 /** The "enter a problem" button and form; after saving, the new item's page opens. */
 export function NewLedgerItem() {
   const m = messages(ledgerStaff);
-  const open = useSignal(false);
-  const { draft, failure, busy, set, send } = useDraft<Draft>({ source: 'selfInspection', level: '', category: '', unitId: '', problem: '' });
+  const open = useSignal(linkedCaseId !== '');
+  const linked = useSignal<Case | undefined>(undefined);
+  const { draft, failure, busy, set, send } = useDraft<Draft>({ source: linkedCaseId ? 'complaint' : 'selfInspection', level: '', category: '', unitId: '', problem: '' });
   const supervisor = isSupervisor();
+
+  useEffect(() => {
+    if (!linkedCaseId) return;
+    focusSoon('new-item-heading');
+    // The case fills in what it knows; one that cannot be read leaves the form as it is, and the API names
+    // the bad linkedCaseId when the item is entered.
+    call(getCase, { params: { caseId: linkedCaseId } }).then(
+      ({ case: c }) => {
+        linked.value = c;
+        draft.value = { ...draft.value, source: c.source, unitId: c.unitId ?? draft.value.unitId, problem: draft.value.problem || c.description };
+      },
+      () => undefined,
+    );
+  }, []);
   const units = supervisor ? unitChoices.value.map((u) => u.unitId) : (staff.value?.unitIds ?? []);
 
   const submit = (e: Event) =>
@@ -67,7 +102,8 @@ export function NewLedgerItem() {
       async () => {
         const d = draft.value;
         // Empty choices go as they are: the API names each missing field in the page's language.
-        const body = { source: d.source, level: d.level, category: d.category, unitId: d.unitId, problem: d.problem } as LedgerItemInput;
+        const link = linkedCaseId ? { linkedCaseId } : {};
+        const body = { source: d.source, ...link, level: d.level, category: d.category, unitId: d.unitId, problem: d.problem } as LedgerItemInput;
         const item = await call(createLedgerItem, { body });
         location.assign(`ledger-item.html?id=${encodeURIComponent(item.caseId)}`);
       },
@@ -103,8 +139,9 @@ export function NewLedgerItem() {
         {m.newItem}
       </h3>
       <p class="muted small">{m.newItemIntro}</p>
+      {linkedCaseId && <FromCase linked={linked.value} />}
       {failure.value && <FailureNotice id="new-item-failure" failure={failure.value} placed={PLACED} onReload={() => undefined} />}
-      {supervisor && (
+      {supervisor && !linkedCaseId && (
         <Choice
           id="new-source"
           label={m.sourceLabel}
