@@ -10,7 +10,7 @@ import { measureExport } from './export';
 import { LAMBDA_TRACING_ENV, compareColdImports } from './import-time';
 import { measureSubmitLatency } from './latency';
 import { RATE_PAGE_BUDGET_GZIP_BYTES, measurePages, pageScriptGzipBytes, type PageScripts } from './page-size';
-import { PARALLEL_DELIVERIES, measureTallyCapacity, type CountingCapacity, type TallyVariant } from './tally-capacity';
+import { FRESH_BALLOTS, PARALLEL_DELIVERIES, measureTallyCapacity, type CountingCapacity, type TallyVariant } from './tally-capacity';
 
 /**
  * `npm run bench`: Pingyi's figures, each beside a baseline measured in the same run, so the ratio means
@@ -99,7 +99,8 @@ try {
     ['open', Number(process.env.BENCH_TALLY_OPEN_COUNT ?? 10_000)],
   ];
   for (const [variant, counted] of tallyVariants.filter(([, n]) => n > 0)) {
-    console.error(`tally capacity, ${variant} ballots: 1,000 on an empty table, then ${counted.toLocaleString('en')} + 1,000 new ...`);
+    const fresh = FRESH_BALLOTS.toLocaleString('en');
+    console.error(`tally capacity, ${variant} ballots: ${fresh} on an empty table, then ${counted.toLocaleString('en')} + ${fresh} new ...`);
     const t = await measureTallyCapacity(stack.dynamoEndpoint, variant, counted);
     const n = counted.toLocaleString('en');
     const perBallot = (c: CountingCapacity) =>
@@ -107,9 +108,9 @@ try {
     const tallyRatio = t.subjectTally.reads / t.baselineTally.reads;
     rows.push(
       {
-        figure: `tally run RCU, ${n} ${variant} ballots counted + 1,000 new`,
+        figure: `tally run RCU, ${n} ${variant} ballots counted + ${fresh} new`,
         value: `${t.subjectTally.reads} RCU (run over ${t.subjectRun.ballots.toLocaleString('en')} ballots${t.hotDays.length > 0 ? `, hot unit-days: ${t.hotDays.join(' ')}` : ''})`,
-        baseline: `${t.baselineTally.reads} RCU (1,000 on an empty table)`,
+        baseline: `${t.baselineTally.reads} RCU (${fresh} on an empty table)`,
         ratio: tallyRatio.toFixed(2),
         budget: within(tallyRatio, 1.2),
       },
@@ -123,14 +124,14 @@ try {
       {
         figure: `tally run RCU, the same after that day ended and its run settled it`,
         value: `${t.settledDayTally.reads} RCU (adds the day's settled change; reads none of its ballots)`,
-        baseline: `${t.baselineTally.reads} RCU (1,000 on an empty table)`,
+        baseline: `${t.baselineTally.reads} RCU (${fresh} on an empty table)`,
         ratio: (t.settledDayTally.reads / t.baselineTally.reads).toFixed(2),
         budget: within(t.settledDayTally.reads / t.baselineTally.reads, 1.2),
       },
       {
         figure: `counting (the stream consumer), ${variant} ballots`,
-        value: `${perBallot(t.countingSubject)} (1,000 new over ${n})`,
-        baseline: `${perBallot(t.countingBaseline)} (1,000 into empty counters)`,
+        value: `${perBallot(t.countingSubject)} (${fresh} new over ${n})`,
+        baseline: `${perBallot(t.countingBaseline)} (${fresh} into empty counters)`,
         ratio: (t.countingSubject.writes / t.countingBaseline.writes).toFixed(2),
         budget: '',
       },

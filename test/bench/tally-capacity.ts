@@ -18,7 +18,7 @@ import { meter } from './capacity';
 /**
  * The tally's read capacity as the counted ballots grow (issue 8, benchmark 7a): in fresh tables of the
  * bench's DynamoDB Local, a period whose one-unit form lists four units.
- * - baseline: 1,000 ballots stored and counted, then one metered tally run (`runTally(runTallyDeps(db))`);
+ * - baseline: 1,000 ballots (FRESH_BALLOTS) stored and counted, then one metered tally run (`runTally(runTallyDeps(db))`);
  * - subject: `counted` ballots (100,000 by default) stored and counted, a tally run, then 1,000 new ones
  *   stored and counted, then one metered tally run.
  * Ballots come in as service records (tokenized: no open-ballot limits apply) or, in the second variant, as
@@ -55,7 +55,7 @@ export interface TallyCapacityFigures {
   variant: TallyVariant;
   /** Ballots counted before the new ones in the subject. */
   counted: number;
-  /** New ballots (1,000) in both. */
+  /** New ballots in both (FRESH_BALLOTS). */
   fresh: number;
   /** The baseline: one tally run over `fresh` ballots on an empty table. */
   baselineTally: Capacity;
@@ -330,14 +330,21 @@ async function scenario(endpoint: string, variant: TallyVariant, counted: number
   }
 }
 
-/** Both halves of the figure for one variant: the baseline (1,000 on an empty table) and the subject (`counted` + 1,000). */
+/**
+ * New ballots in both halves: 1,000, as the issue's figure asks; `BENCH_TALLY_FRESH` lowers it for CI's short
+ * run, which checks that the benchmark works, not its figures (each new ballot is counted on DynamoDB Local at
+ * ~20-50 a second).
+ */
+export const FRESH_BALLOTS = Number(process.env.BENCH_TALLY_FRESH ?? 1_000);
+
+/** Both halves of the figure for one variant: the baseline (FRESH_BALLOTS on an empty table) and the subject (`counted` + FRESH_BALLOTS). */
 export async function measureTallyCapacity(
   endpoint: string,
   variant: TallyVariant,
   counted: number,
   log: (line: string) => void = (line) => console.error(line),
 ): Promise<TallyCapacityFigures> {
-  const fresh = 1_000;
+  const fresh = FRESH_BALLOTS;
   const baseline = await scenario(endpoint, variant, 0, fresh, log);
   const subject = await scenario(endpoint, variant, counted, fresh, log);
   return {

@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZAuditRecord, type AuditRecord } from '../../functions/domain/audit/chain';
 import type { ChainReport } from '../../functions/domain/audit/verify';
 import { createDocumentClient } from '../../functions/store/client';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { adminAudit } from '../../web/src/messages/admin-audit';
 import { staffCommon } from '../../web/src/messages/staff';
-import { expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The admin's audit page on a 390 px phone, against the local stack with the demo seed once the stream
@@ -30,16 +30,14 @@ describe.runIf(hasChromium)('admin audit page', () => {
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     adminToken = await stack.token('admin');
-    browser = await startBrowser();
     db = createDocumentClient(stack.dynamoEndpoint);
   });
 
   afterAll(async () => {
     db?.destroy();
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(async () => {

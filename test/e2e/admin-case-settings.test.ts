@@ -5,11 +5,11 @@ import { getCalendar } from '../../functions/routes/calendar';
 import { getCaseDeadlines, setCaseDeadlines } from '../../functions/routes/cases';
 import { listNotificationDirectory } from '../../functions/routes/notifications';
 import type { Route } from '../../functions/routes/route';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath, type Success } from '../../web/src/app/api';
 import { adminCaseSettings } from '../../web/src/messages/admin-case-settings';
 import { staffCommon } from '../../web/src/messages/staff';
-import { DESKTOP, expectAxeClean, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, expectAxeClean, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The admin's case settings page in a real browser on a desktop screen, against the local stack with the
@@ -30,14 +30,12 @@ describe.runIf(hasChromium)('admin case settings page', () => {
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     adminToken = await stack.token('admin');
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(async () => {

@@ -4,9 +4,9 @@ import { ZFormVersion } from '../../functions/domain/evaluation/form';
 import { ZFormDetail, type FormDetail } from '../../functions/domain/evaluation/form-admin';
 import { ZPublishedForm } from '../../functions/domain/evaluation/published-form';
 import { getAdminForm, getForm, getFormVersion, saveFormDraft } from '../../functions/routes/evaluation';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The admin's form pages in a real browser against the local stack: create an all-units form, edit its
@@ -34,15 +34,13 @@ describe.runIf(hasChromium)('admin form pages', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     adminToken = await stack.token('admin');
-    browser = await startBrowser();
     page = await browser.newPage(DESKTOP);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -10,12 +10,12 @@ import { IMPORT_TEMPLATE_HEADER } from '../../functions/domain/units/unit-import
 import { listGroups, listPeriods } from '../../functions/routes/evaluation';
 import type { Route } from '../../functions/routes/route';
 import { importUnits, listUnits, updateUnit } from '../../functions/routes/units';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath, type Success } from '../../web/src/app/api';
 import { adminPeriods } from '../../web/src/messages/admin-periods';
 import { adminUnits } from '../../web/src/messages/admin-units';
 import { staffCommon } from '../../web/src/messages/staff';
-import { DESKTOP, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The admin's units page and periods page in a real browser on a phone-sized screen, against the local
@@ -38,14 +38,12 @@ describe.runIf(hasChromium)('admin units and periods pages', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     adminToken = await stack.token('admin');
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -3,11 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZPublishedForm, type PublishedForm } from '../../functions/domain/evaluation/published-form';
 import { getForm } from '../../functions/routes/evaluation';
 import { fileBadReview, listCases } from '../../functions/routes/cases';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
 import { FOLLOW_UP_KEY } from '../../web/src/pages/cases/follow-up-handoff';
 import { api } from './api';
-import { PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * A bad rating's follow-up in a real browser on a phone, against `npm start`'s stack: a citizen rates a
@@ -40,15 +40,13 @@ describe.runIf(hasChromium)('a bad rating followed up: contact details left, a c
   let trackingNumber: string;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     supervisorToken = await stack.token('supervisor');
     windows = ZPublishedForm.parse(await (await fetch(stack.url + apiPath(getForm, { formId: stack.seed!.forms.windows }))).json());
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -3,9 +3,9 @@ import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getBriefing, listBriefings } from '../../functions/routes/briefings';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { api } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The weekly briefing in a real browser against `npm start`'s stack: a supervisor drafts this week's
@@ -31,14 +31,12 @@ describe.runIf(hasChromium)('a weekly briefing from the draft to the published D
   let numberBefore: number;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     supervisorToken = await stack.token('supervisor');
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { startLocal, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
 /**
  * What every browser test shares: Debian's Chromium driven by playwright-core on a phone-sized screen,
@@ -93,6 +94,19 @@ export async function startBrowser(): Promise<Browser> {
       rmSync(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts a file's stack and its Chromium side by side: neither needs the other to start, and a browser file
+ * would otherwise wait for each in turn. If one fails to start, the other is stopped again before the error
+ * is thrown, so no java process nor Chromium outlives the file.
+ */
+export async function startStackAndBrowser(options: LocalStackOptions): Promise<{ stack: LocalStack; browser: Browser }> {
+  const [stack, browser] = await Promise.allSettled([startLocal(options), startBrowser()]);
+  if (stack.status === 'fulfilled' && browser.status === 'fulfilled') return { stack: stack.value, browser: browser.value };
+  if (stack.status === 'fulfilled') await stack.value.stop();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw stack.status === 'rejected' ? stack.reason : (browser as PromiseRejectedResult).reason;
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -5,10 +5,10 @@ import { ZReceiptCode } from '../../functions/domain/evaluation/ballot-ids';
 import { ZPublishedForm, type PublishedForm } from '../../functions/domain/evaluation/published-form';
 import { ZTallyReport, type TallyReport } from '../../functions/domain/evaluation/tally-report';
 import { downloadTallies, getForm, listTallies, submitResponse } from '../../functions/routes/evaluation';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath, filenameOf } from '../../web/src/app/api';
 import { readXlsxParts, recordsOf } from '../fixtures/xlsx';
-import { expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The evaluation slice in a real browser on a phone, against `npm start`'s stack (DynamoDB Local, the API,
@@ -35,8 +35,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
   let windows: PublishedForm;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, tallyEveryMs: 1000, quiet: true });
-    browser = await startBrowser();
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, tallyEveryMs: 1000, quiet: true }));
     supervisorToken = await stack.token('supervisor');
     const seed = stack.seed!;
     annual = ZPublishedForm.parse(await (await fetch(stack.url + apiPath(getForm, { formId: seed.forms.annual }))).json());
@@ -47,8 +46,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {
@@ -109,7 +107,10 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     // Prepare: three units rated on every dimension, the other seven 不了解; the figures before.
     const [first, second, third, ...unknown] = annual.content.unitIds as [string, string, string, ...string[]];
     const rated = { [first]: 'verySatisfied', [second]: 'dissatisfied', [third]: 'basicallySatisfied' } as const;
-    const before = await tallyAfter(Date.now());
+    // The first tally waits for the seed's ballots to be counted: read while the form is filled in, awaited
+    // before anything is sent.
+    const beforeTally = tallyAfter(Date.now());
+    beforeTally.catch(() => undefined); // awaited below; a failure of the page first must not leave it unhandled
     const page = await newPhonePage();
     const posts = recordPosts(page);
     await openRate(page, `form=${annual.formId}`);
@@ -142,6 +143,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await expect.poll(() => page.locator('#progress').textContent()).toContain(`已评 10 / 10 个单位`);
     expect(await page.locator('#error-summary').count()).toBe(0);
     await expectAxeClean(page, 'all-units form filled in');
+    const before = await beforeTally;
     await page.locator('#submit').click();
 
     // Assert: one post, a receipt naming the three rated units, in CST; its code is not the submission id.
@@ -328,7 +330,8 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
   it('retries with one submissionId after a lost answer and a 503, and the response counts once', async () => {
     // Prepare: the first answer is lost on the way back, the second try meets a 503.
     const unit = 'window-business';
-    const nBefore = tallyOf(await tallyAfter(Date.now()), unit)?.n ?? 0;
+    const beforeTally = tallyAfter(Date.now());
+    beforeTally.catch(() => undefined); // awaited before the first try, read meanwhile
     const page = await newPhonePage();
     const bodies: { submissionId?: string }[] = [];
     let attempt = 0;
@@ -353,6 +356,7 @@ describe.runIf(hasChromium)('citizens rate units and supervisors read the tally'
     await openRate(page, `form=${windows.formId}&unit=${unit}`);
     await choose(page, 'unit.overall', 'dissatisfied');
     await page.locator(`${field('unit.problems')} input[value="unclear"]`).check();
+    const nBefore = tallyOf(await beforeTally, unit)?.n ?? 0;
     await page.locator('#submit').click();
     await expect.poll(() => page.locator('#form-outcome').textContent()).toContain('网络');
     await expectAxeClean(page, 'network failure');

@@ -9,10 +9,10 @@ import { approveDisclosure, proposeDisclosure } from '../../functions/routes/dis
 import { getForm, recountPeriod, submitResponse } from '../../functions/routes/evaluation';
 import { responseKey } from '../../functions/store/evaluation/response-store';
 import { localDynamoClient } from '../../infra/local/dynamodb';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
 import { api } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * "Was my rating counted?" in a real browser against `npm start`'s stack: a citizen rates a service window
@@ -38,15 +38,13 @@ describe.runIf(hasChromium)('a citizen checks that their rating was counted', ()
   let windows: PublishedForm;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
-    browser = await startBrowser();
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     [supervisorToken, adminToken] = await Promise.all([stack.token('supervisor'), stack.token('admin')]);
     windows = ZPublishedForm.parse(await (await fetch(stack.url + apiPath(getForm, { formId: stack.seed!.forms.windows }))).json());
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

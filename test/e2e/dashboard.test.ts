@@ -7,11 +7,11 @@ import { ZTallyReport, type TallyReport } from '../../functions/domain/evaluatio
 import { createPeriod, listTallies } from '../../functions/routes/evaluation';
 import { createDocumentClient } from '../../functions/store/client';
 import { tallyStore } from '../../functions/store/evaluation/tally-store';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
 import { readXlsxParts, recordsOf } from '../fixtures/xlsx';
 import { api } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The supervisors' dashboard in a real browser against `npm start`'s stack, on the demo district after the
@@ -55,8 +55,7 @@ describe.runIf(hasChromium)('the supervisors’ dashboard', () => {
     }));
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, tallyEveryMs: 1000, quiet: true });
-    browser = await startBrowser();
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, tallyEveryMs: 1000, quiet: true }));
     const adminToken = await stack.token('admin');
     supervisorToken = await stack.token('supervisor');
     periodId = stack.seed!.periodId;
@@ -94,8 +93,7 @@ describe.runIf(hasChromium)('the supervisors’ dashboard', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCase, fileCase, listCases } from '../../functions/routes/cases';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { api, staffToken } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * Public disclosure (公示) in a real browser against `npm start`'s stack: a closed complaint whose reply names
@@ -31,10 +31,9 @@ describe.runIf(hasChromium)('a closed case reply from approval to the public pag
   let supervisor: Page;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     const handlerToken = await staffToken('unitHandler', [UNIT]);
     supervisorToken = await stack.token('supervisor');
-    browser = await startBrowser();
 
     // A complaint walked to CLOSED through the API (the case pages have their own browser test).
     const receipt = await api(stack, undefined, fileCase, { body: { kind: 'complaint', unitId: UNIT, description: '办税服务厅周六不开窗口，上班族办不了业务。' } });
@@ -47,8 +46,7 @@ describe.runIf(hasChromium)('a closed case reply from approval to the public pag
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

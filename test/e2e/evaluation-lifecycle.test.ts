@@ -6,10 +6,10 @@ import { ZPublishedForm } from '../../functions/domain/evaluation/published-form
 import { ZTallyReport, type TallyReport } from '../../functions/domain/evaluation/tally-report';
 import { IMPORT_TEMPLATE_HEADER } from '../../functions/domain/units/unit-import';
 import { downloadTallies, getForm, listTallies } from '../../functions/routes/evaluation';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
 import { toCstInput } from '../../web/src/app/format';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * A real district's evaluation from the admin's first click to the supervisor's download, in a real
@@ -44,14 +44,12 @@ describe.runIf(hasChromium)('an evaluation from the admin to the supervisor, acr
   let editor: Page;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, tallyEveryMs: 1000, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, tallyEveryMs: 1000, quiet: true }));
     [adminToken, supervisorToken] = await Promise.all([stack.token('admin'), stack.token('supervisor')]);
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -5,11 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZReceiptCode } from '../../functions/domain/evaluation/ballot-ids';
 import { createForm, listGroups, listPeriods, publishForm, submitResponse } from '../../functions/routes/evaluation';
 import { demoWindowContent } from '../../infra/local/seed';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
 import { toCstInput } from '../../web/src/app/format';
 import { api } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The issue's browser must-show, against `npm start`'s stack: an admin makes a period take invitation
@@ -47,14 +47,12 @@ describe.runIf(hasChromium)('invitations: printed, rated once, refused the secon
   let links: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     adminToken = await stack.token('admin');
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

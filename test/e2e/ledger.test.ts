@@ -8,11 +8,11 @@ import { LEDGER_LEVEL_LABELS, LEDGER_STATE_LABELS } from '../../functions/domain
 import type { BriefingFigures } from '../../functions/domain/briefings/briefing';
 import { draftBriefing, getBriefing } from '../../functions/routes/briefings';
 import { actOnLedgerItem, getLedgerItem, importLedger, listLedger } from '../../functions/routes/ledger';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { ledgerStaff } from '../../web/src/messages/ledger';
 import { readXlsxParts } from '../fixtures/xlsx';
 import { api, staffToken } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The rectification ledger (整改台账, 挂账销号) in a real browser against `npm start`'s stack, the whole loop of
@@ -120,15 +120,13 @@ describe.runIf(hasChromium)('the rectification ledger from an XLSX import to 销
   const itemOf = (n: number) => imported.find((i) => i.problem === problemOf(n))!;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true }));
     [adminToken, supervisorToken, handlerToken] = await Promise.all([stack.token('admin'), stack.token('supervisor'), staffToken('unitHandler', [UNIT])]);
     before = (await api(stack, supervisorToken, listLedger, { query: {} })).items;
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -6,10 +6,10 @@ import type { TallyReport } from '../../functions/domain/evaluation/tally-report
 import { createForm, createPeriod, listTallies, publishForm, submitResponse } from '../../functions/routes/evaluation';
 import { fileAppeal, listFlaggedBatches, reviewFlaggedBatch } from '../../functions/routes/review';
 import { demoWindowContent } from '../../infra/local/seed';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { apiPath } from '../../web/src/app/api';
 import { api, staffToken } from './api';
-import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { DESKTOP, PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * Review in a real browser against `npm start`'s stack: ten open ratings of one service window from one
@@ -41,9 +41,8 @@ describe.runIf(hasChromium)('flagged ratings and appeals, reviewed in the open',
   let supervisor: Page;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: true, quiet: true, tallyEveryMs: 1000 });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: true, quiet: true, tallyEveryMs: 1000 }));
     [adminToken, supervisorToken, handlerToken] = await Promise.all([stack.token('admin'), stack.token('supervisor'), staffToken('unitHandler', [UNIT])]);
-    browser = await startBrowser();
 
     // An open period that counts one rating a client, unit and day; bursts and identical answers well above ten.
     await api(stack, adminToken, createPeriod, {
@@ -76,8 +75,7 @@ describe.runIf(hasChromium)('flagged ratings and appeals, reviewed in the open',
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(() => {

@@ -1,11 +1,15 @@
 import ExcelJS from 'exceljs';
 import type * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STANDARD_GROUPS } from '../../functions/domain/evaluation/respondent-group';
 import { ZUnitImportResult } from '../../functions/domain/units/unit-import';
 import { ZUnit, type Unit } from '../../functions/domain/units/unit';
 import { ERROR } from '../../functions/platform/error-codes';
 import { ZErrorBody } from '../../functions/platform/error-body';
-import { demoAnnualContent } from '../../infra/local/seed';
+import { createDocumentClient } from '../../functions/store/client';
+import { catalogStore } from '../../functions/store/evaluation/catalog-store';
+import { unitStore } from '../../functions/store/units/unit-store';
+import { DEMO_UNITS, demoAnnualContent, demoPeriod } from '../../infra/local/seed';
 import type { LocalStack } from '../../infra/local/stack';
 import { startTestStack, type TestStack } from './helpers';
 
@@ -17,11 +21,28 @@ describe('admin imports and weights (local API)', () => {
   let test: TestStack | undefined;
   let stack: LocalStack;
   let authorization: string;
+  let periodId: string;
 
   beforeAll(async () => {
-    test = await startTestStack('import', { seed: true });
+    test = await startTestStack('import');
     ({ stack } = test);
     authorization = `Bearer ${await stack.token('admin')}`;
+    // Of the demo district, what these tests build on: its units, groups and period, as the demo seed stores
+    // them. Its ballots would be counted in the background, and the stack's stop would wait for that.
+    const db = createDocumentClient(stack.dynamoEndpoint);
+    try {
+      const catalog = catalogStore(db, stack.tables.catalog);
+      const units = unitStore(db, stack.tables.catalog);
+      const period = demoPeriod(new Date());
+      periodId = period.periodId;
+      await Promise.all([
+        ...DEMO_UNITS.map((u) => units.createUnit(u)),
+        ...STANDARD_GROUPS.map((g) => catalog.createGroup({ ...g, rev: 1 })),
+        catalog.createPeriod(period),
+      ]);
+    } finally {
+      db.destroy();
+    }
   });
 
   afterAll(async () => {
@@ -167,7 +188,6 @@ describe('admin imports and weights (local API)', () => {
 
     it('are refused for a change to a period, which keeps its weights', async () => {
       // prepare
-      const periodId = stack.seed!.periodId;
       const current = ((await (await send('GET', '/periods')).json()) as { periods: Record<string, unknown>[] }).periods.find(
         (p) => p.periodId === periodId,
       )!;
@@ -194,7 +214,7 @@ describe('admin imports and weights (local API)', () => {
       question.dimensions = question.dimensions.map((d) => ({ ...d, weight: 0.3 }));
 
       // act
-      const res = await send('POST', '/admin/forms', { formId: 'heavy-form', periodId: stack.seed!.periodId, content });
+      const res = await send('POST', '/admin/forms', { formId: 'heavy-form', periodId, content });
 
       // assert
       expect(res.status).toBe(400);

@@ -119,11 +119,14 @@ describe('admission over the local API', () => {
       const toMidnight = DAY_MS - ((Date.now() + 8 * 3_600_000) % DAY_MS);
       if (toMidnight < 15_000) await new Promise((resolve) => setTimeout(resolve, toMidnight + 1_000));
 
-      // act: 100 submissions from this one client (one address, one user agent), one after the other
+      // act: 100 submissions from this one client (one address, one user agent), five at a time (what
+      // is asserted is how many are counted and flagged, not which)
       const statuses: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        const res = await api.send('POST', '/responses', rating('f-burst', 'tax-office', levels[i % levels.length]!), { headers: { 'user-agent': 'burst-script/1.0' } });
-        statuses.push(res.status);
+      for (let i = 0; i < 100; i += 5) {
+        const sent = Array.from({ length: 5 }, (_, j) =>
+          api.send('POST', '/responses', rating('f-burst', 'tax-office', levels[(i + j) % levels.length]!), { headers: { 'user-agent': 'burst-script/1.0' } }),
+        );
+        statuses.push(...(await Promise.all(sent)).map((res) => res.status));
       }
       await api.runTally();
       const flaggedTally = await api.tallyOf('p-burst', 'tax-office');
@@ -318,7 +321,7 @@ describe('admission over the local API', () => {
     });
   });
 
-  // Last: the first moves the test process's clock (the functions run in it) past the period's close.
+  // Last: these move the test process's clock (the functions run in it) past the period's close and the form cache.
   describe('retries after the close', () => {
     it('gives a retry after the period closed its first receipt, and a new submission 409 PERIOD_CLOSED', async () => {
       // prepare: a period closing in an hour, a stored open ballot and a stored invitation ballot
@@ -348,22 +351,22 @@ describe('admission over the local API', () => {
       }
     });
 
-    it(
-      'gives a retry after the form was closed its first receipt, and a new submission 409 formClosed',
-      async () => {
-        // prepare: a stored ballot, then the admin closes the form
-        await createPeriodAndForm(api, { periodId: 'p-formclose', formId: 'f-formclose', admission: {}, unitIds: UNITS });
-        const open = rating('f-formclose', 'permit-hall', 'basicallySatisfied');
-        const first = await api.send('POST', '/responses', open);
-        expect(first.status).toBe(201);
-        const form = await api.send('GET', '/admin/forms/f-formclose', undefined, { as: 'admin' });
-        const closed = await api.send('POST', '/admin/forms/f-formclose/close', { rev: form.body.form.rev }, { as: 'admin' });
-        expect(closed.status, closed.text).toBe(200);
-        const before = (await api.scan('responses')).filter((i) => i.pk !== SALT_PARTITION);
+    it('gives a retry after the form was closed its first receipt, and a new submission 409 formClosed', async () => {
+      // prepare: a stored ballot, then the admin closes the form
+      await createPeriodAndForm(api, { periodId: 'p-formclose', formId: 'f-formclose', admission: {}, unitIds: UNITS });
+      const open = rating('f-formclose', 'permit-hall', 'basicallySatisfied');
+      const first = await api.send('POST', '/responses', open);
+      expect(first.status).toBe(201);
+      const form = await api.send('GET', '/admin/forms/f-formclose', undefined, { as: 'admin' });
+      const closed = await api.send('POST', '/admin/forms/f-formclose/close', { rev: form.body.form.rev }, { as: 'admin' });
+      expect(closed.status, closed.text).toBe(200);
+      const before = (await api.scan('responses')).filter((i) => i.pk !== SALT_PARTITION);
 
-        // act: once the warm submit function has read the closed form again (its cache keeps a form 30 s,
-        // by the real clock)
-        await new Promise((resolve) => setTimeout(resolve, CATALOG_CACHE_MS + 1_000));
+      // act: once the warm submit function has read the closed form again (its cache keeps a form 30 s):
+      // the process's clock (the functions run in it) moved past that, rather than waited out
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + CATALOG_CACHE_MS + 1_000);
         const retry = await api.send('POST', '/responses', open);
         const fresh = await api.send('POST', '/responses', rating('f-formclose', 'permit-hall', 'basicallySatisfied'));
 
@@ -373,8 +376,9 @@ describe('admission over the local API', () => {
         expect(fresh.status).toBe(409);
         expect(fresh.body).toMatchObject({ code: 'CONFLICT', reason: 'formClosed' });
         expect((await api.scan('responses')).filter((i) => i.pk !== SALT_PARTITION)).toEqual(before);
-      },
-      CATALOG_CACHE_MS + 30_000,
-    );
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 });

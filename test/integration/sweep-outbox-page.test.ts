@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../functions/domain/cases/case';
 import { caseStore } from '../../functions/store/cases/case-store';
 import { createDocumentClient } from '../../functions/store/client';
+import { directoryStore } from '../../functions/store/notifications/directory-store';
 import { outboxStore } from '../../functions/store/notifications/outbox-store';
-import { DEMO_UNITS } from '../../infra/local/seed';
+import { unitStore } from '../../functions/store/units/unit-store';
+import { DEMO_DIRECTORY, DEMO_UNITS } from '../../infra/local/seed';
 import { startTestStack, type TestStack } from './helpers';
 
 /**
@@ -16,7 +18,18 @@ let t: TestStack;
 const unitId = DEMO_UNITS[0]!.unitId;
 
 beforeAll(async () => {
-  t = await startTestStack('outbox', { seed: true });
+  t = await startTestStack('outbox');
+  // Of the demo seed, what the sweeper reads: the demo district's units and its notification directory. Its
+  // ballots (counted in the background, which the stack's stop waits for) and its cases are no part of this test.
+  const db = createDocumentClient(t.stack.dynamoEndpoint);
+  try {
+    const units = unitStore(db, t.stack.tables.catalog);
+    const directory = directoryStore(db, t.stack.tables.catalog);
+    const updatedAt = new Date().toISOString();
+    await Promise.all([...DEMO_UNITS.map((u) => units.createUnit(u)), ...DEMO_DIRECTORY.map((e) => directory.createDirectoryEntry({ ...e, rev: 1, updatedAt }))]);
+  } finally {
+    db.destroy();
+  }
 });
 afterAll(() => t.stop());
 

@@ -24,7 +24,9 @@ interface Fresh<T> {
  */
 export function cachedSubmissionContext(
   catalog: Pick<CatalogStore, 'getForm' | 'getFormAndVersion' | 'getPeriod'>,
-  clock: () => number = Date.now,
+  // Read at each call, as deps.ts's `now` is: the cache and the deadline checks keep one clock, also where a
+  // test moves the process's clock.
+  clock: () => number = () => Date.now(),
 ): (formId: string, version: number) => Promise<SubmissionContext> {
   const versions = new Map<string, FormVersion>();
   const forms = new Map<string, Fresh<NonNullable<SubmissionContext['form']>>>();

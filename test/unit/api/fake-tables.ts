@@ -44,7 +44,14 @@ export interface FakeTables {
   get(table: string, key: { pk: string; sk: string }): Item | undefined;
   /** Every item of a table, in key order. */
   items(table: string): Item[];
+  /** The tables as they stand, kept without copying an item: none is ever changed in place, only replaced. */
+  save(): SavedTables;
+  /** Puts every table back as it stood when `saved` was taken. */
+  restore(saved: SavedTables): void;
 }
+
+/** What `save` keeps: each table's items by key. An item held by two of them unchanged is the same object. */
+export type SavedTables = ReadonlyMap<string, ReadonlyMap<string, Item>>;
 
 const keyText = (key: Record<string, unknown>) => `${String(key.pk)}\u0000${String(key.sk)}`;
 const byKey = (a: Item, b: Item) => keyText(a).localeCompare(keyText(b));
@@ -288,6 +295,11 @@ export function fakeTables(ddb: DocumentClientStub): FakeTables {
     put: (name, ...items) => items.forEach((item) => store(name, item)),
     get: (name, key) => read(name, key),
     items: (name) => [...table(name).values()].sort(byKey).map((item) => structuredClone(item)),
+    save: () => new Map([...tables].map(([name, items]) => [name, new Map(items)])),
+    restore: (saved) => {
+      tables.clear();
+      for (const [name, items] of saved) tables.set(name, new Map(items));
+    },
   };
 }
 

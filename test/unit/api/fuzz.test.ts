@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +18,7 @@ import { declaredErrorBody, problemsWith } from '../../fuzz/oracle';
 import { eventOf, idsIn, malformedRequests, type FuzzRequest } from '../../fuzz/requests';
 import { FUZZ, StatusCounts, fuzz } from '../../fuzz/run';
 import { aDistrict, storeDistrict, storeDistrictReviews } from './district';
-import { UNIT_TABLE, WRITE_COMMANDS, fakeTables, type FakeTables } from './fake-tables';
+import { UNIT_TABLE, WRITE_COMMANDS, fakeTables, type FakeTables, type Item, type SavedTables } from './fake-tables';
 
 /**
  * Every operation of the route table, called in-process with at least a thousand malformed requests
@@ -36,6 +36,8 @@ import { UNIT_TABLE, WRITE_COMMANDS, fakeTables, type FakeTables } from './fake-
 const ddb = mockClient(DynamoDBDocumentClient);
 const all = routes as readonly Route[];
 const counts = new StatusCounts();
+/** The folders of the bucket bindings of the route being fuzzed. */
+let buckets: string[] = [];
 
 /**
  * Imports a function module as a cold start does, with exactly the table and secret bindings its route
@@ -47,9 +49,11 @@ async function coldStart(route: Route): Promise<LambdaHandler> {
   for (const key of Object.keys(route.tables) as TableKey[]) process.env[TABLES[key].envVar] = UNIT_TABLE[key];
   for (const key of route.secrets ?? []) process.env[SECRETS[key].envVar] = ballotKeysBinding();
   // A bucket binding as the local runtime makes it: a folder (store/exports/export-store.ts).
-  for (const key of Object.keys(route.buckets ?? {}) as BucketKey[]) {
-    process.env[BUCKETS[key].envVar] = `file:${mkdtempSync(join(tmpdir(), 'pingyi-bucket-'))}`;
-  }
+  buckets = Object.keys(route.buckets ?? {}).map((key) => {
+    const folder = mkdtempSync(join(tmpdir(), 'pingyi-bucket-'));
+    process.env[BUCKETS[key as BucketKey].envVar] = `file:${folder}`;
+    return folder;
+  });
   try {
     vi.resetModules();
     return await loadHandler(route.entry);
@@ -58,26 +62,33 @@ async function coldStart(route: Route): Promise<LambdaHandler> {
   }
 }
 
-let tables: FakeTables;
-let dirty = true;
-/** The snapshot of the tables as they stand: kept until a request sends a write command, the only way they change. */
-let standing: string | undefined;
+const tables: FakeTables = fakeTables(ddb);
+/** The district of the handler tests, stored once (beforeAll): put back, rather than stored again, after a request changed it. */
+let district: SavedTables;
+let dirty = false;
 
-/** The district of the handler tests, stored afresh whenever a request may have changed it. */
+/** The district, put back whenever a request may have changed it; the buckets empty, as a cold start finds them. */
 function freshTablesIfNeeded(): void {
   if (dirty) {
-    ddb.reset();
-    tables = fakeTables(ddb);
-    storeDistrict(tables, aDistrict());
-    storeDistrictReviews(tables);
+    tables.restore(district);
     dirty = false;
-    standing = undefined;
   }
+  // Files a request left (an upload URL's ticket, an export) would otherwise pile up, and a local bucket's
+  // sweep reads every one of them on each new upload URL.
+  for (const folder of buckets) for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
   ddb.resetHistory();
 }
 
-/** Every table but the day salts (the first open submission of a day makes one, whatever it answers then). */
-const snapshot = () => JSON.stringify(Object.values(UNIT_TABLE).map((name) => tables.items(name).filter((item) => item.pk !== SALT_PARTITION)));
+/** Whether the tables differ, the day salts aside (the first open submission of a day makes one, whatever it answers then). */
+function changed(before: SavedTables, after: SavedTables): boolean {
+  const itemsOf = (saved: SavedTables, name: string) =>
+    new Map([...(saved.get(name) ?? [])].filter(([, item]) => item.pk !== SALT_PARTITION));
+  const same = (a: Item, b: Item | undefined) => a === b || (b !== undefined && JSON.stringify(a) === JSON.stringify(b));
+  return Object.values(UNIT_TABLE).some((name) => {
+    const [was, is] = [itemsOf(before, name), itemsOf(after, name)];
+    return was.size !== is.size || [...was].some(([key, item]) => !same(item, is.get(key)));
+  });
+}
 
 /** The DynamoDB commands the handler sent, by name. */
 const commandsSent = () =>
@@ -96,6 +107,9 @@ function knownValues(): string[] {
 beforeAll(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(DURING_PERIOD);
+  storeDistrict(tables, aDistrict());
+  storeDistrictReviews(tables);
+  district = tables.save();
 });
 afterAll(() => {
   vi.useRealTimers();
@@ -143,7 +157,7 @@ describe(`malformed requests to every operation, in-process (seed ${FUZZ.seed})`
         requests,
         async (request: FuzzRequest) => {
           freshTablesIfNeeded();
-          const before = writes ? (standing ??= snapshot()) : undefined;
+          const before = writes ? tables.save() : undefined;
           const result = (await handler(eventOf(route, request, claims), lambdaContext())) as { statusCode: number; body?: string };
           const ok = result.statusCode >= 200 && result.statusCode < 300;
           counts.add(operationId, result.statusCode);
@@ -155,7 +169,7 @@ describe(`malformed requests to every operation, in-process (seed ${FUZZ.seed})`
             if (before === undefined) {
               problems.push(`sent ${sent.map((c) => c.name).join(', ')} though its route declares no write`);
               dirty = true;
-            } else if ((standing = snapshot()) !== before) {
+            } else if (changed(before, tables.save())) {
               dirty = true;
               if (!ok) problems.push(`answered ${result.statusCode} but changed the tables`);
             }
