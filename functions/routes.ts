@@ -112,6 +112,8 @@ export const routes = [
   briefings.downloadBriefingDocx,
   briefings.saveBriefingNarrative,
   briefings.publishBriefing,
+  briefings.getBriefingSettings,
+  briefings.setBriefingSettings,
 ] as const satisfies readonly Route[];
 
 export type AnyRoute = (typeof routes)[number];

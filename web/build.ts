@@ -28,6 +28,7 @@ export const PAGES = {
   'admin-invitations': { entry: 'src/pages/admin/invitations.tsx', title: '邀请链接', wide: true },
   'invitation-sheet': { entry: 'src/pages/admin/invitation-sheet.tsx', title: '邀请二维码', wide: true },
   'case-settings': { entry: 'src/pages/admin/case-settings.tsx', title: '办理时限与工作日历', wide: true },
+  'admin-briefing-settings': { entry: 'src/pages/admin/briefing-settings.tsx', title: '简报设置' },
   'admin-audit': { entry: 'src/pages/admin/audit.tsx', title: '审计链核验' },
   appeals: { entry: 'src/pages/review/appeals.tsx', title: '评价与申诉', wide: true },
   complain: { entry: 'src/pages/cases/complain.tsx', title: '投诉、求助与咨询', citizen: true },

@@ -6,13 +6,15 @@ import {
   ZDraftBriefingInput,
   ZPublishBriefingInput,
 } from '../domain/briefings/briefing';
-import { SUPERVISORS, type Route, type ScheduledJob } from './route';
+import { ZBriefingSettingsInput, ZBriefingSettingsView } from '../domain/briefings/settings';
+import { ADMINS, SUPERVISORS, type Route, type ScheduledJob } from './route';
 
 /**
  * Routes of the briefings context: the weekly briefing (简报, 第N期) and the monthly report (月报告). The
  * job drafts them; supervisors read, draft on demand, write the narrative, publish (which numbers the
  * issue) and download them as DOCX. Drafting reads the catalog (units, periods), the tally snapshots, and
- * the cases table (cases and rectification ledger items).
+ * the cases table (cases and rectification ledger items). Admins set the issuing office, the thresholds and
+ * where each kind's numbering goes on.
  */
 
 // Route objects hold no calls (schemas are named elsewhere), so a bundle drops the routes it does not use.
@@ -109,6 +111,35 @@ export const publishBriefing = {
     invalid,
     noBriefing,
     { status: 409, description: 'Published already, or changed after the revision given; nothing was written.' },
+  ],
+} as const satisfies Route;
+
+export const getBriefingSettings = {
+  operationId: 'getBriefingSettings',
+  method: 'GET',
+  path: '/admin/briefing-settings',
+  entry: 'api/briefings/get-briefing-settings.ts',
+  access: ADMINS,
+  tables: { briefings: 'read' },
+  summary: 'The issuing office and below-threshold thresholds new drafts take (the defaults until an admin saves others; rev 0 then), and the next number of each kind.',
+  responses: [{ status: 200, description: 'The settings in force, the next numbers, and the defaults.', schema: ZBriefingSettingsView }],
+} as const satisfies Route;
+
+export const setBriefingSettings = {
+  operationId: 'setBriefingSettings',
+  method: 'PUT',
+  path: '/admin/briefing-settings',
+  entry: 'api/briefings/set-briefing-settings.ts',
+  access: ADMINS,
+  tables: { briefings: 'readWrite' },
+  summary:
+    'Sets the issuing office and thresholds new drafts take, at the rev read (0 while the defaults hold), and may raise the next number of a kind ' +
+    '(a district continuing its paper numbering); never to or below a number published. Drafts are refreshed with them; published briefings keep theirs.',
+  body: ZBriefingSettingsInput,
+  responses: [
+    { status: 200, description: 'The settings as saved, with the next numbers.', schema: ZBriefingSettingsView },
+    { status: 400, description: 'Invalid input, or a next number at or below one published (nextNumber.<kind>); every failing field is named.' },
+    { status: 409, description: 'Someone saved the settings, or a briefing was published, after the revision given; nothing was written (reload and retry).' },
   ],
 } as const satisfies Route;
 

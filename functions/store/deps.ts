@@ -47,7 +47,8 @@ import { escalationStore } from './notifications/escalation-store';
 import { mailerFromEnv, type Mailer } from './notifications/mailer';
 import { outboxStore } from './notifications/outbox-store';
 import type { BriefingDeps, BriefingStorePort } from '../domain/briefings/ports';
-import { briefingStore } from './briefings/briefing-store';
+import { briefingSettingsStore, briefingStore } from './briefings/briefing-store';
+import type { BriefingSettingsDeps } from '../domain/briefings/settings';
 import type { AuditAppendDeps, AuditVerifyDeps } from '../domain/audit/ports';
 import { auditChainStore, auditReader } from './audit/audit-store';
 import { AUDITED_TABLES, kindOf } from './audit/audit-sources';
@@ -390,6 +391,11 @@ export function auditVerifyDeps(db = createDocumentClient(), env: NodeJS.Process
 /** The briefing routes that read or write briefings only (list, read, narrative, publish, DOCX): the briefings table. */
 export function briefingReadDeps(db = createDocumentClient()): BriefingStorePort & { now(): Date } {
   return { ...briefingStore(db, tableName('briefings')), now };
+}
+
+/** The admin's briefing settings: the settings item and the number counters, in the briefings table. */
+export function briefingSettingsDeps(db = createDocumentClient()): BriefingSettingsDeps {
+  return { ...briefingSettingsStore(db, tableName('briefings')), now };
 }
 
 /**

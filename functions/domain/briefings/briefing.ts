@@ -3,6 +3,7 @@ import { ZKpi } from '../cases/kpis';
 import { ZCaseKind } from '../cases/case';
 import { ZId } from '../ids';
 import { COMMON_MESSAGES, fill, schemaMessage } from '../messages';
+import { DECIMAL_STEP } from '../numbers';
 import { ZInstant, ZLocalizedText } from '../text';
 import { cstDate } from '../working-days';
 import { BRIEFING_MESSAGES as M } from './messages';
@@ -112,12 +113,16 @@ export const ZUnitStanding = z.object({
 });
 export type UnitStanding = z.infer<typeof ZUnitStanding>;
 
+const badScore = schemaMessage(M.badScoreThreshold);
+const badRate = schemaMessage(M.badRateThreshold);
+// As numbers.ts's ZDecimal: DynamoDB cannot store a magnitude under 1E-130, and no one means a threshold of 1e-20.
+const notTooFine = z.refine<number>((v) => v === 0 || Math.abs(v) >= DECIMAL_STEP, schemaMessage(fill(COMMON_MESSAGES.tooFine, { step: '0.000001' })));
 /** The thresholds a unit is reported under ("units below threshold"): a setting, defaults in DEFAULT_BRIEFING_SETTINGS. */
 export const ZBriefingThresholds = z.object({
   /** A composite score under this (0–100) is below threshold. */
-  compositeScore: z.number().check(z.minimum(0), z.maximum(100)),
+  compositeScore: z.number(badScore).check(z.minimum(0, badScore), z.maximum(100, badScore), notTooFine),
   /** A 满意率 under this (a fraction) is below threshold. */
-  satisfactionRate: z.number().check(z.minimum(0), z.maximum(1)),
+  satisfactionRate: z.number(badRate).check(z.minimum(0, badRate), z.maximum(1, badRate), notTooFine),
 });
 export type BriefingThresholds = z.infer<typeof ZBriefingThresholds>;
 
@@ -241,8 +246,14 @@ export type PublishBriefingInput = z.infer<typeof ZPublishBriefingInput>;
 
 // ---- settings --------------------------------------------------------------------------------------------
 
-/** What a deployment sets for its briefings: the issuing office and the thresholds. */
-export const ZBriefingSettings = z.object({ office: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)), thresholds: ZBriefingThresholds });
+/** The longest issuing office. */
+export const OFFICE_MAX = 100;
+const badOffice = schemaMessage(fill(M.badOffice, { max: OFFICE_MAX }));
+
+/** What a deployment sets for its briefings: the issuing office (发文机关) and the thresholds (an admin's, domain/briefings/settings.ts). */
+export const ZBriefingSettings = z
+  .object({ office: z.string(badOffice).check(z.trim(), z.minLength(1, badOffice), z.maxLength(OFFICE_MAX, badOffice)), thresholds: ZBriefingThresholds })
+  .register(z.globalRegistry, { id: 'BriefingSettings', description: 'The issuing office printed under a briefing\'s title, and the thresholds a unit is reported under.' });
 export type BriefingSettings = z.infer<typeof ZBriefingSettings>;
 
 /**

@@ -8,6 +8,17 @@ export const BRIEFING_MESSAGES = {
   },
   tooEarly: { 'zh-CN': '日期不能早于 {min}。', en: 'The day cannot be before {min}.' },
   futureWindow: { 'zh-CN': '该时段尚未开始，不能起草。', en: 'This week or month has not begun; there is nothing to draft.' },
+  badOffice: { 'zh-CN': '请填写发文机关（1 至 {max} 个字）。', en: 'Give the issuing office (1 to {max} characters).' },
+  badScoreThreshold: { 'zh-CN': '综合得分门槛应为 0 至 100 之间的数。', en: 'The composite score threshold must be a number from 0 to 100.' },
+  badRateThreshold: {
+    'zh-CN': '满意率门槛应为 0 至 1 之间的小数（0.9 即 90%）。',
+    en: 'The satisfaction rate threshold must be a fraction from 0 to 1 (0.9 is 90 %).',
+  },
+  badNumber: { 'zh-CN': '期号应为 1 至 {max} 之间的整数。', en: 'An issue number must be a whole number from 1 to {max}.' },
+  numberTaken: {
+    'zh-CN': '第{last}期已发布，期号不能重复：下一期至少为第{min}期。',
+    en: 'No. {last} is published already and a number never repeats: the next one must be at least {min}.',
+  },
 } as const satisfies Record<string, Message>;
 
 /**

@@ -22,7 +22,7 @@ export interface BriefingStorePort {
    * the draft changed or was published meanwhile.
    */
   publish(b: Briefing, expectedRev: number): Promise<number>;
-  /** The office and thresholds in force (DEFAULT_BRIEFING_SETTINGS until a deployment stores others). */
+  /** The office and thresholds in force (DEFAULT_BRIEFING_SETTINGS until an admin saves others: settings.ts). */
   briefingSettings(): Promise<BriefingSettings>;
 }
 

@@ -32,7 +32,8 @@ export const AUDIT_SOURCES = {
   disclosures: { sortKeyBeginsWith: 'EVENT#', eventNames: ['INSERT'], kind: 'appendOnly' },
   /**
    * Every version of a briefing or monthly report (store/briefings/briefing-store.ts: `K#<kind>` / `W#<from>`):
-   * the drafts as edited, and its publication, after which it is never written again.
+   * the drafts as edited, and its publication, after which it is never written again. The number counters
+   * and the admin's settings are not chained: a published briefing carries its number, office and thresholds.
    */
   briefings: { sortKeyBeginsWith: 'W#', eventNames: ['INSERT', 'MODIFY'], kind: 'versioned' },
 } as const satisfies Partial<Record<StreamTableKey, AuditSourceDefinition>>;

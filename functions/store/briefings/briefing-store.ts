@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { DEFAULT_BRIEFING_SETTINGS, ZBriefing, ZBriefingSettings, type Briefing, type BriefingKind, type BriefingSettings } from '../../domain/briefings/briefing';
+import { BRIEFING_KINDS, DEFAULT_BRIEFING_SETTINGS, ZBriefing, ZBriefingSettings, type Briefing, type BriefingKind, type BriefingSettings } from '../../domain/briefings/briefing';
 import type { BriefingStorePort } from '../../domain/briefings/ports';
+import { ZStoredBriefingSettings, type BriefingSettingsDeps, type NextNumbers, type NumberRaise, type StoredBriefingSettings } from '../../domain/briefings/settings';
 import { ConflictError } from '../../domain/errors';
 import { conflictOf, itemsOf } from '../items';
 import { backoff } from '../retry';
@@ -15,7 +16,7 @@ import { backoff } from '../retry';
  * |-----------------------------|----------------|---------------------------|
  * | a briefing (draft or published) | `K#<kind>` | `W#<first day of the window>` |
  * | the number counter of a kind | `K#<kind>`    | `COUNTER` (`last`: the last number published) |
- * | the settings (office, thresholds) | `SETTINGS` | `SETTINGS`              |
+ * | the settings (office, thresholds, `rev`) | `SETTINGS` | `SETTINGS`      |
  *
  * A kind's list is one Query (`begins_with(sk, 'W#')`, oldest window first): about 52 weekly items a year.
  * The window's key makes one briefing per window (a draft is created only if the key is new). Publication
@@ -23,6 +24,13 @@ import { backoff } from '../retry';
  * published with number N+1 (on its revision read and its state still draft), so numbers have no gaps and
  * no duplicates. A published briefing is never written again: every write of a briefing is conditioned on
  * `state = draft`.
+ *
+ * An admin's save of the settings is one conditional write of the settings item (on its revision read),
+ * in one transaction with the counters it raises (each on the `last` read): a publication that took a
+ * number in between makes the save fail rather than be overwritten, and a save that raised the counter
+ * first makes the publication's own condition fail, so it reads the counter again and takes the raised
+ * number. Only the briefings (`W#…`) enter the audit chain (store/audit/audit-sources.ts): a published
+ * briefing carries its number, office and thresholds, so what the settings did to it is chained with it.
  */
 const kindPk = (kind: BriefingKind) => `K#${kind}`;
 const WINDOW_PREFIX = 'W#';
@@ -36,6 +44,11 @@ export const briefingItem = (b: Briefing) => ({ ...ZBriefing.parse(b), ...briefi
 export const counterItem = (kind: BriefingKind, last: number) => ({ ...counterKey(kind), kind, last });
 
 const ZCounter = z.object({ kind: z.string(), last: z.int() });
+/** A counter's Put on the `last` read (0: the counter does not exist yet). */
+const counterOn = (last: number) =>
+  last === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: '#last = :last', ExpressionAttributeNames: { '#last': 'last' }, ExpressionAttributeValues: { ':last': last } };
 /** How often a publication retries when another one took the next number first. */
 const PUBLISH_ATTEMPTS = 5;
 
@@ -84,9 +97,7 @@ export function briefingStore(db: DynamoDBDocumentClient, table: string): Briefi
                   Put: {
                     TableName: table,
                     Item: counterItem(b.kind, number),
-                    ...(last === 0
-                      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                      : { ConditionExpression: '#last = :last', ExpressionAttributeNames: { '#last': 'last' }, ExpressionAttributeValues: { ':last': last } }),
+                    ...counterOn(last),
                   },
                 },
                 { Put: { TableName: table, Item: briefingItem({ ...b, number }), ...draftOnRev(expectedRev) } },
@@ -107,6 +118,49 @@ export function briefingStore(db: DynamoDBDocumentClient, table: string): Briefi
 
     async briefingSettings(): Promise<BriefingSettings> {
       return (await items.get(SETTINGS_KEY, ZBriefingSettings)) ?? DEFAULT_BRIEFING_SETTINGS;
+    },
+  };
+}
+
+/** Reads and writes the admin's briefing settings and raises the number counters (domain/briefings/settings.ts). */
+export function briefingSettingsStore(db: DynamoDBDocumentClient, table: string): Omit<BriefingSettingsDeps, 'now'> {
+  const items = itemsOf(db, table);
+  const lastOf = async (kind: BriefingKind) => {
+    const { Item } = await db.send(new GetCommand({ TableName: table, Key: counterKey(kind), ConsistentRead: true }));
+    return Item ? ZCounter.parse(Item).last : 0;
+  };
+
+  return {
+    getStoredBriefingSettings: (): Promise<StoredBriefingSettings | undefined> => items.get(SETTINGS_KEY, ZStoredBriefingSettings),
+
+    async lastNumbers(): Promise<NextNumbers> {
+      const [weekly, monthly] = await Promise.all(BRIEFING_KINDS.map(lastOf));
+      return { weekly: weekly!, monthly: monthly! };
+    },
+
+    /** The settings' Put on the revision read, alone or in one transaction with the counters' Puts on the `last` read. */
+    async saveBriefingSettings(settings: StoredBriefingSettings, expectedRev: number, raises: readonly NumberRaise[]): Promise<void> {
+      const settingsPut = {
+        TableName: table,
+        Item: { ...ZStoredBriefingSettings.parse(settings), ...SETTINGS_KEY },
+        ...(expectedRev === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } }),
+      };
+      try {
+        if (raises.length === 0) await db.send(new PutCommand(settingsPut));
+        else
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [{ Put: settingsPut }, ...raises.map((r) => ({ Put: { TableName: table, Item: counterItem(r.kind, r.to), ...counterOn(r.from) } }))],
+            }),
+          );
+      } catch (error) {
+        // A publication's transaction on the same counter at the same moment: as stale as one that won.
+        const collided = error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+        if (collided) throw new ConflictError('staleRevision', { rev: expectedRev });
+        conflictOf(error, 'staleRevision', { rev: expectedRev });
+      }
     },
   };
 }

@@ -19,6 +19,7 @@ const STAFF_PAGES: { href: string; label: (m: ReturnType<typeof messages<typeof 
   { href: 'admin-units.html', label: (m) => m.navUnits, roles: ['admin'] },
   { href: 'admin-invitations.html', label: (m) => m.navInvitations, roles: ['admin'] },
   { href: 'case-settings.html', label: (m) => m.navCaseSettings, roles: ['admin'] },
+  { href: 'admin-briefing-settings.html', label: (m) => m.navBriefingSettings, roles: ['admin'] },
   { href: 'admin-audit.html', label: (m) => m.navAudit, roles: ['admin'] },
   { href: 'appeals.html', label: (m) => m.navAppeals, roles: ['unitHandler'] },
   { href: 'cases.html', label: (m) => m.navCases, roles: ['supervisor', 'admin', 'unitHandler'] },
