@@ -1,11 +1,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getBriefing, getBriefingSettings, setBriefingSettings } from '../../functions/routes/briefings';
-import { startLocal, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
 import { adminBriefingSettings } from '../../web/src/messages/admin-briefing-settings';
 import { staffCommon } from '../../web/src/messages/staff';
 import { api } from './api';
-import { PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startBrowser, type Browser } from './browser';
+import { PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, screenshot, startStackAndBrowser, type Browser } from './browser';
 
 /**
  * The admin's briefing settings page (简报设置) in a real browser on a phone, against `npm start`'s stack
@@ -33,14 +33,12 @@ describe.runIf(hasChromium)('admin briefing settings page', () => {
   let raised: number;
 
   beforeAll(async () => {
-    stack = await startLocal({ port: 0, inMemory: true, seed: false, quiet: true });
+    ({ stack, browser } = await startStackAndBrowser({ port: 0, inMemory: true, seed: false, quiet: true }));
     adminToken = await stack.token('admin');
-    browser = await startBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await Promise.all([browser?.close(), stack?.stop()]);
   });
 
   afterEach(async () => {
