@@ -26,6 +26,15 @@ export function fromItem<S extends z.ZodMiniType>(schema: S, item: Item | undefi
   return schema.parse(fields);
 }
 
+/**
+ * The condition of a write at the revision a caller read: the item must not exist yet (`expectedRev` 0, as
+ * for settings still at their defaults) or must still be at `expectedRev`.
+ */
+export const onRevision = (expectedRev: number) =>
+  expectedRev === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } };
+
 /** A conditional write's failure as the conflict it means; other errors are rethrown. */
 export function conflictOf(error: unknown, reason: 'alreadyExists' | 'staleRevision', params: Record<string, string | number>): never {
   const cancelled = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed');
@@ -92,6 +101,15 @@ export function itemsOf(db: DynamoDBDocumentClient, table: string) {
             ExpressionAttributeValues: { ':rev': expectedRev },
           }),
         );
+      } catch (error) {
+        conflictOf(error, 'staleRevision', { rev: expectedRev });
+      }
+    },
+
+    /** Stores a settings item new at revision 0 or still at `expectedRev` (onRevision); ConflictError('staleRevision') otherwise. */
+    async save(key: Key, fields: object, expectedRev: number): Promise<void> {
+      try {
+        await db.send(new PutCommand({ TableName: table, Item: { ...fields, ...key }, ...onRevision(expectedRev) }));
       } catch (error) {
         conflictOf(error, 'staleRevision', { rev: expectedRev });
       }

@@ -5,7 +5,7 @@ import { BRIEFING_KINDS, DEFAULT_BRIEFING_SETTINGS, ZBriefing, ZBriefingSettings
 import type { BriefingStorePort } from '../../domain/briefings/ports';
 import { ZStoredBriefingSettings, type BriefingSettingsDeps, type NextNumbers, type NumberRaise, type StoredBriefingSettings } from '../../domain/briefings/settings';
 import { ConflictError } from '../../domain/errors';
-import { conflictOf, itemsOf } from '../items';
+import { conflictOf, itemsOf, onRevision } from '../items';
 import { backoff } from '../retry';
 
 /**
@@ -143,9 +143,7 @@ export function briefingSettingsStore(db: DynamoDBDocumentClient, table: string)
       const settingsPut = {
         TableName: table,
         Item: { ...ZStoredBriefingSettings.parse(settings), ...SETTINGS_KEY },
-        ...(expectedRev === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } }),
+        ...onRevision(expectedRev),
       };
       try {
         if (raises.length === 0) await db.send(new PutCommand(settingsPut));

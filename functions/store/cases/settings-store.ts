@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   deadlineDaysFrom,
   ZStoredDeadlineSettings,
@@ -6,7 +6,7 @@ import {
   type DeadlineSettingsDeps,
   type StoredDeadlineSettings,
 } from '../../domain/cases/deadline-settings';
-import { conflictOf, itemsOf } from '../items';
+import { itemsOf } from '../items';
 
 /**
  * The cases context's settings live in the catalog table (store/tables.ts), one item each, read whole:
@@ -25,15 +25,7 @@ export function settingsStore(db: DynamoDBDocumentClient, table: string): Omit<D
 
     /** One conditional Put: the item must not exist yet (expectedRev 0) or still be at `expectedRev`. */
     async saveDeadlineSettings(settings: StoredDeadlineSettings, expectedRev: number): Promise<void> {
-      const condition =
-        expectedRev === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } };
-      try {
-        await db.send(new PutCommand({ TableName: table, Item: { ...ZStoredDeadlineSettings.parse(settings), ...deadlinesKey }, ...condition }));
-      } catch (error) {
-        conflictOf(error, 'staleRevision', { rev: expectedRev });
-      }
+      await items.save(deadlinesKey, ZStoredDeadlineSettings.parse(settings), expectedRev);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransitionGuard } from '../../domain/cases/ports';
 import type { CaseActor } from '../../domain/cases/lifecycle';
 import { LEDGER_ESCALATING_STATES, ZLedgerCategory, ZLedgerEvent, ZLedgerItem, type LedgerActionInput, type LedgerEvent, type LedgerItem, type LedgerState } from '../../domain/ledger/ledger';
@@ -119,13 +119,7 @@ export function ledgerCategoryStore(db: DynamoDBDocumentClient, catalogTable: st
   return {
     getLedgerCategories: (): Promise<StoredLedgerCategories | undefined> => items.get(categoriesKey, ZStoredCategories),
     async saveLedgerCategories(settings: StoredLedgerCategories, expectedRev: number): Promise<void> {
-      const condition =
-        expectedRev === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } };
-      try {
-        await db.send(new PutCommand({ TableName: catalogTable, Item: { ...ZStoredCategories.parse(settings), ...categoriesKey }, ...condition }));
-      } catch (error) {
-        conflictOf(error, 'staleRevision', { rev: expectedRev });
-      }
+      await items.save(categoriesKey, ZStoredCategories.parse(settings), expectedRev);
     },
   };
 }
