@@ -28,7 +28,7 @@ describe('admin imports and weights (local API)', () => {
     ({ stack } = test);
     authorization = `Bearer ${await stack.token('admin')}`;
     // Of the demo district, what these tests build on: its units, groups and period, as the demo seed stores
-    // them. Its ballots would be counted in the background, and the stack's stop would wait for that.
+    // them. Its ballots would only be counted in the background, loading the machine.
     const db = createDocumentClient(stack.dynamoEndpoint);
     try {
       const catalog = catalogStore(db, stack.tables.catalog);

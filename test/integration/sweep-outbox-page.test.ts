@@ -20,7 +20,7 @@ const unitId = DEMO_UNITS[0]!.unitId;
 beforeAll(async () => {
   t = await startTestStack('outbox');
   // Of the demo seed, what the sweeper reads: the demo district's units and its notification directory. Its
-  // ballots (counted in the background, which the stack's stop waits for) and its cases are no part of this test.
+  // ballots (counted in the background, loading the machine) and its cases are no part of this test.
   const db = createDocumentClient(t.stack.dynamoEndpoint);
   try {
     const units = unitStore(db, t.stack.tables.catalog);
