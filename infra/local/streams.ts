@@ -40,7 +40,10 @@ import { invoke, type LambdaHandler } from './lambda';
  *   skipped: each is handled, or given to the sink, in order, before the next.
  *
  * Shards are read one after the other, so `parallelizationFactor` (one batch per shard at a time on AWS by
- * default) has no local effect.
+ * default) has no local effect. They are listed again every SHARD_LIST_MS, and at once when a drain waits,
+ * when none is open, or when a closed shard's child is not known yet. A round reads on at once only while
+ * records remain (a full page, a hand-over just made); records that wait in a batch are read on at the base
+ * poll, so a steady trickle of writes does not keep the reader, and DynamoDB Local, busy with a call per record.
  */
 
 /** One consumer the reader feeds: its declaration, the local table whose stream it reads, and its handler. */
@@ -55,7 +58,10 @@ export interface StreamReaderOptions {
   /** DynamoDB Local's endpoint (its stream API answers on the same one). */
   endpoint: string;
   consumers: readonly LocalStreamConsumer[];
-  /** How long to wait before reading a shard again that had nothing new; default 250 ms (Lambda polls about 4 times a second). */
+  /**
+   * How long to wait before reading the shards again when a round had nothing new, or only records that now
+   * wait in a batch; default 250 ms (Lambda polls about 4 times a second).
+   */
   pollMs?: number;
   /** Wait before the first retry of a failed batch, doubled on each further one up to 5 s; default 200 ms. */
   retryDelayMs?: number;
@@ -142,6 +148,14 @@ const MAX_RETRY_DELAY_MS = 5_000;
 const ERROR_BACKOFF_MS = 1_000;
 const GET_RECORDS_LIMIT = 1_000;
 const RENEWABLE_ITERATOR = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException']);
+/**
+ * How often the shards of a stream with an open one are listed again; a new shard comes as a closed one's
+ * child (DynamoDB rolls them every few hours), and that is listed at once.
+ */
+const SHARD_LIST_MS = 5_000;
+
+/** What a round of reading found: see ConsumerReader.readRound. */
+type RoundActivity = 'more' | 'buffered' | 'quiet';
 
 /** Starts reading the streams of `options.consumers`' tables. */
 export function startStreamReader(options: StreamReaderOptions): StreamReader {
@@ -234,6 +248,8 @@ class ConsumerReader {
   private readonly functionName: string;
   private streamArn: string | undefined;
   private shards = new Map<string, ShardState>();
+  /** When the shards were last listed (DescribeStream); they are listed again after SHARD_LIST_MS, or at once when needed. */
+  private listedAt = Number.NEGATIVE_INFINITY;
   /** Rounds begun so far; a drain is answered by a quiet round begun after it was asked for. */
   private round = 0;
   private waiters: { afterRound: number; resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -264,14 +280,16 @@ class ConsumerReader {
       try {
         this.round += 1;
         const round = this.round;
-        const busy = await this.readRound();
+        const activity = await this.readRound();
         this.lastError = undefined;
-        if (!busy) {
+        if (activity === 'quiet') {
           for (const waiter of this.waiters.filter((w) => w.afterRound < round)) waiter.resolve();
           this.waiters = this.waiters.filter((w) => w.afterRound >= round);
         }
-        // Someone still waiting asked during this round: the next round begins at once.
-        if (this.waiters.length === 0) await this.sleep(busy ? 0 : this.idleWait());
+        // Someone still waiting asked during this round: the next round begins at once. So does one after a
+        // hand-over, a full page or a renewed iterator, as Lambda polls again at once when records remain;
+        // records that only wait in a batch are followed by the base poll (or the end of their window).
+        if (this.waiters.length === 0) await this.sleep(activity === 'more' ? 0 : this.idleWait());
       } catch (error) {
         if (error instanceof Stopped || this.ctx.isStopped()) break;
         this.onReadError(error as Error);
@@ -316,23 +334,41 @@ class ConsumerReader {
   }
 
   /**
-   * One round: lists the shards, reads each readable one once, and hands over the batches that are due.
-   * True when something was read or handed over (another round follows at once).
+   * One round: lists the shards (when due), reads each readable one once, and hands over the batches that
+   * are due. 'more' when a batch was handed over or a shard may hold more at once (a full page, a renewed
+   * iterator); 'buffered' when records were read and wait in a batch; 'quiet' when nothing was read.
    */
-  private async readRound(): Promise<boolean> {
+  private async readRound(): Promise<RoundActivity> {
     const streamArn = (this.streamArn ??= await this.latestStreamArn());
-    await this.listShards(streamArn);
     const draining = this.waiters.length > 0;
-    let busy = false;
+    if (draining || this.shardsMayHaveChanged() || Date.now() - this.listedAt >= SHARD_LIST_MS) {
+      await this.listShards(streamArn);
+      this.listedAt = Date.now();
+    }
+    let activity: RoundActivity = 'quiet';
+    const note = (found: RoundActivity) => {
+      if (found === 'more' || (found === 'buffered' && activity === 'quiet')) activity = found;
+    };
     for (const shard of this.shards.values()) {
       if (this.ctx.isStopped()) throw new Stopped();
       const parent = shard.parentId === undefined ? undefined : this.shards.get(shard.parentId);
       // A child's records come after its parent's: read it once the parent is read to its end and handled.
       if (parent && !(parent.closed && parent.buffer.length === 0)) continue;
-      if (!shard.closed) busy = (await this.readShard(streamArn, shard)) || busy;
-      busy = (await this.handOver(streamArn, shard, draining)) || busy;
+      if (!shard.closed) note(await this.readShard(streamArn, shard));
+      if (await this.handOver(streamArn, shard, draining)) note('more');
     }
-    return busy;
+    return activity;
+  }
+
+  /**
+   * Whether the shards must be listed now rather than at the next SHARD_LIST_MS: none is open to read (a
+   * stream that has none yet), or a closed one's child is not known yet. A drain lists them too: it must see
+   * a shard opened since the last listing.
+   */
+  private shardsMayHaveChanged(): boolean {
+    const shards = [...this.shards.values()];
+    const parents = new Set(shards.map((shard) => shard.parentId));
+    return !shards.some((shard) => !shard.closed) || shards.some((shard) => shard.closed && !parents.has(shard.id));
   }
 
   private async latestStreamArn(): Promise<string> {
@@ -371,8 +407,8 @@ class ConsumerReader {
     }
   }
 
-  /** Reads a shard once from where it was left; true when it gave records. */
-  private async readShard(streamArn: string, shard: ShardState): Promise<boolean> {
+  /** Reads a shard once from where it was left: 'more' when it may hold more at once, 'buffered' when it gave records, else 'quiet'. */
+  private async readShard(streamArn: string, shard: ShardState): Promise<RoundActivity> {
     shard.iterator ??= await this.shardIterator(streamArn, shard);
     let page;
     try {
@@ -386,7 +422,7 @@ class ConsumerReader {
       // record read, at once; a second failure in a row is an error.
       if (RENEWABLE_ITERATOR.has((error as Error).name) && !shard.renewed) {
         shard.renewed = true;
-        return true;
+        return 'more';
       }
       throw error;
     }
@@ -402,7 +438,8 @@ class ConsumerReader {
     if (shard.buffer.length === 0 && shard.readUpTo !== shard.handledUpTo) this.checkpoint(streamArn, shard, shard.readUpTo);
     shard.iterator = page.NextShardIterator;
     if (shard.iterator === undefined) shard.closed = true;
-    return records.length > 0;
+    if (records.length >= GET_RECORDS_LIMIT) return 'more';
+    return records.length > 0 ? 'buffered' : 'quiet';
   }
 
   private async shardIterator(streamArn: string, shard: ShardState): Promise<string> {

@@ -124,6 +124,72 @@ describe('the local stream reader and shards', () => {
   });
 });
 
+describe('the local stream reader between rounds', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** One open shard whose every read gives `perRead(n)` new records (n: the read's number, from 1). */
+  function trickle(perRead: (n: number) => number) {
+    let next = 1;
+    let reads = 0;
+    streams.on(DescribeStreamCommand).resolves({ StreamDescription: { StreamArn: STREAM_ARN, Shards: [{ ShardId: 'only' }] } });
+    streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it' });
+    streams.on(GetRecordsCommand).callsFake(() => {
+      reads += 1;
+      const records = Array.from({ length: perRead(reads) }, () => ballotRecord(next++));
+      return { Records: records, NextShardIterator: 'it' };
+    });
+  }
+
+  function startPolling(pollMs: number, handler: ReturnType<typeof scriptedConsumer>['handler']) {
+    reader = startStreamReader({
+      endpoint: 'http://127.0.0.1:1',
+      consumers: [{ consumer: countResponses, tableName: 'it-Responses', handler }],
+      pollMs,
+      retryDelayMs: 0,
+      log: () => undefined,
+    });
+    return reader;
+  }
+
+  it('reads on at the poll interval, not at once, while the records read only wait in a batch, and lists the shards once meanwhile', async () => {
+    // prepare: a record on every read until the drain; the counting function's batch (100 records, 5 s window) is not due
+    let flowing = true;
+    trickle(() => (flowing ? 1 : 0));
+    const consumer = scriptedConsumer();
+
+    // act
+    const started = startPolling(100, consumer.handler);
+    await pause(600);
+    const readsBeforeDrain = streams.commandCalls(GetRecordsCommand).length;
+    const listingsBeforeDrain = streams.commandCalls(DescribeStreamCommand).length;
+    flowing = false;
+    await started.drain();
+
+    // assert: about one read per 100 ms (a read at once after each would make hundreds in 600 ms)
+    expect(readsBeforeDrain).toBeGreaterThanOrEqual(2);
+    expect(readsBeforeDrain).toBeLessThanOrEqual(10);
+    expect(listingsBeforeDrain).toBe(1);
+    expect(consumer.events).toHaveLength(1);
+    expect(consumer.handled.length).toBeGreaterThanOrEqual(readsBeforeDrain);
+    // The drain lists the shards again: it must see a shard opened since.
+    expect(streams.commandCalls(DescribeStreamCommand).length).toBeGreaterThan(listingsBeforeDrain);
+  });
+
+  it('reads on at once after a full page, where more records wait', async () => {
+    // prepare: a full page (1,000 records), then one record on each later read
+    trickle((n) => (n === 1 ? 1_000 : 1));
+    const consumer = scriptedConsumer();
+
+    // act: a poll interval far longer than the test
+    startPolling(60_000, consumer.handler);
+    await pause(300);
+
+    // assert: the full page, its batches handed over, and the read right after it; then the reader waits
+    expect(streams.commandCalls(GetRecordsCommand)).toHaveLength(2);
+    expect(consumer.handled).toHaveLength(1_000);
+  });
+});
+
 describe('toLambdaRecord', () => {
   it('keeps the images in DynamoDB JSON, with binary as base64, an empty map as { M: {} } and the creation time in epoch seconds, as the Lambda event has them', () => {
     // prepare
