@@ -134,7 +134,7 @@ export const setBriefingSettings = {
   tables: { briefings: 'readWrite' },
   summary:
     'Sets the issuing office and thresholds new drafts take, at the rev read (0 while the defaults hold), and may raise the next number of a kind ' +
-    '(a district continuing its paper numbering); never to or below a number published. Drafts are refreshed with them; published briefings keep theirs.',
+    '(a district continuing its paper numbering); never to or below a number published. A kind left out of nextNumber keeps its numbering. Drafts are refreshed with them; published briefings keep theirs.',
   body: ZBriefingSettingsInput,
   responses: [
     { status: 200, description: 'The settings as saved, with the next numbers.', schema: ZBriefingSettingsView },

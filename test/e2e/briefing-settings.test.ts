@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getBriefing, getBriefingSettings, setBriefingSettings } from '../../functions/routes/briefings';
+import { draftBriefing, getBriefing, getBriefingSettings, publishBriefing, setBriefingSettings } from '../../functions/routes/briefings';
 import type { LocalStack } from '../../infra/local/stack';
 import { adminBriefingSettings } from '../../web/src/messages/admin-briefing-settings';
 import { staffCommon } from '../../web/src/messages/staff';
@@ -13,7 +13,8 @@ import { PHONE, expectAxeClean, expectFitsWidth, hasChromium, requireChromium, s
  * as a district that has just moved to Pingyi: the admin sets the issuing office, a threshold and the next weekly number (a
  * district continuing its paper numbering), drafts and publishes a briefing on the briefings page, which
  * shows that office and that number, and is then refused the same number again at its field. A save at a
- * stale revision offers to reload; a supervisor gets the 403 notice. Every state visited is axe-clean.
+ * stale revision offers to reload; a save of the office alone goes through after a briefing took the number
+ * the page showed; a supervisor gets the 403 notice. Every state visited is axe-clean.
  */
 
 requireChromium();
@@ -152,5 +153,23 @@ describe.runIf(hasChromium)('admin briefing settings page', () => {
     expect(await page.inputValue('#briefing-office')).toBe('评议办');
     expect(await page.inputValue('#briefing-score')).toBe('85');
     expect((await api(stack, adminToken, getBriefingSettings, {})).thresholds.compositeScore).toBe(85);
+  });
+
+  it('saves the office alone after a briefing took the number the page shows, and then shows the next one', async () => {
+    // prepare: the page shows monthly No. 1 next; this month's report is published as No. 1 meanwhile
+    page = await openSettings();
+    await ready(page);
+    expect(await page.inputValue('#next-monthly')).toBe('1');
+    const draft = await api(stack, adminToken, draftBriefing, { body: { kind: 'monthly' } });
+    await api(stack, adminToken, publishBriefing, { params: { briefingId: draft.briefingId }, body: { rev: draft.rev } });
+
+    // act
+    await page.fill('#briefing-office', OFFICE);
+    await page.click('#briefing-settings-form button[type="submit"]');
+
+    // assert
+    await eventually(() => page!.locator('#briefing-settings-notice').textContent()).toBe(M.saved);
+    expect(await page.inputValue('#next-monthly')).toBe('2');
+    expect(await api(stack, adminToken, getBriefingSettings, {})).toMatchObject({ office: OFFICE, nextNumber: { monthly: 2 } });
   });
 });

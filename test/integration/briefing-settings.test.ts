@@ -165,4 +165,24 @@ describe('the briefing-settings admin routes (local API)', () => {
     const won = ZBriefingSettingsView.parse(answers.find((a) => a.status === 200)!.body);
     expect(await read()).toMatchObject({ office: won.office, rev: rev + 1 });
   });
+
+  it('saves the office alone after a briefing took the number read, and refuses that number when it is sent back', async () => {
+    // prepare: the settings are read (monthly No. 1 next); then this month's report is published as No. 1
+    const before = await read();
+    const drafted = ZBriefing.parse((await api.send('POST', '/briefings/drafts', { kind: 'monthly' }, { as: 'supervisor' })).body);
+    const published = await api.send('POST', `/briefings/${drafted.briefingId}/publish`, { rev: drafted.rev }, { as: 'supervisor' });
+    expect(published.status, published.text).toBe(200);
+    const body = { office: '平邑区评议办', thresholds: before.thresholds, rev: before.rev };
+
+    // act
+    const withNumbersRead = await save({ ...body, nextNumber: before.nextNumber });
+    const officeAlone = await save(body);
+
+    // assert
+    expect(before.nextNumber.monthly).toBe(1);
+    expect(withNumbersRead.status).toBe(400);
+    expect(ZErrorBody.parse(withNumbersRead.body).fields?.map((f) => f.path)).toEqual(['nextNumber.monthly']);
+    expect(officeAlone.status, officeAlone.text).toBe(200);
+    expect(ZBriefingSettingsView.parse(officeAlone.body)).toMatchObject({ office: '平邑区评议办', nextNumber: { weekly: before.nextNumber.weekly, monthly: 2 }, rev: before.rev + 1 });
+  });
 });

@@ -30,9 +30,18 @@ export type NextNumbers = Record<BriefingKind, number>;
 /** The revision of the settings: 0 while none were saved (the defaults hold), then raised by every save. */
 const ZSettingsRev = z.int().check(z.minimum(0));
 
-/** What an admin saves: office, thresholds, the next numbers, and the revision read (0 for the defaults). */
+/**
+ * The next numbers an admin sets. A kind left out keeps its numbering: a save that leaves the numbers alone
+ * never meets a publication that took one since the page was read.
+ */
+export const ZNextNumbersSet = z
+  .partial(ZNextNumbers)
+  .register(z.globalRegistry, { id: 'BriefingNextNumbersSet', description: 'The next number (第N期) to set for each kind; a kind left out keeps its numbering.' });
+export type NextNumbersSet = Partial<NextNumbers>;
+
+/** What an admin saves: office, thresholds, the next numbers set (if any), and the revision read (0 for the defaults). */
 export const ZBriefingSettingsInput = z
-  .object({ ...ZBriefingSettings.shape, nextNumber: ZNextNumbers, rev: ZSettingsRev })
+  .object({ ...ZBriefingSettings.shape, nextNumber: z.optional(ZNextNumbersSet), rev: ZSettingsRev })
   .register(z.globalRegistry, { id: 'BriefingSettingsInput' });
 export type BriefingSettingsInput = z.infer<typeof ZBriefingSettingsInput>;
 
@@ -93,16 +102,17 @@ export async function getBriefingSettings(deps: Pick<BriefingSettingsDeps, 'getS
 }
 
 /**
- * The next numbers' rule: each at least one after the last published of its kind (400 naming the field
- * otherwise, with the lowest allowed), and the counters to raise for those set higher.
+ * The next numbers' rule: each number set at least one after the last published of its kind (400 naming
+ * the field otherwise, with the lowest allowed), and the counters to raise for those set higher. A kind not
+ * set is left as it is.
  */
-export function numberRaises(next: NextNumbers, last: NextNumbers): NumberRaise[] {
-  const issues: FieldIssue[] = BRIEFING_KINDS.filter((k) => next[k] <= last[k]).map((k) => ({
-    path: `nextNumber.${k}`,
-    message: fill(M.numberTaken, { last: last[k], min: last[k] + 1 }),
-  }));
+export function numberRaises(next: NextNumbersSet, last: NextNumbers): NumberRaise[] {
+  const set = BRIEFING_KINDS.flatMap((kind) => (next[kind] === undefined ? [] : [{ kind, number: next[kind] }]));
+  const issues: FieldIssue[] = set
+    .filter(({ kind, number }) => number <= last[kind])
+    .map(({ kind }) => ({ path: `nextNumber.${kind}`, message: fill(M.numberTaken, { last: last[kind], min: last[kind] + 1 }) }));
   if (issues.length > 0) throw new ValidationError(issues);
-  return BRIEFING_KINDS.filter((k) => next[k] > last[k] + 1).map((k) => ({ kind: k, from: last[k], to: next[k] - 1 }));
+  return set.filter(({ kind, number }) => number > last[kind] + 1).map(({ kind, number }) => ({ kind, from: last[kind], to: number - 1 }));
 }
 
 /**
@@ -114,7 +124,7 @@ export async function setBriefingSettings(deps: BriefingSettingsDeps, input: Bri
   const [current, last] = await Promise.all([deps.getStoredBriefingSettings(), deps.lastNumbers()]);
   const currentRev = current?.rev ?? 0;
   if (input.rev !== currentRev) throw new ConflictError('staleRevision', { rev: currentRev });
-  const raises = numberRaises(input.nextNumber, last);
+  const raises = numberRaises(input.nextNumber ?? {}, last);
   const saved: StoredBriefingSettings = { office: input.office, thresholds: input.thresholds, rev: currentRev + 1, updatedAt: deps.now().toISOString() };
   await deps.saveBriefingSettings(saved, currentRev, raises);
   const raised = { ...last };

@@ -99,13 +99,16 @@ describe('ZBriefingSettingsInput', () => {
     expect(pathsOf(result)).toEqual(['thresholds.compositeScore', 'thresholds.satisfactionRate']);
   });
 
-  it('refuses a missing revision or next number', () => {
+  it('refuses a missing revision, and takes no next number, or one kind only, as leaving the others as they are', () => {
     // act
-    const { rev: _rev, nextNumber: _next, ...bare } = anInput();
-    const result = ZBriefingSettingsInput.safeParse(bare);
+    const { rev: _rev, ...noRev } = anInput();
+    const { nextNumber: _next, ...noNumbers } = anInput();
 
     // assert
-    expect(pathsOf(result)).toEqual(['nextNumber', 'rev']);
+    expect(pathsOf(ZBriefingSettingsInput.safeParse(noRev))).toEqual(['rev']);
+    expect(ZBriefingSettingsInput.safeParse(noNumbers).success).toBe(true);
+    expect(ZBriefingSettingsInput.safeParse(anInput({ nextNumber: { monthly: 3 } })).success).toBe(true);
+    expect(pathsOf(ZBriefingSettingsInput.safeParse(anInput({ nextNumber: { monthly: 0 } })))).toEqual(['nextNumber.monthly']);
   });
 });
 
@@ -116,6 +119,16 @@ describe('numberRaises', () => {
 
     // assert
     expect(raises).toEqual([{ kind: 'weekly', from: 0, to: 35 }]);
+  });
+
+  it('leaves a kind not set alone, however far its numbering has gone', () => {
+    // act
+    const raises = numberRaises({ monthly: 12 }, { weekly: 40, monthly: 8 });
+    const none = numberRaises({}, { weekly: 40, monthly: 8 });
+
+    // assert
+    expect(raises).toEqual([{ kind: 'monthly', from: 8, to: 11 }]);
+    expect(none).toEqual([]);
   });
 
   it('refuses a number at or below one published, naming the field and the lowest allowed', () => {
@@ -164,6 +177,19 @@ describe('setBriefingSettings', () => {
     await expect(stale).rejects.toBeInstanceOf(ConflictError);
     await expect(stale).rejects.toMatchObject({ reason: 'staleRevision', params: { rev: 3 } });
     expect(saves).toEqual([]);
+  });
+
+  it('saves the office alone after a briefing took the number shown when the page was read, and raises nothing', async () => {
+    // prepare: the page read No. 37 next; No. 37 was published since
+    const { deps, saves } = fakeSettings({ ...DEFAULT_BRIEFING_SETTINGS, rev: 1, updatedAt: SAVED_AT.toISOString() }, { weekly: 37, monthly: 2 });
+    const { nextNumber: _left, ...officeOnly } = anInput({ rev: 1 });
+
+    // act
+    const view = await setBriefingSettings(deps, officeOnly);
+
+    // assert
+    expect(saves).toEqual([{ settings: expect.objectContaining({ office: OFFICE, rev: 2 }), expectedRev: 1, raises: [] }]);
+    expect(view.nextNumber).toEqual({ weekly: 38, monthly: 3 });
   });
 
   it('refuses to lower a next number onto a published one, and saves nothing', async () => {

@@ -93,7 +93,8 @@ function SettingsForm({ start, reload }: { start: BriefingSettingsView; reload: 
       const body = {
         office: d.office,
         thresholds: { compositeScore: Number(d.score), satisfactionRate: Math.round(Number(d.ratePercent) * 100) / 10_000 },
-        nextNumber: { weekly: Number(d.weekly), monthly: Number(d.monthly) },
+        // Only the numbers changed: one left as read must not clash with a briefing published since.
+        nextNumber: Object.fromEntries(BRIEFING_KINDS.filter((k) => Number(d[k]) !== base.value.nextNumber[k]).map((k) => [k, Number(d[k])])),
         rev: base.value.rev,
       };
       const saved = await call(setBriefingSettings, { body });
