@@ -7,7 +7,7 @@ import {
   type _Record as SdkRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { countResponses } from '../../../functions/routes/evaluation';
 import { startStreamReader, toLambdaRecord, type StreamReader } from '../../../infra/local/streams';
 import { scriptedConsumer, sortKeysOf } from '../../fixtures/stream-handlers';
@@ -180,9 +180,10 @@ describe('the local stream reader between rounds', () => {
     trickle((n) => (n === 1 ? 1_000 : 1));
     const consumer = scriptedConsumer();
 
-    // act: a poll interval far longer than the test
+    // act: a poll interval far longer than the test; the second read must come without waiting for it
     startPolling(60_000, consumer.handler);
-    await pause(300);
+    await vi.waitFor(() => expect(streams.commandCalls(GetRecordsCommand).length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    await pause(200);
 
     // assert: the full page, its batches handed over, and the read right after it; then the reader waits
     expect(streams.commandCalls(GetRecordsCommand)).toHaveLength(2);
